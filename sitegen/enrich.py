@@ -1,0 +1,167 @@
+"""Enrich: Document + per-block NLP results -> Article.
+
+Mentions become ``entity_open``/``entity_close`` tokens placed in a copy of the
+block's inline tokens. Placement never adds or removes visible text: text
+tokens are split at mention edges, and a mention that crosses inline markup
+(``*New York* Times``) is wrapped in as few well-nested pieces as it takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it.token import Token
+
+from .model import Article, Block, BlockNLP, Document, EntitySpan, Mention
+from .names import entity_id, normalise, resolve_names
+from .parse import footnote_caption
+
+SUMMARY_CHARS = 300
+
+
+def enrich(document: Document, results: Sequence[BlockNLP]) -> Article:
+    """Place the NLP results of each prose block on the document's tokens."""
+    found = [
+        (block, span, result)
+        for block, result in zip(document.blocks, results, strict=True)
+        for span in _prose_entities(block, result.entities)
+    ]
+    names = resolve_names((s.label, normalise(b.text[s.start : s.end])) for b, s, _ in found)
+    mentions = []
+    for block, span, result in found:
+        name = names[(span.label, normalise(block.text[span.start : span.end]))]
+        mentions.append(
+            Mention(
+                entity=entity_id(span.label, name),
+                name=name,
+                label=span.label,
+                text=block.text[span.start : span.end],
+                block=block.index,
+                start=span.start,
+                end=span.end,
+                line=block.line,
+                sentence=_sentence_at(result.sentences, span.start, len(block.text)),
+            )
+        )
+    tokens = list(document.tokens)
+    for block in document.blocks:
+        mine = [m for m in mentions if m.block == block.index]
+        if mine:
+            inline = tokens[block.token_index]
+            tokens[block.token_index] = inline.copy(
+                children=place_mentions(inline.children or [], mine)
+            )
+    return Article(document, tuple(tokens), tuple(mentions), _summary(document))
+
+
+def _prose_entities(block: Block, entities: Sequence[EntitySpan]) -> list[EntitySpan]:
+    """Entities wholly inside one prose range, without overlaps, in text order."""
+    kept: list[EntitySpan] = []
+    for span in sorted(entities, key=lambda e: (e.start, -e.end)):
+        inside = any(a <= span.start and span.end <= b for a, b in block.prose)
+        if inside and span.start < span.end and (not kept or kept[-1].end <= span.start):
+            kept.append(span)
+    return kept
+
+
+def _sentence_at(sentences: Sequence[tuple[int, int]], at: int, length: int) -> tuple[int, int]:
+    for start, end in sentences:
+        if start <= at < end:
+            return (start, end)
+    return (0, length)
+
+
+def _summary(document: Document) -> str:
+    if document.summary:
+        return document.summary.strip()
+    if not document.blocks:
+        return ""
+    text = normalise(document.blocks[0].text)
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SUMMARY_CHARS)
+    return text[: cut if cut > 0 else SUMMARY_CHARS].rstrip(",;:—– ") + "…"
+
+
+def place_mentions(children: Sequence[Token], mentions: Sequence[Mention]) -> list[Token]:
+    """A copy of ``children`` with each mention wrapped in entity tokens."""
+    edges = sorted({m.start for m in mentions} | {m.end for m in mentions})
+    pieces = _split_at(children, edges)
+    spans = _offsets(pieces)
+    for number, mention in sorted(enumerate(mentions), key=lambda nm: -nm[1].start):
+        first = next(i for i, (a, _) in enumerate(spans) if a >= mention.start)
+        last = max(i for i, (a, b) in enumerate(spans) if 0 <= a and b <= mention.end)
+        wrapped = _wrap(pieces[first : last + 1], mention, number)
+        pieces[first : last + 1] = wrapped
+        spans[first : last + 1] = [(-1, -1)] * len(wrapped)  # already placed
+    return pieces
+
+
+def _width(token: Token) -> int:
+    if token.type in ("text", "code_inline"):
+        return len(token.content)
+    if token.type in ("softbreak", "hardbreak"):
+        return 1
+    if token.type == "footnote_ref":
+        return len(footnote_caption(token))
+    return 0
+
+
+def _offsets(children: Sequence[Token]) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for child in children:
+        spans.append((at, at + _width(child)))
+        at += _width(child)
+    return spans
+
+
+def _split_at(children: Sequence[Token], edges: Sequence[int]) -> list[Token]:
+    """Split text tokens so that every edge falls between two tokens."""
+    out: list[Token] = []
+    for child, (start, end) in zip(children, _offsets(children), strict=True):
+        cuts = [e - start for e in edges if start < e < end]
+        if child.type != "text" or not cuts:
+            out.append(child)
+            continue
+        bounds = [0, *cuts, end - start]
+        out.extend(child.copy(content=child.content[a:b]) for a, b in zip(bounds, bounds[1:]))
+    return out
+
+
+def _wrap(run: Sequence[Token], mention: Mention, number: int) -> list[Token]:
+    """Wrap a run of tokens in entity links, splitting where nesting would break.
+
+    A token whose partner lies outside the run (an ``em_close`` whose ``em_open``
+    came before the mention) cannot be inside the link: the link is cut there.
+    """
+    outside = set()
+    stack: list[int] = []
+    for i, token in enumerate(run):
+        if token.nesting == 1:
+            stack.append(i)
+        elif token.nesting == -1 and stack:
+            stack.pop()
+        elif token.nesting == -1:
+            outside.add(i)
+    outside.update(stack)
+    groups: list[list[Token]] = [[]]
+    for i, token in enumerate(run):
+        if i in outside:
+            groups += [[token], []]
+        else:
+            groups[-1].append(token)
+    # Tokens outside the nesting have no width, so their groups stay unlinked.
+    linked = [any(_width(t) for t in group) for group in groups]
+    parts = sum(linked)
+    out: list[Token] = []
+    part = 0
+    for group, link in zip(groups, linked, strict=True):
+        if not link:
+            out.extend(group)
+            continue
+        meta = {"mention": mention, "number": number, "part": part, "parts": parts}
+        out.append(Token("entity_open", "a", 1, meta=meta))
+        out.extend(group)
+        out.append(Token("entity_close", "a", -1, meta=meta))
+        part += 1
+    return out

@@ -1,0 +1,75 @@
+"""One exception hierarchy for every problem a user can act on.
+
+Each error names a place (file and, where known, line) so the message reads
+``content/foo.md:3: front matter: ...``. The CLI maps these to exit codes and
+prints them without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+class SitegenError(Exception):
+    """A problem in the user's input or setup, with the place it comes from."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, str]:
+        return (self.path or "", self.line or 0, self.message)
+
+
+class UsageError(SitegenError):
+    """The command was called wrongly (bad option, missing folder)."""
+
+    exit_code = 2
+
+
+class ModelMissingError(SitegenError):
+    """The configured spaCy pipeline is not installed."""
+
+
+class BuildFailed(SitegenError):
+    """Several problems found in one run; all of them are reported."""
+
+    def __init__(self, errors: Iterable[SitegenError]) -> None:
+        self.errors = sorted(errors, key=SitegenError.sort_key)
+        count = len(self.errors)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} found")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+@dataclass
+class Problems:
+    """Collects errors and warnings across a stage so every problem is reported."""
+
+    errors: list[SitegenError] = field(default_factory=list)
+    warnings: list[SitegenError] = field(default_factory=list)
+
+    def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.errors.append(SitegenError(message, path, line))
+
+    def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.warnings.append(SitegenError(message, path, line))
+
+    def raise_if_any(self, strict: bool = False) -> None:
+        """Raise BuildFailed with every error (and, when strict, every warning)."""
+        fatal = self.errors + (self.warnings if strict else [])
+        if fatal:
+            raise BuildFailed(fatal)

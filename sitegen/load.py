@@ -1,0 +1,105 @@
+"""Load: find the content files (sorted) and split off their front matter -> Source.
+
+This is the only stage that reads content from disk. Problems are collected,
+not raised one by one, so a run reports every broken file at once.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+from .model import Source
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def find_content(content_dir: Path) -> list[Path]:
+    """Every ``*.md`` below ``content_dir`` in a stable order, hidden files left out."""
+    found = [
+        p
+        for p in content_dir.rglob("*.md")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+
+
+def load_sources(site_dir: Path, paths: list[Path], problems: Problems) -> list[Source]:
+    """Read each file; report unreadable ones to ``problems`` and leave them out."""
+    sources = []
+    for path in paths:
+        rel = path.relative_to(site_dir).as_posix()
+        source = load_source(rel, path.read_bytes(), problems)
+        if source is not None:
+            sources.append(source)
+    return sources
+
+
+def load_source(rel: str, raw: bytes, problems: Problems) -> Source | None:
+    """Decode one file and split its front matter; None when it cannot be used."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.error(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
+            "save the file as UTF-8",
+            rel,
+            line,
+        )
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.error("the file is empty", rel, 1)
+        return None
+    return _split_front_matter(rel, text, problems)
+
+
+def _split_front_matter(rel: str, text: str, problems: Problems) -> Source | None:
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        return Source(rel, MappingProxyType({}), MappingProxyType({}), text, 1)
+    end = next((i for i in range(1, len(lines)) if _FENCE_END.match(lines[i])), None)
+    if end is None:
+        problems.error("front matter: no closing '---' line", rel, 1)
+        return None
+    yaml_text = "\n".join(lines[1:end])
+    try:
+        meta: Any = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        problems.error(f"front matter: {problem}", rel, line)
+        return None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        problems.error("front matter: expected 'key: value' lines", rel, 2)
+        return None
+    key_lines = _key_lines(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    return Source(
+        rel,
+        MappingProxyType({str(k): v for k, v in meta.items()}),
+        MappingProxyType(key_lines),
+        body,
+        end + 2,
+    )
+
+
+def _key_lines(lines: list[str]) -> dict[str, int]:
+    """Top-level YAML keys and their file line numbers (front matter starts on line 2)."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(lines, start=2):
+        match = re.match(r"^([^\s#:][^:]*?)\s*:", line)
+        if match:
+            found.setdefault(match.group(1).strip("'\""), number)
+    return found

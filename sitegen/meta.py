@@ -1,0 +1,173 @@
+"""Parse, part one: validate an article's metadata (front matter or title/byline lines).
+
+Articles with front matter declare ``title``, ``date``, ``author``, ``tags``,
+``summary``, ``slug`` and ``draft``; any other key is kept for templates.
+Articles without a title in front matter may open with a ``## Title`` line and
+a ``## Author Day Month Year`` byline, as news sites export them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from slugify import slugify
+
+from .errors import Problems
+from .model import Source
+
+KNOWN_KEYS = ("title", "date", "author", "tags", "summary", "slug", "draft")
+#: Output folders sitegen itself writes; an article may not take their name.
+RESERVED_SLUGS = frozenset({"entities", "static", "index.html", "404.html"})
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_BYLINE = re.compile(
+    r"^(?P<author>\D.*?)[ \t,]+(?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<year>\d{4})$"
+)
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Validated metadata and the body with any title/byline lines blanked out."""
+
+    title: str
+    author: str | None
+    date: dt.date | None
+    tags: tuple[str, ...]
+    summary: str | None
+    slug: str
+    draft: bool
+    extra: dict[str, Any]
+    body: str
+
+
+def read_meta(source: Source, problems: Problems) -> Meta | None:
+    """Validate ``source``'s metadata; report each problem and return None on any."""
+    before = len(problems.errors)
+    meta = dict(source.meta)
+    body = source.body
+    if "title" not in meta:
+        body, found = _title_from_body(body)
+        for key, value in found.items():
+            meta.setdefault(key, value)
+
+    def line(key: str) -> int:
+        return source.meta_lines.get(key, 1)
+
+    def fail(key: str, message: str) -> None:
+        problems.error(f"front matter: {message}", source.path, line(key))
+
+    title = _text(meta.get("title"), "title", fail)
+    if "title" not in meta or (title is not None and not title.strip()):
+        problems.error(
+            "missing title: add 'title:' to the front matter or open with a '# Title' line",
+            source.path,
+            line("title"),
+        )
+    author = _text(meta.get("author"), "author", fail)
+    summary = _text(meta.get("summary"), "summary", fail)
+    date = _date(meta.get("date"), fail)
+    tags = _tags(meta.get("tags"), fail)
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        fail("draft", "draft must be true or false")
+    slug = _slug(meta.get("slug"), source.path, fail)
+    if len(problems.errors) > before or title is None or slug is None:
+        return None
+    if date is None:
+        problems.warn("no date: the article is listed after dated ones", source.path, 1)
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
+    return Meta(title.strip(), author, date, tags, summary, slug, bool(draft), extra, body)
+
+
+def _title_from_body(body: str) -> tuple[str, dict[str, Any]]:
+    """Take a leading ``## Title`` and ``## Author 21 September 2015`` from the body.
+
+    The lines are blanked rather than removed so token line numbers stay true.
+    """
+    lines = body.split("\n")
+    found: dict[str, Any] = {}
+    rest = [i for i, text in enumerate(lines) if text.strip()]
+    if not rest or not (title := _HEADING.match(lines[rest[0]])):
+        return body, found
+    found["title"] = title.group("text")
+    lines[rest[0]] = ""
+    if len(rest) > 1 and (heading := _HEADING.match(lines[rest[1]])):
+        byline = _parse_byline(heading.group("text"))
+        if byline is not None:
+            found["author"], found["date"] = byline
+            lines[rest[1]] = ""
+    return "\n".join(lines), found
+
+
+def _parse_byline(text: str) -> tuple[str, dt.date] | None:
+    match = _BYLINE.match(text.strip())
+    if not match or match.group("month").lower() not in _MONTHS:
+        return None
+    month = _MONTHS.index(match.group("month").lower()) + 1
+    try:
+        date = dt.date(int(match.group("year")), month, int(match.group("day")))
+    except ValueError:
+        return None
+    return match.group("author").strip(), date
+
+
+def _text(value: Any, key: str, fail: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        fail(key, f"{key} must be text, not {type(value).__name__}")
+        return None
+    return str(value)
+
+
+def _date(value: Any, fail: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    fail("date", f"date must look like 2015-09-21, not {value!r}")
+    return None
+
+
+def _tags(value: Any, fail: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list) or not all(isinstance(t, str | int) for t in value):
+        fail("tags", "tags must be a list of words")
+        return ()
+    return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
+
+
+def _slug(value: Any, path: str, fail: Any) -> str | None:
+    if value is None:
+        slug = slugify(PurePosixPath(path).stem)
+        if not slug:
+            fail("slug", f"cannot make a URL from the file name; add 'slug:' ({path})")
+            return None
+    elif not isinstance(value, str) or not _SLUG.fullmatch(value):
+        escapes = isinstance(value, str) and ("/" in value or "\\" in value or ".." in value)
+        why = "would escape the output folder" if escapes else "is not a valid URL segment"
+        fail("slug", f"slug {value!r} {why}; use letters, digits, '-' and '_'")
+        return None
+    else:
+        slug = value
+    if slug.lower() in RESERVED_SLUGS:
+        fail("slug", f"slug '{slug}' is reserved for sitegen's own pages; choose another")
+        return None
+    return slug

@@ -1,0 +1,107 @@
+"""The NLP stage: spaCy over prose blocks, in batches, with the model loaded once.
+
+An Annotator maps block texts to BlockNLP results. Each result depends only on
+the block's text and the annotator's settings, so results can be cached per
+block and computed anywhere (the roadmap's cache and cluster fit here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
+
+from .errors import ModelMissingError
+from .model import BlockNLP, EntitySpan
+
+#: Components the entity highlights do not need; excluded at load time.
+_UNUSED = ("tagger", "parser", "attribute_ruler", "lemmatizer")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_EDGE = "\"'“”‘’()[]{}<>.,;:!?*_—–- \n\t"
+
+
+class Annotator(Protocol):
+    """Finds entities and sentences in block texts."""
+
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
+        """One result per text, in order; ``progress(n)`` after each ``n`` texts."""
+        ...
+
+
+def load_model(name: str) -> Any:
+    """Load a spaCy pipeline once, with only the components highlights use."""
+    try:
+        import spacy
+    except ImportError:  # pragma: no cover - spaCy is a dependency
+        raise ModelMissingError("spaCy is not installed: pip install 'spacy>=3.8,<3.9'") from None
+    try:
+        nlp = spacy.load(name, exclude=list(_UNUSED))
+    except OSError:
+        package = name.replace("_", "-")
+        raise ModelMissingError(
+            f"spaCy model '{name}' is not installed; install it with "
+            f"'pip install {package}' (or set [nlp] model in sitegen.toml)"
+        ) from None
+    if "ner" not in nlp.pipe_names:
+        raise ModelMissingError(f"spaCy model '{name}' has no 'ner' component")
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        nlp.disable_pipe("tok2vec")  # en_core_web_sm's ner carries its own tok2vec
+    return nlp
+
+
+class SpacyAnnotator:
+    """An Annotator backed by a loaded spaCy ``Language``."""
+
+    def __init__(self, nlp: Any, labels: Iterable[str], batch_size: int = 64) -> None:
+        self.nlp = nlp
+        self.labels = frozenset(labels)
+        self.batch_size = batch_size
+
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
+        results = []
+        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+            results.append(self._result(doc))
+            if progress is not None:
+                progress(1)
+        return results
+
+    def _result(self, doc: Any) -> BlockNLP:
+        entities = []
+        for ent in doc.ents:
+            if ent.label_ not in self.labels:
+                continue
+            span = trim_entity(doc.text, ent.start_char, ent.end_char, ent.label_)
+            if span is not None:
+                entities.append(EntitySpan(span[0], span[1], ent.label_))
+        if doc.has_annotation("SENT_START"):
+            sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+        else:
+            sentences = ((0, len(doc.text)),)
+        return BlockNLP(tuple(entities), sentences)
+
+
+def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """Narrow an entity to its name: no quotes or punctuation at the edges, no
+    possessive ``'s``, and no leading "the" (``the White House`` -> ``White House``).
+    """
+    while start < end and text[start] in _EDGE:
+        start += 1
+    if label != "PERSON" and (match := _LEADING_THE.match(text, start, end)):
+        start = match.end()
+    while True:
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+        match = _POSSESSIVE.search(text, start, end)
+        if not match or match.start() == start:
+            break
+        end = match.start()
+    if not any(ch.isalpha() for ch in text[start:end]):
+        return None
+    return start, end

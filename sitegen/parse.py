@@ -1,0 +1,160 @@
+"""Parse: Source -> Document. Markdown by markdown-it-py, prose blocks located.
+
+CommonMark plus tables, footnotes and strikethrough, with typographic quotes
+and dashes. Every quotation mark in the output is directional (“ or ”), even
+one left open until a later paragraph, so the enrich stage can see where each
+quotation opens and closes. Token line maps are kept for messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from types import MappingProxyType
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Problems
+from .meta import read_meta
+from .model import Block, Document, Source
+
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta source track wbr".split()
+)
+_TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$", re.S)
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """The one markdown-it configuration every page is parsed and rendered with."""
+    md = MarkdownIt("commonmark", {"typographer": True})
+    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.core.ruler.after("smartquotes", "open_quotes", _direct_open_quotes)
+    return md
+
+
+def _direct_open_quotes(state: StateCore) -> None:
+    """Turn the straight double quotes smartquotes left unpaired into “ or ”.
+
+    A quotation that runs across paragraphs opens in one block and closes in a
+    later one; smartquotes pairs quotes within a block only.
+    """
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        texts = [c for c in token.children if c.type == "text"]
+        joined = "".join(c.content for c in texts)
+        if '"' not in joined:
+            continue
+        offset = 0
+        for child in texts:
+            chars = list(child.content)
+            for i, ch in enumerate(chars):
+                if ch == '"':
+                    at = offset + i
+                    before = joined[at - 1] if at else " "
+                    chars[i] = "“" if before.isspace() or before in "([{—–-" else "”"
+            offset += len(chars)
+            child.content = "".join(chars)
+
+
+def parse_document(source: Source, problems: Problems) -> Document | None:
+    """Validate metadata and parse the body; None (with problems reported) if unusable."""
+    meta = read_meta(source, problems)
+    if meta is None:
+        return None
+    # Pad with blank lines so markdown-it's token maps are lines of the file.
+    padded = "\n" * (source.body_line - 1) + meta.body
+    tokens = tuple(markdown().parse(padded))
+    return Document(
+        source=source.path,
+        slug=meta.slug,
+        title=plain_text(meta.title),
+        author=meta.author,
+        date=meta.date,
+        tags=meta.tags,
+        summary=meta.summary,
+        draft=meta.draft,
+        extra=MappingProxyType(meta.extra),
+        tokens=tokens,
+        blocks=find_blocks(tokens),
+    )
+
+
+def plain_text(markdown_text: str) -> str:
+    """The visible text of one line of inline Markdown (for titles)."""
+    tokens = markdown().parseInline(markdown_text)
+    return visible_text(tokens[0].children or [])[0] if tokens else markdown_text
+
+
+def find_blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
+    """The prose blocks: inline content of paragraphs, at any nesting depth."""
+    blocks = []
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or i == 0 or tokens[i - 1].type != "paragraph_open":
+            continue
+        text, prose = visible_text(token.children or [])
+        if not text.strip():
+            continue
+        line = token.map[0] + 1 if token.map else 1
+        blocks.append(Block(len(blocks), i, text, line, prose))
+    return tuple(blocks)
+
+
+def visible_text(children: Sequence[Token]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """An inline token's visible text and the ranges of it that are annotatable prose.
+
+    Prose is text outside links, code and raw HTML elements. Adjacent ranges are
+    merged, so a name that crosses emphasis (``*New York* Times``) is one range.
+    """
+    parts: list[str] = []
+    prose: list[list[int]] = []
+    offset = link_depth = html_depth = 0
+    for child in children:
+        piece = ""
+        annotatable = False
+        if child.type == "text":
+            piece = child.content
+            annotatable = link_depth == 0 and html_depth == 0
+        elif child.type in ("softbreak", "hardbreak"):
+            piece, annotatable = "\n", link_depth == 0 and html_depth == 0
+        elif child.type == "code_inline":
+            piece = child.content
+        elif child.type == "footnote_ref":
+            piece = footnote_caption(child)
+        elif child.type == "link_open":
+            link_depth += 1
+        elif child.type == "link_close":
+            link_depth -= 1
+        elif child.type == "html_inline":
+            html_depth = max(0, html_depth + _html_nesting(child.content))
+        if not piece:
+            continue
+        if annotatable:
+            if prose and prose[-1][1] == offset:
+                prose[-1][1] += len(piece)
+            else:
+                prose.append([offset, offset + len(piece)])
+        parts.append(piece)
+        offset += len(piece)
+    return "".join(parts), tuple((a, b) for a, b in prose)
+
+
+def footnote_caption(token: Token) -> str:
+    """The label the footnote plugin renders for a reference (``[1]``, ``[1:1]``)."""
+    number = str(token.meta["id"] + 1)
+    if token.meta.get("subId", 0) > 0:
+        number += f":{token.meta['subId']}"
+    return f"[{number}]"
+
+
+def _html_nesting(tag: str) -> int:
+    match = _TAG.match(tag.strip())
+    if not match or match.group(3) or match.group(2).lower() in _VOID_TAGS:
+        return 0
+    return -1 if match.group(1) else 1
