@@ -14,7 +14,7 @@ from .model import Article
 SCHEMA = "sitegen.annotations/1"
 
 
-def annotations(article: Article) -> dict[str, Any]:
+def article_annotations(article: Article) -> dict[str, Any]:
     """The article's entities and attributions as plain JSON data."""
     doc = article.document
     entities: dict[str, dict[str, Any]] = {}
@@ -24,8 +24,12 @@ def annotations(article: Article) -> dict[str, Any]:
             {"id": mention.entity, "name": mention.name, "label": mention.label, "mentions": []},
         )
         entry["mentions"].append(
-            {"text": mention.text, "block": mention.block, "start": mention.start,
-             "end": mention.end}
+            {
+                "text": mention.text,
+                "block": mention.block,
+                "start": mention.start,
+                "end": mention.end,
+            }
         )
     return {
         "schema": SCHEMA,
@@ -53,8 +57,10 @@ def to_text(data: dict[str, Any]) -> str:
     lines = [f"{article['title']}" + (f" ({byline})" if byline else ""), ""]
     for entity in data["entities"]:
         count = len(entity["mentions"])
-        lines.append(f"{entity['label']:<7} {entity['name']}  [{entity['id']}]  "
-                     f"{count} mention{'s' if count != 1 else ''}")
+        lines.append(
+            f"{entity['label']:<7} {entity['name']}  [{entity['id']}]  "
+            f"{count} mention{'s' if count != 1 else ''}"
+        )
         for m in entity["mentions"]:
             lines.append(f"          block {m['block']} [{m['start']}:{m['end']}] {m['text']!r}")
     if not data["entities"]:

@@ -34,8 +34,9 @@ def build(
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build the site into ``out_dir``; raise BuildFailed listing every problem."""
-    check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir,
-                                             config.static_dir])
+    check_out_dir(
+        out_dir, config.site_dir, [config.content_dir, config.templates_dir, config.static_dir]
+    )
     problems = Problems()
     documents = read_documents(config, problems, drafts=drafts)
     problems.raise_if_any(strict)  # before the model loads: bad input fails fast
@@ -59,8 +60,9 @@ def build(
 def read_documents(config: SiteConfig, problems: Problems, *, drafts: bool) -> list[Document]:
     """Load and parse every content file; drafts only when asked; slugs unique."""
     if not config.content_dir.is_dir():
-        raise SitegenError("no content/ folder: put your Markdown articles there",
-                           config.site_dir.as_posix())
+        raise SitegenError(
+            "no content/ folder: put your Markdown articles there", config.site_dir.as_posix()
+        )
     paths = find_content(config.content_dir)
     if not paths:
         problems.error("no Markdown (*.md) files found", "content/")
@@ -73,7 +75,8 @@ def read_documents(config: SiteConfig, problems: Problems, *, drafts: bool) -> l
         if first is not doc:
             problems.error(
                 f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'",
-                doc.source, 1,
+                doc.source,
+                1,
             )
     return documents
 

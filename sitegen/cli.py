@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .annotations import annotations, to_json, to_text
+from .annotations import article_annotations, to_json, to_text
 from .build import Progress, build
 from .config import load_config
 from .enrich import enrich
@@ -32,6 +32,7 @@ A site folder holds content/**/*.md and, optionally, sitegen.toml, templates/
 (overrides the built-in theme file by file) and static/ (copied to build/static/).
 
 exit status: 0 success, 1 problems in the content, 2 usage errors"""
+_DEBUG = "show tracebacks for errors"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,34 +58,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="sitegen", description=DESCRIPTION, epilog=EPILOG,
+        prog="sitegen",
+        description=DESCRIPTION,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
-    b = commands.add_parser("build", help="build the site into DIR/build/",
-                            description="Build the site in DIR into DIR/build/ (or --out).")
-    b.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                   help="the site folder (default: the current folder)")
+    b = commands.add_parser(
+        "build",
+        help="build the site into DIR/build/",
+        description="Build the site in DIR into DIR/build/ (or --out).",
+    )
+    b.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder (default: the current folder)",
+    )
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: DIR/build)")
     b.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     loud = b.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     loud.add_argument("-v", "--verbose", action="store_true", help="also list the warnings")
-    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     b.set_defaults(run=_build)
 
     a = commands.add_parser(
-        "annotate", help="print one file's annotations without building",
-        description="Print the annotations of one Markdown file, as in annotations.json.")
+        "annotate",
+        help="print one file's annotations without building",
+        description="Print the annotations of one Markdown file, as in annotations.json.",
+    )
     a.add_argument("file", type=Path, metavar="FILE.md")
     a.add_argument("--format", choices=("json", "text"), default="json")
-    a.add_argument("--site", type=Path, default=Path("."), metavar="DIR",
-                   help="the site folder whose sitegen.toml to use (default: .)")
-    a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    a.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder whose sitegen.toml to use (default: .)",
+    )
+    a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     a.set_defaults(run=_annotate)
     return parser
 
@@ -96,8 +114,7 @@ def _build(args: argparse.Namespace) -> int:
     config = load_config(site_dir)
     out_dir = args.out if args.out is not None else site_dir / "build"
     with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        report = build(config, out_dir, drafts=args.drafts, strict=args.strict,
-                       progress=progress)
+        report = build(config, out_dir, drafts=args.drafts, strict=args.strict, progress=progress)
     if not args.quiet:
         for warning in report.warnings if args.verbose else ():
             print(f"warning: {warning}", file=sys.stderr)
@@ -128,7 +145,7 @@ def _annotate(args: argparse.Namespace) -> int:
     assert document is not None
     annotator = SpacyAnnotator(load_model(config.model), config.labels, config.batch_size)
     article = enrich(document, annotator.annotate([b.text for b in document.blocks]))
-    data = annotations(article)
+    data = article_annotations(article)
     sys.stdout.write(to_json(data) if args.format == "json" else to_text(data))
     return 0
 
@@ -142,6 +159,7 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     from rich.progress import Progress as Bar
 
     with Bar(transient=True) as bar:
+
         def start(description: str, total: int) -> Callable[[int], None]:
             task = bar.add_task(description, total=total)
             return lambda n: bar.advance(task, n)

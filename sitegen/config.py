@@ -111,15 +111,18 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
                 )
                 continue
             name, kind = keys[key]
-            if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
                 problems.error(f"[{section}] {key} must be a {kind.__name__}", CONFIG_NAME, line)
                 continue
             values[name] = value
     if "labels" in values:
         values["labels"] = _check_labels(values["labels"], text, problems)
     if "batch_size" in values and values["batch_size"] < 1:
-        problems.error("[nlp] batch_size must be at least 1", CONFIG_NAME,
-                       _line_of(text, r"^\s*batch_size\s*="))
+        problems.error(
+            "[nlp] batch_size must be at least 1",
+            CONFIG_NAME,
+            _line_of(text, r"^\s*batch_size\s*="),
+        )
     return values
 
 

@@ -9,6 +9,7 @@ tokens are split at mention edges, and a mention that crosses inline markup
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from markdown_it.token import Token
 
@@ -90,7 +91,7 @@ def place_mentions(children: Sequence[Token], mentions: Sequence[Mention]) -> li
     spans = _offsets(pieces)
     for number, mention in sorted(enumerate(mentions), key=lambda nm: -nm[1].start):
         first = next(i for i, (a, _) in enumerate(spans) if a >= mention.start)
-        last = max(i for i, (a, b) in enumerate(spans) if 0 <= a and b <= mention.end)
+        last = max(i for i, (a, b) in enumerate(spans) if a >= 0 and b <= mention.end)
         wrapped = _wrap(pieces[first : last + 1], mention, number)
         pieces[first : last + 1] = wrapped
         spans[first : last + 1] = [(-1, -1)] * len(wrapped)  # already placed
@@ -124,7 +125,7 @@ def _split_at(children: Sequence[Token], edges: Sequence[int]) -> list[Token]:
             out.append(child)
             continue
         bounds = [0, *cuts, end - start]
-        out.extend(child.copy(content=child.content[a:b]) for a, b in zip(bounds, bounds[1:]))
+        out.extend(child.copy(content=child.content[a:b]) for a, b in pairwise(bounds))
     return out
 
 

@@ -25,7 +25,7 @@ def find_content(content_dir: Path) -> list[Path]:
     found = [
         p
         for p in content_dir.rglob("*.md")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(content_dir).parts)
+        if p.is_file() and not any(s.startswith(".") for s in p.relative_to(content_dir).parts)
     ]
     return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
 

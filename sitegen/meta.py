@@ -17,15 +17,14 @@ from typing import Any
 from slugify import slugify
 
 from .errors import Problems
-from .model import Source
+from .model import MONTHS, Source
 
 KNOWN_KEYS = ("title", "date", "author", "tags", "summary", "slug", "draft")
 #: Output folders sitegen itself writes; an article may not take their name.
 RESERVED_SLUGS = frozenset({"entities", "static", "index.html", "404.html"})
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()
+_MONTHS = [m.lower() for m in MONTHS]
 _BYLINE = re.compile(
     r"^(?P<author>\D.*?)[ \t,]+(?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<year>\d{4})$"
 )

@@ -34,6 +34,21 @@ LABELS: Mapping[str, tuple[str, str, str]] = MappingProxyType(
         "LANGUAGE": ("language", "Language", "Languages"),
     }
 )
+#: English month names, independent of the machine's locale.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
 
 

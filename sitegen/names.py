@@ -2,12 +2,14 @@
 
 First version of the resolution rules (issue "Entities" deepens them): names
 are whitespace-normalised, and within one article a shorter person name that
-ends one fuller name ("Kerry" after "John Kerry") is that person.
+ends one fuller name ("Kerry" after "John Kerry", "Assad" after "Bashar
+al-Assad") is that person.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 from slugify import slugify
@@ -38,7 +40,8 @@ def resolve_names(found: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str
     for label, name in pairs:
         canonical = name
         if label == "PERSON":
-            fuller = [p for p in people if p != name and p.endswith(" " + name)]
+            ends = re.compile(rf"[\s-]{re.escape(name)}$")
+            fuller = [p for p in people if p != name and ends.search(p)]
             if len(fuller) == 1:
                 canonical = fuller[0]
         resolved[(label, name)] = canonical

@@ -16,7 +16,7 @@ from .model import BlockNLP, EntitySpan
 
 #: Components the entity highlights do not need; excluded at load time.
 _UNUSED = ("tagger", "parser", "attribute_ruler", "lemmatizer")
-_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_LEADING_THE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _EDGE = "\"'“”‘’()[]{}<>.,;:!?*_—–- \n\t"
 
@@ -49,7 +49,8 @@ def load_model(name: str) -> Any:
         raise ModelMissingError(f"spaCy model '{name}' has no 'ner' component")
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
-    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+    tok2vec: Any = nlp.get_pipe("tok2vec") if "tok2vec" in nlp.pipe_names else None
+    if tok2vec is not None and not tok2vec.listening_components:
         nlp.disable_pipe("tok2vec")  # en_core_web_sm's ner carries its own tok2vec
     return nlp
 

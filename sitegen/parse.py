@@ -23,7 +23,21 @@ from .meta import read_meta
 from .model import Block, Document, Source
 
 _VOID_TAGS = frozenset(
-    "area base br col embed hr img input link meta source track wbr".split()
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 _TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$", re.S)
 
@@ -94,7 +108,7 @@ def plain_text(markdown_text: str) -> str:
 
 def find_blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
     """The prose blocks: inline content of paragraphs, at any nesting depth."""
-    blocks = []
+    blocks: list[Block] = []
     for i, token in enumerate(tokens):
         if token.type != "inline" or i == 0 or tokens[i - 1].type != "paragraph_open":
             continue

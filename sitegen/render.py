@@ -19,13 +19,10 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from . import __version__
-from .annotations import annotations, to_json
+from .annotations import article_annotations, to_json
 from .errors import SitegenError
-from .model import LABELS, Article, Entity, OutputFile, Site
+from .model import LABELS, MONTHS, Article, Entity, OutputFile, Site
 from .parse import markdown
-
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,8 @@ def render_site(site: Site, settings: Settings, theme: Theme) -> list[OutputFile
 def render_body(tokens: Sequence[Token], page: str) -> str:
     """An article body as HTML; entity links point to their pages from ``page``."""
     env = {"entity_url": lambda entity: relative_url(f"entities/{entity}/", page)}
-    return markdown().renderer.render(list(tokens), markdown().options, env)
+    html: str = markdown().renderer.render(list(tokens), markdown().options, env)
+    return html
 
 
 def static_files(theme: Theme) -> list[OutputFile]:
@@ -138,14 +136,18 @@ class _Renderer:
         yield self.page("index.html", "home.html", articles=site.articles)
         for article in site.articles:
             yield self.article(article)
-            data = to_json(annotations(article))
+            data = to_json(article_annotations(article))
             yield OutputFile(f"{article.slug}/annotations.json", data.encode())
         groups = [
             (label, LABELS[label][2], [e for e in site.entities if e.label == label])
             for label in LABELS
         ]
-        yield self.page("entities/index.html", "entities.html",
-                        groups=[g for g in groups if g[2]], entities=site.entities)
+        yield self.page(
+            "entities/index.html",
+            "entities.html",
+            groups=[g for g in groups if g[2]],
+            entities=site.entities,
+        )
         for entity in site.entities:
             yield self.entity(entity)
 
@@ -173,8 +175,12 @@ class _Renderer:
 
         try:
             html = self.env.get_template(template).render(
-                site=self.settings, url=url, labels=LABELS, path=path,
-                version=__version__, **context,
+                site=self.settings,
+                url=url,
+                labels=LABELS,
+                path=path,
+                version=__version__,
+                **context,
             )
         except jinja2.TemplateError as exc:
             raise self._template_error(exc, template) from None
@@ -191,6 +197,6 @@ class _Renderer:
         if filename:
             path = Path(filename).resolve()
             site = self.theme.site_dir.resolve()
-            shown = path.relative_to(site).as_posix() if site in path.parents else f"theme:{path.name}"
+            inside = site in path.parents
+            shown = path.relative_to(site).as_posix() if inside else f"theme:{path.name}"
         return SitegenError(f"template: {exc.message or type(exc).__name__}", shown, line)
-

@@ -1,0 +1,36 @@
+# Everyday verbs. `make build` and `make test` work on a fresh clone with only
+# Python >= 3.11 and make: they create .venv and install what they need.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test lint serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[model,test]'
+	@touch $(STAMP)
+
+build: $(STAMP)  ## build the sample site into build/
+	$(VENV)/bin/sitegen build
+
+test: $(STAMP)  ## the whole test suite (browser tests need /usr/bin/chromium)
+	$(VENV)/bin/ruff check sitegen tests bench
+	$(VENV)/bin/mypy
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check sitegen tests bench
+	$(VENV)/bin/ruff format --check sitegen tests bench
+	$(VENV)/bin/mypy
+
+serve: build  ## preview build/ at http://localhost:8000/
+	$(PY) -m http.server --directory build 8000
+
+bench: $(STAMP)
+	$(PY) bench/build_speed.py
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
