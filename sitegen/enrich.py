@@ -90,8 +90,17 @@ def place_mentions(children: Sequence[Token], mentions: Sequence[Mention]) -> li
     pieces = _split_at(children, edges)
     spans = _offsets(pieces)
     for number, mention in sorted(enumerate(mentions), key=lambda nm: -nm[1].start):
-        first = next(i for i, (a, _) in enumerate(spans) if a >= mention.start)
-        last = max(i for i, (a, b) in enumerate(spans) if a >= 0 and b <= mention.end)
+        # Zero-width tokens at the edges join the link only if they open or close markup.
+        first = next(
+            i
+            for i, (a, b) in enumerate(spans)
+            if a >= mention.start and (b > a or pieces[i].nesting == 1)
+        )
+        last = max(
+            i
+            for i, (a, b) in enumerate(spans)
+            if 0 <= a and b <= mention.end and (b > a or pieces[i].nesting == -1)
+        )
         wrapped = _wrap(pieces[first : last + 1], mention, number)
         pieces[first : last + 1] = wrapped
         spans[first : last + 1] = [(-1, -1)] * len(wrapped)  # already placed

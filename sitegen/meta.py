@@ -36,6 +36,8 @@ class Meta:
     """Validated metadata and the body with any title/byline lines blanked out."""
 
     title: str
+    title_is_markdown: bool
+    """True when the title came from a heading line (Markdown), not front matter (text)."""
     author: str | None
     date: dt.date | None
     tags: tuple[str, ...]
@@ -82,7 +84,10 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
     if date is None:
         problems.warn("no date: the article is listed after dated ones", source.path, 1)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
-    return Meta(title.strip(), author, date, tags, summary, slug, bool(draft), extra, body)
+    from_body = "title" not in source.meta
+    return Meta(
+        title.strip(), from_body, author, date, tags, summary, slug, bool(draft), extra, body
+    )
 
 
 def _title_from_body(body: str) -> tuple[str, dict[str, Any]]:

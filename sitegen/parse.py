@@ -88,7 +88,7 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
     return Document(
         source=source.path,
         slug=meta.slug,
-        title=plain_text(meta.title),
+        title=plain_text(meta.title) if meta.title_is_markdown else meta.title,
         author=meta.author,
         date=meta.date,
         tags=meta.tags,
@@ -129,6 +129,7 @@ def visible_text(children: Sequence[Token]) -> tuple[str, tuple[tuple[int, int],
     parts: list[str] = []
     prose: list[list[int]] = []
     offset = link_depth = html_depth = 0
+    barrier = False
     for child in children:
         piece = ""
         annotatable = False
@@ -147,15 +148,17 @@ def visible_text(children: Sequence[Token]) -> tuple[str, tuple[tuple[int, int],
             link_depth -= 1
         elif child.type == "html_inline":
             html_depth = max(0, html_depth + _html_nesting(child.content))
+            barrier = True  # a mention never spans raw HTML
         if not piece:
             continue
         if annotatable:
-            if prose and prose[-1][1] == offset:
+            if prose and prose[-1][1] == offset and not barrier:
                 prose[-1][1] += len(piece)
             else:
                 prose.append([offset, offset + len(piece)])
         parts.append(piece)
         offset += len(piece)
+        barrier = False
     return "".join(parts), tuple((a, b) for a, b in prose)
 
 

@@ -1,0 +1,43 @@
+"""Test helper: the sample site built once per session, as a GitHub Pages project site.
+
+The build goes into ``<session tmp>/sample/served/repo/``, so serving ``served/`` puts
+the site under the path prefix ``/repo/``, as GitHub Pages does for a project site.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "repo"
+"""The path prefix the site is served under: ``/repo/``."""
+
+#: The sample article and one of its entities, from content/ in the repository.
+ARTICLE = "us-russia-syria-talks"
+ARTICLE_TITLE = "US, Russia discuss possible coordination, political settlement in Syria"
+ARTICLE_TEXT = "initiated high level talks last week"
+ENTITY = "entities/person/john-kerry"
+
+
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built sample site (its ``repo`` folder), built with the real model on first use.
+
+    Several test modules share it: a finished build is found again through the
+    session's base temporary folder, so the model runs once per session.
+    """
+    base = tmp_path_factory.getbasetemp() / "sample"
+    out = base / "served" / PREFIX
+    done = base / "built.ok"
+    if not done.exists():
+        site = base / "site"
+        shutil.copytree(ROOT / "content", site / "content", dirs_exist_ok=True)
+        shutil.copy(ROOT / "sitegen.toml", site / "sitegen.toml")
+        build(load_config(site), out)
+        done.touch()
+    return out

@@ -1,0 +1,50 @@
+"""Whole-site golden tree: build tests/sites/basic and compare with expected/.
+
+Run ``pytest tests/test_golden.py --regen-golden`` to rewrite expected/ after an
+intended change, and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SITES
+
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.nlp import SpacyAnnotator
+
+pytestmark = pytest.mark.model
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_basic_site_matches_golden_tree(
+    tmp_path: Path, real_annotator: SpacyAnnotator, request: pytest.FixtureRequest
+) -> None:
+    site = tmp_path / "basic"
+    shutil.copytree(SITES / "basic", site, ignore=shutil.ignore_patterns("expected"))
+    build(load_config(site), site / "build", annotator=real_annotator)
+    expected_dir = SITES / "basic" / "expected"
+    if request.config.getoption("--regen-golden"):
+        shutil.rmtree(expected_dir, ignore_errors=True)
+        shutil.copytree(site / "build", expected_dir)
+    got, expected = tree(site / "build"), tree(expected_dir)
+    assert sorted(got) == sorted(expected), "the set of output files changed"
+    for path in sorted(expected):
+        if got[path] != expected[path]:
+            diff = difflib.unified_diff(
+                expected[path].decode(errors="replace").splitlines(),
+                got[path].decode(errors="replace").splitlines(),
+                f"expected/{path}", f"built/{path}", lineterm="", n=2,
+            )
+            pytest.fail("output differs from the golden tree:\n" + "\n".join(list(diff)[:80]))
