@@ -67,7 +67,10 @@ class SpacyAnnotator:
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> list[BlockNLP]:
         results = []
-        for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
+        # A line break inside a paragraph reads as a space ("John\nKerry" is one
+        # name); the replacement keeps every offset.
+        flat = (text.replace("\n", " ") for text in texts)
+        for doc in self.nlp.pipe(flat, batch_size=self.batch_size):
             results.append(self._result(doc))
             if progress is not None:
                 progress(1)

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 
 import pytest
 from conftest import ROOT
+from htmltext import nesting_problems, text_content
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from htmltext import nesting_problems, text_content
 
 from sitegen.enrich import enrich
 from sitegen.errors import Problems

