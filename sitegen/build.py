@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .catalog import Catalog, load_catalog
 from .config import SiteConfig
 from .enrich import enrich
 from .errors import Problems, SitegenError
 from .load import find_content, load_sources
-from .model import BlockNLP, BuildReport, Document
+from .model import BlockNLP, BuildReport, Conflict, Document, Site
 from .nlp import Annotator, SpacyAnnotator, load_model
 from .parse import parse_document
 from .render import Settings, make_theme, render_site
@@ -38,13 +39,15 @@ def build(
         out_dir, config.site_dir, [config.content_dir, config.templates_dir, config.static_dir]
     )
     problems = Problems()
+    catalog = load_catalog(config.site_dir)
     documents = read_documents(config, problems, drafts=drafts)
     problems.raise_if_any(strict)  # before the model loads: bad input fails fast
-    if annotator is None:
-        annotator = SpacyAnnotator(load_model(config.model), config.labels, config.batch_size)
-    results = annotate(documents, annotator, progress)
-    site = build_site(enrich(doc, res) for doc, res in zip(documents, results, strict=True))
-    settings = Settings(config.title, config.description, config.language)
+    annotator = annotator or make_annotator(config, catalog)
+    site = analyse(documents, annotator, catalog, progress)
+    for conflict in site.conflicts:
+        problems.warn(conflict_message(conflict), conflict.sources[0] if conflict.sources else None)
+    problems.raise_if_any(strict)
+    settings = Settings(config.title, config.description, config.language, config.highlight)
     files = render_site(site, settings, make_theme(config.site_dir))
     written = write_site(files, out_dir)
     return BuildReport(
@@ -54,6 +57,33 @@ def build(
         entities=len(site.entities),
         files=written,
         warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
+    )
+
+
+def make_annotator(config: SiteConfig, catalog: Catalog) -> SpacyAnnotator:
+    """The spaCy annotator for this site: its model, labels and curated names."""
+    return SpacyAnnotator(
+        load_model(config.model), config.labels, config.batch_size, catalog.phrases()
+    )
+
+
+def analyse(
+    documents: Sequence[Document],
+    annotator: Annotator,
+    catalog: Catalog,
+    progress: Progress | None = None,
+) -> Site:
+    """NLP, enrich and the site indexes: everything between parsing and rendering."""
+    results = annotate(documents, annotator, progress)
+    articles = (enrich(d, r, catalog) for d, r in zip(documents, results, strict=True))
+    return build_site(articles, catalog)
+
+
+def conflict_message(conflict: Conflict) -> str:
+    candidates = " or ".join(f"'{c}'" for c in conflict.candidates)
+    return (
+        f"'{conflict.name}' could be {candidates}; it is kept apart "
+        f"(add it to an entity's aliases in entities.toml to decide)"
     )
 
 

@@ -7,20 +7,32 @@ traceback unless ``--debug``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .annotations import article_annotations, to_json, to_text
-from .build import Progress, build
+from .build import (
+    Progress,
+    analyse,
+    build,
+    conflict_message,
+    make_annotator,
+    read_documents,
+)
+from .catalog import load_catalog
 from .config import load_config
 from .enrich import enrich
 from .errors import BuildFailed, Problems, SitegenError, UsageError
 from .load import load_source
 from .nlp import SpacyAnnotator, load_model
 from .parse import parse_document
+from .report import entity_row, format_entities
 
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every
@@ -104,6 +116,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     a.set_defaults(run=_annotate)
+
+    e = commands.add_parser(
+        "entities",
+        help="list the site's entities, to curate entities.toml",
+        description="List every entity of the site with its kind, the names it is "
+        "written as, and article and mention counts.",
+    )
+    e.add_argument(
+        "--site",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site folder (default: the current folder)",
+    )
+    e.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    e.add_argument(
+        "--conflicts",
+        action="store_true",
+        help="list only short names that could be several entities",
+    )
+    e.add_argument("--drafts", action="store_true", help="include drafts")
+    e.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
+    e.set_defaults(run=_entities)
     return parser
 
 
@@ -147,6 +182,32 @@ def _annotate(args: argparse.Namespace) -> int:
     article = enrich(document, annotator.annotate([b.text for b in document.blocks]))
     data = article_annotations(article)
     sys.stdout.write(to_json(data) if args.format == "json" else to_text(data))
+    return 0
+
+
+def _entities(args: argparse.Namespace) -> int:
+    site_dir: Path = args.site
+    if not site_dir.is_dir():
+        raise UsageError(f"no such site folder: {site_dir}")
+    config = load_config(site_dir)
+    catalog = load_catalog(site_dir)
+    problems = Problems()
+    documents = read_documents(config, problems, drafts=args.drafts)
+    problems.raise_if_any()
+    site = analyse(documents, make_annotator(config, catalog), catalog)
+    if args.conflicts:
+        rows: list[dict[str, Any]] = [dataclasses.asdict(c) for c in site.conflicts]
+        text = (
+            "\n".join(
+                f"{c.sources[0] if c.sources else '-'}: {conflict_message(c)}"
+                for c in site.conflicts
+            )
+            or "no conflicts"
+        )
+    else:
+        rows = [entity_row(e) for e in site.entities]
+        text = format_entities(rows)
+    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else text)
     return 0
 
 

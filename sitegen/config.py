@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .body import HIGHLIGHT_MODES
 from .errors import BuildFailed, Problems, SitegenError
 from .model import DEFAULT_LABELS, LABELS
 
@@ -39,6 +40,8 @@ class SiteConfig:
     """Entity labels that become highlights."""
     batch_size: int = 64
     """Blocks per ``nlp.pipe`` batch."""
+    highlight: str = "first"
+    """Which mentions are highlighted: ``first`` strongly and later lightly, ``all``, ``none``."""
 
     @property
     def content_dir(self) -> Path:
@@ -65,6 +68,9 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
         "model": ("model", str),
         "labels": ("labels", list),
         "batch_size": ("batch_size", int),
+    },
+    "entities": {
+        "highlight": ("highlight", str),
     },
 }
 
@@ -117,6 +123,12 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             values[name] = value
     if "labels" in values:
         values["labels"] = _check_labels(values["labels"], text, problems)
+    if values.get("highlight", "first") not in HIGHLIGHT_MODES:
+        problems.error(
+            f"[entities] highlight must be one of {', '.join(HIGHLIGHT_MODES)}",
+            CONFIG_NAME,
+            _line_of(text, r"^\s*highlight\s*="),
+        )
     if "batch_size" in values and values["batch_size"] < 1:
         problems.error(
             "[nlp] batch_size must be at least 1",
@@ -142,8 +154,3 @@ def _line_of(text: str, pattern: str) -> int | None:
         if re.search(pattern, line):
             return number
     return None
-
-
-def config_fields() -> list[str]:
-    """The documented settings (used by ``--help`` epilog and tests)."""
-    return [f.name for f in fields(SiteConfig) if f.name != "site_dir"]

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from markdown_it.token import Token
 
+from .catalog import EMPTY_CATALOG, Catalog
 from .model import Article, Block, BlockNLP, Document, EntitySpan, Mention
 from .names import entity_id, normalise, resolve_names
 from .parse import footnote_caption
@@ -20,22 +21,29 @@ from .parse import footnote_caption
 SUMMARY_CHARS = 300
 
 
-def enrich(document: Document, results: Sequence[BlockNLP]) -> Article:
+def enrich(
+    document: Document, results: Sequence[BlockNLP], catalog: Catalog = EMPTY_CATALOG
+) -> Article:
     """Place the NLP results of each prose block on the document's tokens."""
     found = [
         (block, span, result)
         for block, result in zip(document.blocks, results, strict=True)
         for span in _prose_entities(block, result.entities)
     ]
-    names = resolve_names((s.label, normalise(b.text[s.start : s.end])) for b, s, _ in found)
+    names = resolve_names(
+        ((s.label, normalise(b.text[s.start : s.end])) for b, s, _ in found), catalog
+    )
     mentions = []
     for block, span, result in found:
-        name = names[(span.label, normalise(block.text[span.start : span.end]))]
+        entity = names[(span.label, normalise(block.text[span.start : span.end]))]
+        if entity is None:
+            continue
+        label, name = entity
         mentions.append(
             Mention(
-                entity=entity_id(span.label, name),
+                entity=entity_id(label, name),
                 name=name,
-                label=span.label,
+                label=label,
                 text=block.text[span.start : span.end],
                 block=block.index,
                 start=span.start,
@@ -46,7 +54,7 @@ def enrich(document: Document, results: Sequence[BlockNLP]) -> Article:
         )
     tokens = list(document.tokens)
     for block in document.blocks:
-        mine = [m for m in mentions if m.block == block.index]
+        mine = [(i, m) for i, m in enumerate(mentions) if m.block == block.index]
         if mine:
             inline = tokens[block.token_index]
             tokens[block.token_index] = inline.copy(
@@ -84,12 +92,17 @@ def _summary(document: Document) -> str:
     return text[: cut if cut > 0 else SUMMARY_CHARS].rstrip(",;:—– ") + "…"
 
 
-def place_mentions(children: Sequence[Token], mentions: Sequence[Mention]) -> list[Token]:
-    """A copy of ``children`` with each mention wrapped in entity tokens."""
-    edges = sorted({m.start for m in mentions} | {m.end for m in mentions})
+def place_mentions(
+    children: Sequence[Token], mentions: Sequence[tuple[int, Mention]]
+) -> list[Token]:
+    """A copy of ``children`` with each (index, mention) wrapped in entity tokens.
+
+    The tokens carry the mention's index in ``Article.mentions``.
+    """
+    edges = sorted({m.start for _, m in mentions} | {m.end for _, m in mentions})
     pieces = _split_at(children, edges)
     spans = _offsets(pieces)
-    for number, mention in sorted(enumerate(mentions), key=lambda nm: -nm[1].start):
+    for number, mention in sorted(mentions, key=lambda nm: -nm[1].start):
         # Zero-width tokens at the edges join the link only if they open or close markup.
         first = next(
             i
@@ -99,9 +112,9 @@ def place_mentions(children: Sequence[Token], mentions: Sequence[Mention]) -> li
         last = max(
             i
             for i, (a, b) in enumerate(spans)
-            if 0 <= a and b <= mention.end and (b > a or pieces[i].nesting == -1)
+            if a >= 0 and b <= mention.end and (b > a or pieces[i].nesting == -1)
         )
-        wrapped = _wrap(pieces[first : last + 1], mention, number)
+        wrapped = _wrap(pieces[first : last + 1], number)
         pieces[first : last + 1] = wrapped
         spans[first : last + 1] = [(-1, -1)] * len(wrapped)  # already placed
     return pieces
@@ -138,7 +151,7 @@ def _split_at(children: Sequence[Token], edges: Sequence[int]) -> list[Token]:
     return out
 
 
-def _wrap(run: Sequence[Token], mention: Mention, number: int) -> list[Token]:
+def _wrap(run: Sequence[Token], number: int) -> list[Token]:
     """Wrap a run of tokens in entity links, splitting where nesting would break.
 
     A token whose partner lies outside the run (an ``em_close`` whose ``em_open``
@@ -169,7 +182,7 @@ def _wrap(run: Sequence[Token], mention: Mention, number: int) -> list[Token]:
         if not link:
             out.extend(group)
             continue
-        meta = {"mention": mention, "number": number, "part": part, "parts": parts}
+        meta = {"index": number, "part": part, "parts": parts}
         out.append(Token("entity_open", "a", 1, meta=meta))
         out.extend(group)
         out.append(Token("entity_close", "a", -1, meta=meta))

@@ -16,6 +16,17 @@ import yaml
 from .errors import Problems
 from .model import Source
 
+
+class _Loader(yaml.SafeLoader):
+    """YAML as usual, but dates stay text: the metadata stage validates them with a
+    message and line (PyYAML itself fails without either on ``2015-02-30``)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -72,7 +83,7 @@ def _split_front_matter(rel: str, text: str, problems: Problems) -> Source | Non
         return None
     yaml_text = "\n".join(lines[1:end])
     try:
-        meta: Any = yaml.safe_load(yaml_text)
+        meta: Any = yaml.load(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -182,6 +182,17 @@ class EntityArticle:
 
 
 @dataclass(frozen=True)
+class Related:
+    """An entity named in the same articles as another."""
+
+    id: str
+    name: str
+    label: str
+    shared: int
+    """How many articles mention both."""
+
+
+@dataclass(frozen=True)
 class Entity:
     """A person, organisation, place... with every article that mentions it."""
 
@@ -190,6 +201,16 @@ class Entity:
     label: str
     articles: tuple[EntityArticle, ...]
     """Mentioning articles, newest first."""
+    aliases: tuple[str, ...] = ()
+    """The forms the articles name it by, most frequent first."""
+    description: str | None = None
+    """From ``entities.toml``."""
+    url: str | None = None
+    """An external page about it, from ``entities.toml``."""
+    related: tuple[Related, ...] = ()
+    """The entities most often mentioned in the same articles."""
+    months: tuple[tuple[str, int], ...] = ()
+    """Mentions per month (``2015-09``), every month from the first to the last."""
 
     @property
     def type_slug(self) -> str:
@@ -201,13 +222,27 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A short name that could be several entities of the site, so is left apart."""
+
+    label: str
+    name: str
+    candidates: tuple[str, ...]
+    """The fuller names it could be."""
+    sources: tuple[str, ...] = ()
+    """The content files that use the short name alone."""
+
+
+@dataclass(frozen=True)
 class Site:
     """The whole site: every article and the cross-article indexes."""
 
     articles: tuple[Article, ...]
-    """Newest first."""
+    """Newest first, with mentions resolved across the site."""
     entities: tuple[Entity, ...]
     """Sorted by type, then name."""
+    conflicts: tuple[Conflict, ...] = ()
+    """Ambiguous short names, for ``sitegen entities --conflicts``."""
 
 
 @dataclass(frozen=True)

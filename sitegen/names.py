@@ -1,20 +1,27 @@
-"""Entity names: the canonical form of a mention and the entity id it links to.
+"""Entity names: which entity each mention is, within an article and across the site.
 
-First version of the resolution rules (issue "Entities" deepens them): names
-are whitespace-normalised, and within one article a shorter person name that
-ends one fuller name ("Kerry" after "John Kerry", "Assad" after "Bashar
-al-Assad") is that person.
+- Curated names and aliases (``entities.toml``) win: they give the canonical
+  name and type; ignored names are dropped.
+- Within an article, a shorter person name that ends exactly one fuller person
+  name ("Kerry" after "John Kerry", "Assad" after "Bashar al-Assad") is that
+  person.
+- Across the site, a short form left over (an article that says only "Kerry")
+  is merged into the one fuller name the site knows; with two candidates it
+  stays apart and is reported as a conflict.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 
 from slugify import slugify
 
-from .model import LABELS
+from .catalog import Catalog
+from .model import LABELS, Conflict
+
+#: (label, name): what identifies an entity before it has an id.
+Key = tuple[str, str]
 
 
 def normalise(text: str) -> str:
@@ -28,21 +35,59 @@ def entity_id(label: str, name: str) -> str:
     return f"{LABELS[label][0]}/{slug}"
 
 
-def resolve_names(found: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Map each (label, name) seen in one article to its canonical name.
-
-    A person named by a shorter form that is the end of exactly one fuller name
-    in the same article resolves to that name; an ambiguous one stays as it is.
-    """
-    pairs = sorted(set(found))
-    people = [name for label, name in pairs if label == "PERSON"]
-    resolved = {}
-    for label, name in pairs:
-        canonical = name
-        if label == "PERSON":
-            ends = re.compile(rf"[\s-]{re.escape(name)}$")
-            fuller = [p for p in people if p != name and ends.search(p)]
+def resolve_names(found: Iterable[Key], catalog: Catalog) -> dict[Key, Key | None]:
+    """Map each (label, name) seen in one article to its entity, None if ignored."""
+    first: dict[Key, Key | None] = {}
+    for label, name in sorted(set(found)):
+        curated = catalog.lookup(name)
+        if catalog.is_ignored(name):
+            first[(label, name)] = None
+        elif curated is not None:
+            first[(label, name)] = (curated.label, curated.name)
+        else:
+            first[(label, name)] = (label, name)
+    people = sorted({k[1] for k in first.values() if k is not None and k[0] == "PERSON"})
+    curated_names = {e.name for e in catalog.entities}
+    resolved: dict[Key, Key | None] = {}
+    for seen, entity in first.items():
+        if entity is not None and entity[0] == "PERSON" and entity[1] not in curated_names:
+            fuller = fuller_names(entity[1], people)
             if len(fuller) == 1:
-                canonical = fuller[0]
-        resolved[(label, name)] = canonical
+                entity = ("PERSON", fuller[0])
+        resolved[seen] = entity
     return resolved
+
+
+def fuller_names(name: str, names: Iterable[str]) -> list[str]:
+    """The fullest names that end with ``name`` as whole words.
+
+    For "Assad" among "al-Assad" and "Bashar al-Assad" that is only "Bashar
+    al-Assad": a candidate that is itself the end of another does not count.
+    """
+    found = [other for other in names if other != name and _ends_with(other, name)]
+    return [a for a in found if not any(b != a and _ends_with(b, a) for b in found)]
+
+
+def _ends_with(full: str, short: str) -> bool:
+    return full.endswith(short) and full[-len(short) - 1] in " -"
+
+
+def resolve_across(keys: Iterable[Key], catalog: Catalog) -> tuple[dict[Key, Key], list[Conflict]]:
+    """Merge short person names into the one fuller name the site knows.
+
+    Returns the merges and the short names left apart because they are ambiguous.
+    """
+    keys = sorted(set(keys))
+    people = [name for label, name in keys if label == "PERSON"]
+    curated = {e.name for e in catalog.entities}
+    merges: dict[Key, Key] = {}
+    conflicts = []
+    for label, name in keys:
+        if label != "PERSON" or name in curated:
+            continue
+        fuller = fuller_names(name, people)
+        if len(fuller) == 1:
+            merges[(label, name)] = (label, fuller[0])
+        elif len(fuller) > 1:
+            conflicts.append(Conflict(label, name, tuple(fuller)))
+    return merges, conflicts

@@ -19,6 +19,18 @@ _UNUSED = ("tagger", "parser", "attribute_ruler", "lemmatizer")
 _LEADING_THE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _EDGE = "\"'“”‘’()[]{}<>.,;:!?*_—–- \n\t"
+#: Titles and honorifics are not part of a person's name ("President Barack Obama").
+_TITLE = re.compile(
+    r"(?:(?:US|U\.S\.|UK|UN|EU)\s+)?"
+    r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt|St)\.?"
+    r"|Miss|Madam|President|Vice|Prime|Minister|Secretary|Senator|Representative|Governor"
+    r"|General|Colonel|Lieutenant|Captain|Admiral|Sergeant|Commander|Marshal|Sir|Dame|Lord"
+    r"|Lady|King|Queen|Prince|Princess|Pope|Judge|Justice|Chancellor|Ambassador|Chairman"
+    r"|Chairwoman|Chair|Director|Spokesman|Spokeswoman|Sheikh|Ayatollah|Imam|Rabbi|Reverend"
+    r"|Rev\.?|Premier|Mayor|Commissioner|Inspector|Detective|Superintendent|Constable|Officer"
+    r"|Professor|Doctor|Deputy|Foreign|Defense|Defence|State|Interior|Home|Finance|Attorney)"
+    r"(?:\s+(?:of|for)\s+[A-Z][\w-]*)?\s+(?=[A-Z])"
+)
 
 
 class Annotator(Protocol):
@@ -58,10 +70,23 @@ def load_model(name: str) -> Any:
 class SpacyAnnotator:
     """An Annotator backed by a loaded spaCy ``Language``."""
 
-    def __init__(self, nlp: Any, labels: Iterable[str], batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        nlp: Any,
+        labels: Iterable[str],
+        batch_size: int = 64,
+        phrases: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """``phrases`` are (label, text) pairs found wherever they are written, as
+        spaCy's EntityRuler would, taking precedence over the model's entities."""
+        from spacy.matcher import PhraseMatcher
+
         self.nlp = nlp
         self.labels = frozenset(labels)
         self.batch_size = batch_size
+        self.matcher = PhraseMatcher(nlp.vocab)
+        for label, text in phrases:
+            self.matcher.add(label, [nlp.make_doc(text)])
 
     def annotate(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -77,10 +102,17 @@ class SpacyAnnotator:
         return results
 
     def _result(self, doc: Any) -> BlockNLP:
-        entities = []
+        from spacy.util import filter_spans
+
+        curated = filter_spans(self.matcher(doc, as_spans=True))
+        taken = {i for span in curated for i in range(span.start, span.end)}
+        found = [*curated]
         for ent in doc.ents:
-            if ent.label_ not in self.labels:
-                continue
+            overlaps = any(i in taken for i in range(ent.start, ent.end))
+            if ent.label_ in self.labels and not overlaps:
+                found.append(ent)
+        entities = []
+        for ent in sorted(found, key=lambda e: e.start):
             span = trim_entity(doc.text, ent.start_char, ent.end_char, ent.label_)
             if span is not None:
                 entities.append(EntitySpan(span[0], span[1], ent.label_))
@@ -98,6 +130,8 @@ def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] 
     while start < end and text[start] in _EDGE:
         start += 1
     if label != "PERSON" and (match := _LEADING_THE.match(text, start, end)):
+        start = match.end()
+    while label == "PERSON" and (match := _TITLE.match(text, start, end)):
         start = match.end()
     while True:
         while end > start and text[end - 1] in _EDGE:

@@ -8,21 +8,20 @@ the page it is on (one ``url()`` helper), so the site works at any path prefix.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it.token import Token
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import __version__
 from .annotations import article_annotations, to_json
+from .body import relative_url, render_body
 from .errors import SitegenError
+from .figures import cards_json, month_chart, month_label
 from .model import LABELS, MONTHS, Article, Entity, OutputFile, Site
-from .parse import markdown
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,8 @@ class Settings:
     title: str
     description: str
     language: str
+    highlight: str = "first"
+    """How mentions are highlighted (see ``body.HIGHLIGHT_MODES``)."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +57,6 @@ def make_theme(site_dir: Path) -> Theme:
     return Theme(tuple(templates), tuple(static), site_dir)
 
 
-def relative_url(target: str, page: str) -> str:
-    """The link from output file ``page`` to site path ``target`` ("" is the home page)."""
-    rel = posixpath.relpath(target or ".", posixpath.dirname(page) or ".")
-    if target == "" or target.endswith("/"):
-        return "./" if rel == "." else rel + "/"
-    return rel
-
-
 def format_date(value: dt.date | None) -> str:
     """``21 September 2015``, the same on every machine (no locale)."""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
@@ -78,13 +71,6 @@ def render_site(site: Site, settings: Settings, theme: Theme) -> list[OutputFile
     return sorted(files, key=lambda f: f.path)
 
 
-def render_body(tokens: Sequence[Token], page: str) -> str:
-    """An article body as HTML; entity links point to their pages from ``page``."""
-    env = {"entity_url": lambda entity: relative_url(f"entities/{entity}/", page)}
-    html: str = markdown().renderer.render(list(tokens), markdown().options, env)
-    return html
-
-
 def static_files(theme: Theme) -> list[OutputFile]:
     """The theme's static files under ``static/``, site files overriding by name."""
     found: dict[str, Path] = {}
@@ -94,26 +80,6 @@ def static_files(theme: Theme) -> list[OutputFile]:
             if path.is_file() and not rel.startswith(".") and rel not in found:
                 found[rel] = path
     return [OutputFile(f"static/{rel}", path.read_bytes()) for rel, path in sorted(found.items())]
-
-
-def _entity_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    meta = tokens[idx].meta
-    mention = meta["mention"]
-    kind, singular, _ = LABELS[mention.label]
-    classes = f"ent ent-{kind}" + (" ent-cont" if meta["part"] else "")
-    return (
-        f'<a class="{classes}" href="{escape(env["entity_url"](mention.entity))}" '
-        f'data-entity="{escape(mention.entity)}" title="{escape(singular)}: '
-        f'{escape(mention.name)}">'
-    )
-
-
-def _entity_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    return "</a>"
-
-
-markdown().add_render_rule("entity_open", _entity_open)
-markdown().add_render_rule("entity_close", _entity_close)
 
 
 class _Renderer:
@@ -131,11 +97,13 @@ class _Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters["date"] = format_date
+        self.env.filters["month"] = month_label
 
     def pages(self, site: Site) -> Iterator[OutputFile]:
         yield self.page("index.html", "home.html", articles=site.articles)
+        entities = {e.id: e for e in site.entities}
         for article in site.articles:
-            yield self.article(article)
+            yield self.article(article, entities)
             data = to_json(article_annotations(article))
             yield OutputFile(f"{article.slug}/annotations.json", data.encode())
         groups = [
@@ -151,23 +119,29 @@ class _Renderer:
         for entity in site.entities:
             yield self.entity(entity)
 
-    def article(self, article: Article) -> OutputFile:
+    def article(self, article: Article, entities: Mapping[str, Entity]) -> OutputFile:
         path = f"{article.slug}/index.html"
-        seen: dict[str, Any] = {}
-        for mention in article.mentions:
-            seen.setdefault(mention.entity, mention)
+        mentioned = [entities[i] for i in dict.fromkeys(m.entity for m in article.mentions)]
+        body = render_body(article.tokens, path, article.mentions, self.settings.highlight)
         return self.page(
             path,
             "article.html",
             article=article,
             page=article.document,
-            body=Markup(render_body(article.tokens, path)),
-            mentioned=list(seen.values()),
-            kinds=sorted({m.label for m in article.mentions}, key=list(LABELS).index),
+            body=Markup(body),
+            mentioned=mentioned,
+            kinds=sorted({e.label for e in mentioned}, key=list(LABELS).index),
+            cards=Markup(cards_json(article, mentioned, path)),
+            highlight=self.settings.highlight,
         )
 
     def entity(self, entity: Entity) -> OutputFile:
-        return self.page(f"entities/{entity.id}/index.html", "entity.html", entity=entity)
+        return self.page(
+            f"entities/{entity.id}/index.html",
+            "entity.html",
+            entity=entity,
+            chart=Markup(month_chart(entity.months, entity.name)),
+        )
 
     def page(self, path: str, template: str, **context: Any) -> OutputFile:
         def url(target: str) -> str:

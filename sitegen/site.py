@@ -1,26 +1,50 @@
-"""Site: the cross-article indexes, a pure function of the set of articles."""
+"""Site: the cross-article indexes, a pure function of the set of articles.
+
+Short person names are merged across articles here (see ``names.py``); every
+entity then gets its articles and passages, aliases, curated description, the
+entities it is named with, and its mentions by month.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from .model import LABELS, Article, Entity, EntityArticle, Mention, Passage, Site
+from .catalog import EMPTY_CATALOG, Catalog
+from .model import (
+    LABELS,
+    Article,
+    Conflict,
+    Entity,
+    EntityArticle,
+    Mention,
+    Passage,
+    Related,
+    Site,
+)
+from .names import entity_id, resolve_across
 
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
+RELATED_COUNT = 8
 
 
-def build_site(articles: Iterable[Article]) -> Site:
-    """Order the articles newest first and gather every entity's mentions."""
-    ordered = tuple(sorted(articles, key=article_order))
+def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) -> Site:
+    """Order the articles newest first, resolve names across them, gather entities."""
+    ordered = sorted(articles, key=article_order)
+    merges, conflicts = resolve_across(
+        ((m.label, m.name) for a in ordered for m in a.mentions), catalog
+    )
+    resolved = tuple(_remap(a, merges) for a in ordered)
     by_entity: dict[str, list[tuple[Article, Mention]]] = defaultdict(list)
-    for article in ordered:
+    for article in resolved:
         for mention in article.mentions:
             by_entity[mention.entity].append((article, mention))
-    entities = [_entity(entity_id, found) for entity_id, found in by_entity.items()]
+    together = _cooccurrence(resolved)
+    entities = [_entity(found, catalog, together) for found in by_entity.values()]
     entities.sort(key=lambda e: (_LABEL_ORDER[e.label], e.name.casefold(), e.id))
-    return Site(ordered, tuple(entities))
+    return Site(resolved, tuple(entities), _with_sources(conflicts, resolved))
 
 
 def article_order(article: Article) -> tuple[bool, int, str, str]:
@@ -29,19 +53,109 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
     return (date is None, -date.toordinal() if date else 0, article.document.title, article.slug)
 
 
-def _entity(entity_id: str, found: Sequence[tuple[Article, Mention]]) -> Entity:
+def _remap(article: Article, merges: dict[tuple[str, str], tuple[str, str]]) -> Article:
+    if not any((m.label, m.name) in merges for m in article.mentions):
+        return article
+    mentions = []
+    for mention in article.mentions:
+        label, name = merges.get((mention.label, mention.name), (mention.label, mention.name))
+        mentions.append(
+            dataclasses.replace(mention, entity=entity_id(label, name), name=name, label=label)
+        )
+    return dataclasses.replace(article, mentions=tuple(mentions))
+
+
+def _with_sources(
+    conflicts: Sequence[Conflict], articles: Sequence[Article]
+) -> tuple[Conflict, ...]:
+    out = []
+    for conflict in conflicts:
+        sources = sorted(
+            {
+                a.document.source
+                for a in articles
+                for m in a.mentions
+                if (m.label, m.name) == (conflict.label, conflict.name)
+            }
+        )
+        out.append(dataclasses.replace(conflict, sources=tuple(sources)))
+    return tuple(out)
+
+
+def _cooccurrence(articles: Sequence[Article]) -> dict[str, Counter[tuple[str, str]]]:
+    """For each entity, (other, "articles"|"mentions") -> count over the articles they share."""
+    together: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for article in articles:
+        counts = Counter(m.entity for m in article.mentions)
+        for one in counts:
+            for other, mentions in counts.items():
+                if other != one:
+                    together[one][(other, "articles")] += 1
+                    together[one][(other, "mentions")] += mentions
+    return together
+
+
+def _entity(
+    found: Sequence[tuple[Article, Mention]],
+    catalog: Catalog,
+    together: dict[str, Counter[tuple[str, str]]],
+) -> Entity:
+    first = found[0][1]
     names = Counter(m.name for _, m in found)
     name = min(names, key=lambda n: (-names[n], n))
-    articles: dict[str, list[Mention]] = {}
-    owners = {}
+    curated = catalog.lookup(name)
+    surfaces = Counter(" ".join(m.text.split()) for _, m in found)
+    by_article: dict[str, list[Mention]] = {}
+    owners: dict[str, Article] = {}
     for article, mention in found:
-        articles.setdefault(article.slug, []).append(mention)
+        by_article.setdefault(article.slug, []).append(mention)
         owners[article.slug] = article
-    listed = tuple(
-        EntityArticle(owners[slug], passages(owners[slug], mentions))
-        for slug, mentions in articles.items()
+    return Entity(
+        id=first.entity,
+        name=name,
+        label=first.label,
+        articles=tuple(
+            EntityArticle(owners[slug], passages(owners[slug], mentions))
+            for slug, mentions in by_article.items()
+        ),
+        aliases=tuple(sorted(surfaces, key=lambda s: (-surfaces[s], s))),
+        description=curated.description if curated else None,
+        url=curated.url if curated else None,
+        related=_related(first.entity, together, found),
+        months=_months(found),
     )
-    return Entity(entity_id, name, found[0][1].label, listed)
+
+
+def _related(
+    entity: str,
+    together: dict[str, Counter[tuple[str, str]]],
+    found: Sequence[tuple[Article, Mention]],
+) -> tuple[Related, ...]:
+    """Most shared articles first, then most mentioned in them, then by id."""
+    names: dict[str, Mention] = {}
+    for article, _ in found:
+        for m in article.mentions:
+            names.setdefault(m.entity, m)
+    counts = together[entity]
+    others = sorted(
+        {other for other, _ in counts},
+        key=lambda o: (-counts[(o, "articles")], -counts[(o, "mentions")], o),
+    )[:RELATED_COUNT]
+    return tuple(Related(o, names[o].name, names[o].label, counts[(o, "articles")]) for o in others)
+
+
+def _months(found: Sequence[tuple[Article, Mention]]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(
+        (a.document.date.year, a.document.date.month) for a, _ in found if a.document.date
+    )
+    if not counts:
+        return ()
+    (year, month), last = min(counts), max(counts)
+    out = []
+    while (year, month) <= last:
+        out.append((f"{year:04d}-{month:02d}", counts[(year, month)]))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return tuple(out)
 
 
 def passages(article: Article, mentions: Sequence[Mention]) -> tuple[Passage, ...]:

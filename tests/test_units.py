@@ -9,9 +9,10 @@ import pytest
 
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, SitegenError
-from sitegen.names import entity_id, resolve_names
+from sitegen.names import entity_id
 from sitegen.nlp import trim_entity
-from sitegen.render import format_date, relative_url
+from sitegen.body import relative_url
+from sitegen.render import format_date
 
 
 @pytest.mark.parametrize(
@@ -34,21 +35,6 @@ def test_trim_entity(raw: str, label: str, expected: str) -> None:
 
 def test_trim_entity_rejects_punctuation_only() -> None:
     assert trim_entity("— ,", 0, 3, "ORG") is None
-
-
-def test_short_person_names_resolve_to_the_one_fuller_name() -> None:
-    names = resolve_names([("PERSON", "Kerry"), ("PERSON", "John Kerry"),
-                           ("PERSON", "Assad"), ("PERSON", "Bashar al-Assad"),
-                           ("GPE", "Kerry")])
-    assert names[("PERSON", "Kerry")] == "John Kerry"
-    assert names[("PERSON", "Assad")] == "Bashar al-Assad"
-    assert names[("GPE", "Kerry")] == "Kerry"
-
-
-def test_ambiguous_short_names_stay_apart() -> None:
-    names = resolve_names([("PERSON", "Kerry"), ("PERSON", "John Kerry"),
-                           ("PERSON", "Teresa Kerry")])
-    assert names[("PERSON", "Kerry")] == "Kerry"
 
 
 def test_entity_ids_are_type_and_slug() -> None:

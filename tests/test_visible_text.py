@@ -22,7 +22,7 @@ from sitegen.load import find_content, load_source
 from sitegen.model import Article, BlockNLP, Document, EntitySpan
 from sitegen.nlp import SpacyAnnotator, trim_entity
 from sitegen.parse import parse_document
-from sitegen.render import render_body
+from sitegen.body import render_body
 
 WORDS = ["John Kerry", "Kerry", "said", "the", "New York Times", "Moscow", "talks", "in",
          "White House", "—", "--", "...", ",", ".", '"', "'", "“", "”", "Assad's", "&", "<3"]
@@ -95,7 +95,7 @@ def parse(text: str, path: str = "content/t.md") -> Document:
 
 def assert_invisible(document: Document, article: Article) -> None:
     plain = render_body(document.tokens, "a/index.html")
-    annotated = render_body(article.tokens, "a/index.html")
+    annotated = render_body(article.tokens, "a/index.html", article.mentions)
     assert text_content(annotated) == text_content(plain)
     # Raw HTML in the Markdown may be unbalanced itself; annotation adds no problem.
     assert nesting_problems(annotated) == nesting_problems(plain)
