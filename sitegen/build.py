@@ -106,7 +106,7 @@ def read_documents(config: SiteConfig, problems: Problems, *, drafts: bool) -> l
             problems.error(
                 f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'",
                 doc.source,
-                1,
+                doc.lines.get("slug", 1),
             )
     return documents
 

@@ -56,7 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
-        print(f"build failed: {exc.message}; the previous output is untouched", file=sys.stderr)
+        if args.run is _build:
+            print(f"build failed: {exc.message}; nothing was written", file=sys.stderr)
+        else:
+            print(exc.message, file=sys.stderr)
         return exc.exit_code
     except SitegenError as exc:
         if args.debug:
@@ -155,9 +158,10 @@ def _build(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         hidden = "" if args.verbose or not report.warnings else " (-v lists them)"
         print(
-            f"Built {report.articles} articles, {report.entities} entity pages "
+            f"Built {plural(report.articles, 'article')}, "
+            f"{plural(report.entities, 'entity page')} "
             f"({report.files} files) into {out_dir}/. "
-            f"{len(report.warnings)} warnings{hidden}.\n"
+            f"{plural(len(report.warnings), 'warning')}{hidden}.\n"
             f"Open {out_dir / 'index.html'} in a browser, or serve it: "
             f"python -m http.server -d {out_dir}",
         )
@@ -209,6 +213,10 @@ def _entities(args: argparse.Namespace) -> int:
         text = format_entities(rows)
     print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else text)
     return 0
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @contextmanager

@@ -110,7 +110,7 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             )
             continue
         for key, value in table.items():
-            line = _line_of(text, rf"^\s*{re.escape(key)}\s*=")
+            line = _line_of(text, rf"^\s*{re.escape(key)}\s*=", section)
             if key not in keys:
                 problems.error(
                     f"[{section}] unknown key '{key}' (known: {', '.join(keys)})", CONFIG_NAME, line
@@ -149,8 +149,12 @@ def _check_labels(labels: list[Any], text: str, problems: Problems) -> tuple[str
     return tuple(dict.fromkeys(x for x in labels if x in LABELS))
 
 
-def _line_of(text: str, pattern: str) -> int | None:
+def _line_of(text: str, pattern: str, section: str | None = None) -> int | None:
+    """The first line matching ``pattern`` (within ``[section]`` if given)."""
+    inside = section is None
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.search(pattern, line):
+        if section is not None and re.match(r"^\s*\[", line):
+            inside = re.match(rf"^\s*\[\s*{re.escape(section)}\s*\]", line) is not None
+        if inside and re.search(pattern, line):
             return number
     return None

@@ -164,6 +164,8 @@ def _slug(value: Any, path: str, fail: Any) -> str | None:
         if not slug:
             fail("slug", f"cannot make a URL from the file name; add 'slug:' ({path})")
             return None
+    elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        slug = str(value)
     elif not isinstance(value, str) or not _SLUG.fullmatch(value):
         escapes = isinstance(value, str) and ("/" in value or "\\" in value or ".." in value)
         why = "would escape the output folder" if escapes else "is not a valid URL segment"

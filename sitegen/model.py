@@ -49,6 +49,23 @@ MONTHS = (
     "November",
     "December",
 )
+#: How highlights of each label look, so readers can tell kinds apart without
+#: colour: label -> (underline style class, what the legend calls that style).
+HIGHLIGHT_STYLES: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "PERSON": ("ent-person", "people"),
+        "ORG": ("ent-org", "organisations"),
+        "GPE": ("ent-gpe", "places"),
+        "LOC": ("ent-gpe", "places"),
+        "FAC": ("ent-gpe", "places"),
+        "NORP": ("ent-norp", "nationalities and groups"),
+        "EVENT": ("ent-event", "events and other names"),
+        "PRODUCT": ("ent-event", "events and other names"),
+        "WORK_OF_ART": ("ent-event", "events and other names"),
+        "LAW": ("ent-event", "events and other names"),
+        "LANGUAGE": ("ent-event", "events and other names"),
+    }
+)
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
 
 
@@ -105,6 +122,8 @@ class Document:
     """markdown-it tokens of the body; never mutated after parsing."""
     blocks: tuple[Block, ...]
     """The prose blocks the enrich stage annotates."""
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """The line of each front matter key, for messages about it."""
 
 
 @dataclass(frozen=True)
@@ -218,7 +237,7 @@ class Entity:
 
     @property
     def mention_count(self) -> int:
-        return sum(len(a.passages) for a in self.articles)
+        return sum(marked for a in self.articles for p in a.passages for _, marked in p.parts)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
         extra=MappingProxyType(meta.extra),
         tokens=tokens,
         blocks=find_blocks(tokens),
+        lines=source.meta_lines,
     )
 
 

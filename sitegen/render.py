@@ -21,7 +21,7 @@ from .annotations import article_annotations, to_json
 from .body import relative_url, render_body
 from .errors import SitegenError
 from .figures import cards_json, month_chart, month_label
-from .model import LABELS, MONTHS, Article, Entity, OutputFile, Site
+from .model import HIGHLIGHT_STYLES, LABELS, MONTHS, Article, Entity, OutputFile, Site
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,12 @@ class _Renderer:
             page=article.document,
             body=Markup(body),
             mentioned=mentioned,
-            kinds=sorted({e.label for e in mentioned}, key=list(LABELS).index),
+            legend=list(
+                dict.fromkeys(
+                    HIGHLIGHT_STYLES[label]
+                    for label in sorted({e.label for e in mentioned}, key=list(LABELS).index)
+                )
+            ),
             cards=Markup(cards_json(article, mentioned, path)),
             highlight=self.settings.highlight,
         )

@@ -172,8 +172,24 @@ def passages(article: Article, mentions: Sequence[Mention]) -> tuple[Passage, ..
             parts += [(text[at : mention.start], False), (text[mention.start : mention.end], True)]
             at = mention.end
         parts.append((text[at:end], False))
-        out.append(Passage(_tidy(parts), block))
+        tidy = _tidy(parts)
+        if _quote_depth(text, start):  # the sentence is inside a quotation: show it as one
+            tidy = (("“", False), *tidy)
+        if _quote_depth(text, end):
+            tidy = (*tidy, ("”", False))
+        out.append(Passage(tidy, block))
     return tuple(out)
+
+
+def _quote_depth(text: str, end: int) -> int:
+    """How many double quotations are open at ``end`` of ``text``."""
+    depth = 0
+    for ch in text[:end]:
+        if ch == "“":
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+    return depth
 
 
 def _tidy(parts: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:

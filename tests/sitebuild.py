@@ -37,7 +37,9 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not done.exists():
         site = base / "site"
         shutil.copytree(ROOT / "content", site / "content", dirs_exist_ok=True)
-        shutil.copy(ROOT / "sitegen.toml", site / "sitegen.toml")
+        for name in ("sitegen.toml", "entities.toml"):  # settings; curated entities
+            if (ROOT / name).is_file():
+                shutil.copy(ROOT / name, site / name)
         build(load_config(site), out)
         done.touch()
     return out

@@ -105,10 +105,10 @@ def test_every_internal_link_and_fragment_exists(out_dir: Path, pages: dict[str,
             where = f"{path}:{line} <{tag} {attr}={value!r}>"
             url = urljoin(page_url(path), value.strip())
             parts = urlsplit(url)
-            if parts.scheme in ("http", "https") and f"{parts.scheme}://{parts.netloc}" == HOST:
-                if not parts.path.startswith(f"/{PREFIX}/"):
-                    problems.append(f"{where}: resolves to {parts.path}, outside /{PREFIX}/")
-                    continue
+            same_host = f"{parts.scheme}://{parts.netloc}" == HOST
+            if same_host and not parts.path.startswith(f"/{PREFIX}/"):
+                problems.append(f"{where}: resolves to {parts.path}, outside /{PREFIX}/")
+                continue
             target = internal_target(url)
             if target is None:
                 continue  # another site, mailto:, data: ...

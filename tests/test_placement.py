@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.body import render_body
 from sitegen.enrich import enrich
 from sitegen.errors import Problems
 from sitegen.load import load_source
 from sitegen.nlp import SpacyAnnotator
 from sitegen.parse import parse_document
-from sitegen.body import render_body
 
 FIXTURES = Path(__file__).parent / "fixtures" / "placement.md"
 
@@ -51,4 +51,5 @@ def test_placement(line: int, title: str, markdown: str, expected: str,
     document = parse_document(source, problems)
     assert document is not None
     article = enrich(document, fake_annotator.annotate([b.text for b in document.blocks]))
-    assert render_body(article.tokens, "t/index.html", article.mentions).strip() == expected.strip(), title
+    html = render_body(article.tokens, "t/index.html", article.mentions)
+    assert html.strip() == expected.strip(), title

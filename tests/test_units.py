@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.body import relative_url
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.names import entity_id
 from sitegen.nlp import trim_entity
-from sitegen.body import relative_url
 from sitegen.render import format_date
 
 

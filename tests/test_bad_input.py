@@ -1,0 +1,418 @@
+"""Bad input: every problem is reported at once, precisely, and a failed build
+changes nothing. Fast: the fake annotator stands in for the spaCy model."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from htmltext import text_content
+
+from sitegen.build import build
+from sitegen.cli import main
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed, SitegenError, UsageError
+from sitegen.model import BlockNLP, EntitySpan
+from sitegen.nlp import Annotator
+
+BROKEN_SITE = Path(__file__).resolve().parent / "sites" / "broken"
+GOOD = "---\ntitle: Talks\ndate: 2015-09-21\n---\nJohn Kerry flew to Moscow.\n"
+FAILED_1 = "build failed: 1 problem found; nothing was written\n"
+
+MakeSite = Callable[..., Path]
+
+
+def build_errors(site: Path, annotator: Annotator) -> list[str]:
+    """The messages of the BuildFailed a build of ``site`` raises."""
+    with pytest.raises(BuildFailed) as failed:
+        build(load_config(site), site / "build", annotator=annotator)
+    return [str(error) for error in failed.value.errors]
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sitegen", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+# --- one broken file, one exact message -------------------------------------------------------
+
+CASES = {
+    "invalid UTF-8": (
+        b"---\ntitle: Caf\xe9 talk\n---\nBody.\n",
+        "content/a.md:2: not valid UTF-8 (byte 0xe9 at column 11); save the file as UTF-8",
+    ),
+    "empty file": (b"", "content/a.md:1: the file is empty"),
+    "blank file": (b"\n   \n\n", "content/a.md:1: the file is empty"),
+    "missing title": (
+        b"---\nauthor: Ann Lee\n---\nNo heading either.\n",
+        "content/a.md:1: missing title: add 'title:' to the front matter "
+        "or open with a '# Title' line",
+    ),
+    "slug with ..": (
+        b"---\ntitle: A\nslug: ../evil\n---\nBody.\n",
+        "content/a.md:3: front matter: slug '../evil' would escape the output folder; "
+        "use letters, digits, '-' and '_'",
+    ),
+    "slug with /": (
+        b"---\ntitle: A\nslug: a/b\n---\nBody.\n",
+        "content/a.md:3: front matter: slug 'a/b' would escape the output folder; "
+        "use letters, digits, '-' and '_'",
+    ),
+    "unterminated front matter": (
+        b"---\ntitle: A\n\nThe body, but the front matter was never closed.\n",
+        "content/a.md:1: front matter: no closing '---' line",
+    ),
+    "invalid YAML": (
+        b"---\ntitle: A\ndate: 2015-09-21\nauthor: Ann: Lee\n---\nBody.\n",
+        "content/a.md:4: front matter: mapping values are not allowed here",
+    ),
+    "date in another format": (
+        b"---\ntitle: A\ndate: 21/09/2015\n---\nBody.\n",
+        "content/a.md:3: front matter: date must look like 2015-09-21, not '21/09/2015'",
+    ),
+    # PyYAML alone would raise ValueError on 2015-02-30, with no file or line.
+    "date that does not exist": (
+        b"---\ntitle: A\ndate: 2015-02-30\n---\nBody.\n",
+        "content/a.md:3: front matter: date must look like 2015-09-21, not '2015-02-30'",
+    ),
+    "tags as a mapping": (
+        b"---\ntitle: A\ntags:\n  politics: yes\n---\nBody.\n",
+        "content/a.md:3: front matter: tags must be a list of words",
+    ),
+    "tags as a number": (
+        b"---\ntitle: A\ntags: 5\n---\nBody.\n",
+        "content/a.md:3: front matter: tags must be a list of words",
+    ),
+}
+
+
+@pytest.mark.parametrize(("raw", "message"), CASES.values(), ids=CASES.keys())
+def test_broken_file_is_reported_with_file_and_line(
+    make_site: MakeSite, fake_annotator: Annotator, raw: bytes, message: str
+) -> None:
+    site = make_site({"content/a.md": raw})
+    assert build_errors(site, fake_annotator) == [message]
+
+
+def test_cli_prints_content_error_and_exits_1(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": "---\ntitle: A\nslug: a/b\n---\nBody.\n"})
+    assert main(["build", "--site", str(site)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: content/a.md:3: front matter: slug 'a/b' would escape the output folder; "
+        "use letters, digits, '-' and '_'\n" + FAILED_1
+    )
+    assert not (site / "build").exists()
+
+
+def test_duplicate_slug_names_both_files(make_site: MakeSite, fake_annotator: Annotator) -> None:
+    site = make_site({"content/talks.md": GOOD, "content/2015/talks.md": GOOD})
+    assert build_errors(site, fake_annotator) == [
+        "content/talks.md:1: slug 'talks' is already used by content/2015/talks.md; "
+        "set another 'slug:'"
+    ]
+
+
+def test_duplicate_slug_ignores_case(make_site: MakeSite, fake_annotator: Annotator) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\n---\nBody.\n",
+            "content/b.md": "---\ntitle: B\nslug: A\n---\n",
+        }
+    )
+    assert build_errors(site, fake_annotator) == [
+        "content/b.md:3: slug 'A' is already used by content/a.md; set another 'slug:'"
+    ]
+
+
+# --- sitegen.toml -----------------------------------------------------------------------------
+
+
+def test_unknown_config_key_names_file_and_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"sitegen.toml": '[site]\ntitle = "A"\ntitel = "B"\n', "content/a.md": GOOD})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err == (
+        "error: sitegen.toml:3: [site] unknown key 'titel' "
+        "(known: title, description, language, base_url)\n" + FAILED_1
+    )
+
+
+def test_bad_toml_names_file_and_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"sitegen.toml": '[site]\ntitle = "A"\n\n[nlp\n', "content/a.md": GOOD})
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err == (
+        "error: sitegen.toml:4: invalid TOML: Expected ']' at the end of a table declaration\n"
+    )
+
+
+# --- every problem at once --------------------------------------------------------------------
+
+
+def test_every_broken_file_is_reported_sorted_by_file(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    site = make_site(
+        {
+            "content/c.md": "---\ntitle: C\ndate: soon\n---\nBody.\n",
+            "content/a.md": "",
+            "content/ok.md": GOOD,
+            "content/b.md": "---\ntitle: B\n",
+        }
+    )
+    assert build_errors(site, fake_annotator) == [
+        "content/a.md:1: the file is empty",
+        "content/b.md:1: front matter: no closing '---' line",
+        "content/c.md:3: front matter: date must look like 2015-09-21, not 'soon'",
+    ]
+
+
+def test_every_problem_in_one_file_is_reported(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    site = make_site({"content/a.md": "---\ntitle: A\ndate: soon\ntags: 5\ndraft: maybe\n---\n"})
+    assert build_errors(site, fake_annotator) == [
+        "content/a.md:3: front matter: date must look like 2015-09-21, not 'soon'",
+        "content/a.md:4: front matter: tags must be a list of words",
+        "content/a.md:5: front matter: draft must be true or false",
+    ]
+
+
+def test_broken_site_lists_all_its_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = tmp_path / "broken"
+    shutil.copytree(BROKEN_SITE, site)
+    assert main(["build", "--site", str(site)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "error: content/bad-date.md:3: front matter: date must look like 2015-09-21, "
+        "not '21/09/2015'\n"
+        "error: content/empty.md:1: the file is empty\n"
+        "error: content/escape.md:4: front matter: slug '../evil' would escape the output "
+        "folder; use letters, digits, '-' and '_'\n"
+        "error: content/latin1.md:5: not valid UTF-8 (byte 0xe9 at column 6); "
+        "save the file as UTF-8\n"
+        "error: content/no-title.md:1: missing title: add 'title:' to the front matter "
+        "or open with a '# Title' line\n"
+        "error: content/tags.md:4: front matter: tags must be a list of words\n"
+        "error: content/talks.md:1: slug 'talks' is already used by content/2015/talks.md; "
+        "set another 'slug:'\n"
+        "error: content/unterminated.md:1: front matter: no closing '---' line\n"
+        "error: content/yaml.md:4: front matter: mapping values are not allowed here\n"
+        "build failed: 9 problems found; nothing was written\n"
+    )
+    assert sorted(p.name for p in site.iterdir()) == ["content", "sitegen.toml"]
+
+
+# --- exit codes and tracebacks ----------------------------------------------------------------
+
+
+def test_missing_site_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere"
+    assert main(["build", "--site", str(missing)]) == 2
+    assert capsys.readouterr().err == f"error: no such site folder: {missing}\n"
+
+
+def test_unknown_option_exits_2_with_usage(tmp_path: Path) -> None:
+    result = run_cli("build", "--site", tmp_path, "--colour")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: sitegen")
+    assert result.stderr.endswith("sitegen: error: unrecognized arguments: --colour\n")
+
+
+@pytest.mark.parametrize(
+    ("files", "code"),
+    [
+        ({"content/a.md": "---\ntitle: A\n"}, 1),
+        ({"content/a.md": "---\ntitle: A\ndate: 2015-02-30\n---\nBody.\n"}, 1),
+        ({"content/a.md": GOOD, "sitegen.toml": "[site\n"}, 1),
+        ({"content/a.md": GOOD, "build/notes.txt": "mine"}, 2),
+    ],
+    ids=["content error", "impossible date", "bad TOML", "foreign output folder"],
+)
+def test_errors_print_no_traceback(make_site: MakeSite, files: dict[str, str], code: int) -> None:
+    result = run_cli("build", "--site", make_site(files))
+    assert result.returncode == code
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = run_cli("--debug", "build", "--site", tmp_path / "nowhere")
+    assert result.returncode != 0
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "UsageError: no such site folder" in result.stderr
+
+
+# --- a failed build changes nothing -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    [
+        {"content/a.md": "---\ntitle: A\ndate: soon\n---\nBody.\n"},
+        {"templates/article.html": "{{ no_such_variable }}\n"},
+    ],
+    ids=["content error", "template error"],
+)
+def test_failed_build_leaves_previous_output_untouched(
+    make_site: MakeSite, fake_annotator: Annotator, breakage: dict[str, str]
+) -> None:
+    site = make_site({"content/a.md": GOOD})
+    out = site / "build"
+    build(load_config(site), out, annotator=fake_annotator)
+    before = snapshot(out)
+    make_site(breakage)
+    with pytest.raises(SitegenError):
+        build(load_config(site), out, annotator=fake_annotator)
+    assert snapshot(out) == before
+    assert {p.name for p in site.iterdir()} == {"build", "content"} | {
+        Path(k).parts[0] for k in breakage
+    }
+
+
+def test_refuses_output_folder_with_foreign_files(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": GOOD})
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes")
+    assert main(["build", "--site", str(site), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: output folder {out} has files sitegen did not write; "
+        "empty it or choose another --out\n"
+    )
+    assert snapshot(out) == {"notes.txt": b"my notes"}
+
+
+@pytest.mark.parametrize(
+    ("out", "message"),
+    [
+        (".", "output folder {out} holds the site itself; choose another --out"),
+        ("..", "output folder {out} holds the site itself; choose another --out"),
+        ("content", "output folder {out} is inside {site}/content; choose another --out"),
+    ],
+    ids=["site folder", "its parent", "content folder"],
+)
+def test_refuses_to_build_over_the_site(
+    make_site: MakeSite, fake_annotator: Annotator, out: str, message: str
+) -> None:
+    site = make_site({"content/a.md": GOOD})
+    before = snapshot(site.parent)
+    with pytest.raises(UsageError) as refused:
+        build(load_config(site), site / out, annotator=fake_annotator)
+    assert str(refused.value) == message.format(out=site / out, site=site.resolve())
+    assert snapshot(site.parent) == before
+
+
+# --- markup in metadata is text ---------------------------------------------------------------
+
+EVIL = "<script>alert(1)</script> {{ 7*7 }}"
+
+
+def html_pages(out: Path) -> dict[str, str]:
+    return {
+        p.relative_to(out).as_posix(): p.read_text("utf-8") for p in sorted(out.rglob("*.html"))
+    }
+
+
+def assert_inert(pages: dict[str, str]) -> None:
+    """No markup from the content made it into a page as markup (the theme's own
+    ``<script>`` elements aside), and no template syntax was evaluated."""
+    for path, html in pages.items():
+        assert "<script>alert" not in html, path
+        assert "alert(1)</script>" not in html, path  # would end a theme <script> early
+        assert "<b>" not in html, path
+        assert "49" not in html, path
+
+
+def test_markup_in_title_author_and_tags_is_shown_as_text(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    article = (
+        f'---\ntitle: "{EVIL}"\nauthor: "<b>Eve</b> {{{{ 7*7 }}}}"\n'
+        f'tags: ["<b>tag</b> {{{{ 7*7 }}}}"]\ndate: 2015-09-21\nslug: a\n---\n'
+        "John Kerry flew to Moscow.\n"
+    )
+    site = make_site({"content/a.md": article})
+    build(load_config(site), site / "build", annotator=fake_annotator)
+    pages = html_pages(site / "build")
+    assert_inert(pages)
+    article_page = text_content(pages["a/index.html"])
+    for shown in (EVIL, "<b>Eve</b> {{ 7*7 }}", "<b>tag</b> {{ 7*7 }}"):
+        assert shown in article_page
+    for path in ("index.html", "entities/person/john-kerry/index.html"):
+        assert EVIL in text_content(pages[path]) and "<b>Eve</b>" in text_content(pages[path])
+
+
+class _FindsPhrase:
+    """An annotator that marks every occurrence of one phrase as a PERSON."""
+
+    def __init__(self, phrase: str) -> None:
+        self.phrase = phrase
+
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
+        return [
+            BlockNLP(
+                tuple(
+                    EntitySpan(m.start(), m.end(), "PERSON")
+                    for m in re.finditer(re.escape(self.phrase), text)
+                ),
+                ((0, len(text)),),
+            )
+            for text in texts
+        ]
+
+
+def test_markup_in_entity_name_is_shown_as_text(make_site: MakeSite) -> None:
+    body = "Today &lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} spoke.\n"
+    site = make_site({"content/a.md": f"---\ntitle: A\ndate: 2015-09-21\n---\n{body}"})
+    build(load_config(site), site / "build", annotator=_FindsPhrase(EVIL))
+    pages = html_pages(site / "build")
+    entity_pages = [p for p in pages if p.startswith("entities/person/")]
+    assert len(entity_pages) == 1
+    assert_inert(pages)
+    for path in ("a/index.html", "entities/index.html", entity_pages[0]):
+        assert EVIL in text_content(pages[path]), path
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("drafts", [False, True])
+def test_drafts_are_built_only_when_asked(
+    make_site: MakeSite, fake_annotator: Annotator, drafts: bool
+) -> None:
+    draft = "---\ntitle: Unfinished\ndate: 2015-09-22\ndraft: true\n---\nJohn Kerry.\n"
+    site = make_site({"content/a.md": GOOD, "content/draft.md": draft})
+    out = site / "build"
+    report = build(load_config(site), out, drafts=drafts, annotator=fake_annotator)
+    assert report.articles == (2 if drafts else 1)
+    assert (out / "draft" / "index.html").exists() == drafts
+    assert ("Unfinished" in text_content((out / "index.html").read_text())) == drafts
+    kerry = text_content((out / "entities/person/john-kerry/index.html").read_text())
+    assert ("Unfinished" in kerry) == drafts

@@ -1,0 +1,423 @@
+"""The built sample site in headless Chromium, served under /repo/ as on GitHub Pages.
+
+Readers' paths through the site, keyboard use, kinds of highlight told apart
+without colour, text contrast, and pages without JavaScript. With
+``SITEGEN_SCREENSHOTS=1`` the screenshot test refreshes docs/screenshots/*.png
+for the README; otherwise it writes them into the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from sitebuild import ARTICLE, ARTICLE_TEXT, ARTICLE_TITLE, ENTITY, PREFIX, ROOT, sample_build
+
+from sitegen.model import LABELS
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOT_WIDTH = 1200
+MIN_TEXT_CONTRAST = 4.5  # WCAG 2 AA, 1.4.3, normal-size text
+MIN_FOCUS_CONTRAST = 3.0  # WCAG 2 AA, 1.4.11, focus indicator against its background
+
+
+# --- WCAG contrast from computed colours -------------------------------------------------
+
+_RGB = re.compile(r"rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)(?:\s*[,/]\s*([\d.]+%?))?\s*\)")
+
+RGBA = tuple[float, float, float, float]
+
+
+def parse_color(css: str) -> RGBA:
+    """``rgb(1, 2, 3)`` / ``rgba(1, 2, 3, 0.5)`` as computed by the browser."""
+    match = _RGB.fullmatch(css.strip())
+    assert match, f"cannot parse computed colour {css!r}"
+    r, g, b, a = match.groups()
+    alpha = 1.0 if a is None else float(a[:-1]) / 100 if a.endswith("%") else float(a)
+    return float(r), float(g), float(b), alpha
+
+
+def over(top: RGBA, bottom: RGBA) -> RGBA:
+    """``top`` composited over an opaque ``bottom``."""
+    a = top[3]
+    r, g, b = (top[i] * a + bottom[i] * (1 - a) for i in range(3))
+    return r, g, b, 1.0
+
+
+def luminance(color: RGBA) -> float:
+    """WCAG 2 relative luminance of an opaque sRGB colour."""
+
+    def channel(value: float) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in color[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGBA, b: RGBA) -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_contrast_function_matches_known_values() -> None:
+    black, white = (0.0, 0.0, 0.0, 1.0), (255.0, 255.0, 255.0, 1.0)
+    assert contrast(black, white) == pytest.approx(21.0)
+    assert contrast(white, white) == pytest.approx(1.0)
+    assert contrast(parse_color("rgb(118, 118, 118)"), white) == pytest.approx(4.54, abs=0.01)
+    assert over(parse_color("rgba(0, 0, 0, 0.5)"), white)[0] == pytest.approx(127.5)
+
+
+# In the page: an element's text colour and the background it is painted on, found by
+# walking up to the first opaque background (semi-transparent ones are composited).
+_COLOURS_JS = """
+(el) => {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const bg = getComputedStyle(e).backgroundColor;
+    layers.push(bg);
+    if (/^rgb\\(/.test(bg)) break;
+  }
+  return {color: getComputedStyle(el).color, layers: layers};
+}
+"""
+
+
+def text_contrast(page: Any, selector: str, index: int = 0) -> float:
+    found = page.locator(selector).nth(index).evaluate(_COLOURS_JS)
+    background: RGBA = (255.0, 255.0, 255.0, 1.0)  # the canvas, if nothing is opaque
+    for layer in reversed(found["layers"]):
+        background = over(parse_color(layer), background)
+    return contrast(over(parse_color(found["color"]), background), background)
+
+
+# --- serving and browsing ----------------------------------------------------------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(real_nlp: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site served on loopback under ``/repo/``: this URL ends in ``/repo/``."""
+    served = sample_build(tmp_path_factory).parent
+    handler = functools.partial(_QuietHandler, directory=str(served))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/{PREFIX}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, base_url: str) -> Iterator[Callable[..., Any]]:
+    """``open_page(path, **context_options)``: a fresh context's page at ``/repo/<path>``.
+
+    Every request must stay on loopback (others are blocked and reported) and every
+    response of the site must succeed; both are checked when the test ends.
+    """
+    contexts: list[Any] = []
+    problems: list[str] = []
+    origin = urlsplit(base_url).netloc
+
+    def route(route: Any) -> None:
+        if urlsplit(route.request.url).netloc == origin:
+            route.continue_()
+        else:
+            problems.append(f"request outside loopback: {route.request.url}")
+            route.abort()
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            problems.append(f"{response.status} for {response.url}")
+
+    def open_(path: str = "", **options: Any) -> Any:
+        options.setdefault("viewport", {"width": SCREENSHOT_WIDTH, "height": 900})
+        context = browser.new_context(**options)
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("response", on_response)
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        response = page.goto(base_url + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# --- what readers do ---------------------------------------------------------------------
+
+
+def test_home_lists_the_article_and_its_link_works(open_page: Callable[..., Any]) -> None:
+    page = open_page("")
+    link = page.locator(".article-list").get_by_role("link", name=ARTICLE_TITLE)
+    assert link.count() == 1
+    link.click()
+    page.wait_for_url(f"**/{PREFIX}/{ARTICLE}/")
+    assert page.locator("h1").inner_text() == ARTICLE_TITLE
+    assert ARTICLE_TEXT in page.locator(".article-body").inner_text()
+
+
+@pytest.mark.parametrize("path", ["", f"{ARTICLE}/", "entities/", f"{ENTITY}/"])
+def test_page_loads_cleanly_with_its_stylesheet(open_page: Callable[..., Any], path: str) -> None:
+    """No failed request, script error or request off loopback (checked by open_page)."""
+    page = open_page(path)
+    assert page.locator("link[rel=stylesheet]").evaluate("l => l.sheet !== null")
+    font = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+    assert "Charter" in font, "the theme's stylesheet applies"
+    assert page.locator("h1").count() == 1
+
+
+def test_entity_index_filter_is_labelled_and_works(open_page: Callable[..., Any]) -> None:
+    """index.js: a labelled filter box narrows the list and says how many are shown."""
+    page = open_page("entities/")
+    box = page.get_by_label("Filter")
+    assert box.count() == 1
+    total = page.locator("#entity-index li[data-name]").count()
+    box.fill("kerry")
+    visible = page.locator("#entity-index li[data-name]:visible")
+    assert visible.all_inner_texts() and all("Kerry" in t for t in visible.all_inner_texts())
+    status = page.locator("[role=status]").inner_text()
+    assert status == f"{visible.count()} of {total} shown"
+    box.fill("")
+    assert page.locator("#entity-index li[data-name]:visible").count() == total
+
+
+def test_every_highlight_is_a_link_reached_by_tab_with_a_focus_outline(
+    open_page: Callable[..., Any],
+) -> None:
+    page = open_page(f"{ARTICLE}/")
+    highlights = page.locator(".article-body .ent")
+    total = highlights.count()
+    assert total > 20
+    assert page.locator(".article-body a.ent[href]:not([tabindex^='-'])").count() == total
+    page.evaluate(
+        "() => document.querySelectorAll('.article-body a.ent')"
+        ".forEach((a, i) => a.setAttribute('data-test-i', i))"
+    )
+
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => document.activeElement.className")
+    assert first == "skip", "the first Tab stop is the skip link"
+    box = page.locator("a.skip").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0, "a focused skip link is visible"
+
+    reached: set[int] = set()
+    unmarked: list[str] = []
+    for _ in range(total + 40):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """() => {
+              const e = document.activeElement, s = getComputedStyle(e);
+              return {i: e.getAttribute('data-test-i'), text: e.textContent,
+                      inBody: e.closest('.article-body') !== null,
+                      outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                      focusVisible: e.matches(':focus-visible')};
+            }"""
+        )
+        if not state["inBody"] and reached:
+            break  # past the article body
+        if state["i"] is None:
+            continue  # the header's links, or another link in the text
+        reached.add(int(state["i"]))
+        if not (state["focusVisible"] and state["outline"] != "none" and state["width"] >= 2):
+            unmarked.append(f"{state['text']!r}: {state}")
+    assert reached == set(range(total)), "every highlight is a Tab stop, in order"
+    assert not unmarked, "highlights without a visible focus outline:\n" + "\n".join(unmarked)
+
+
+def test_focus_outline_stands_out_from_the_highlight(open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{ARTICLE}/")
+    for kind in ("person", "org", "gpe", "norp"):
+        link = page.locator(f".article-body a.ent-{kind}").first
+        link.focus()
+        style, outline, background = link.evaluate(
+            "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineColor,"
+            " getComputedStyle(e).backgroundColor]"
+        )
+        assert style != "none", kind
+        page_bg = parse_color(
+            page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        )
+        for behind in (page_bg, over(parse_color(background), page_bg)):
+            ratio = contrast(parse_color(outline), behind)
+            assert ratio >= MIN_FOCUS_CONTRAST, f"{kind}: outline {outline} on {behind}: {ratio}"
+
+
+def test_skip_link_moves_focus_past_the_header(open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{ARTICLE}/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside_main = page.evaluate("() => document.activeElement.closest('main') !== null")
+    assert inside_main, "Tab after the skip link lands inside <main>"
+
+
+def test_kinds_are_marked_other_than_by_colour(open_page: Callable[..., Any]) -> None:
+    """Each kind has its own underline, on strong (first) and light (later) mentions."""
+    page = open_page(f"{ARTICLE}/")
+
+    def style(selector: str) -> tuple[str, str]:
+        return page.locator(selector).first.evaluate(
+            "e => [getComputedStyle(e).textDecorationLine, getComputedStyle(e).textDecorationStyle]"
+        )
+
+    for variant in ("ent-strong", "ent-light"):
+        found = {k: f".article-body a.ent-{k}.{variant}" for k in ("person", "org", "gpe")}
+        found = {k: sel for k, sel in found.items() if page.locator(sel).count()}
+        if variant == "ent-strong":
+            assert len(found) == 3, "the sample has people, organisations and places"
+        styles = {kind: style(sel) for kind, sel in found.items()}
+        assert all("underline" in line for line, _ in styles.values()), styles
+        if "person" in styles:
+            assert all(styles["person"][1] != styles[k][1] for k in ("org", "gpe") if k in styles)
+        if "org" in styles and "gpe" in styles:
+            assert styles["org"][1] != styles["gpe"][1]
+    # The legend shows each kind as it is marked in the text.
+    for kind in ("person", "org", "gpe"):
+        legend_style = style(f".legend .ent-{kind}")[1]
+        assert legend_style == style(f".article-body a.ent-{kind}")[1], kind
+
+
+def test_entity_card_follows_keyboard_focus(open_page: Callable[..., Any]) -> None:
+    """cards.js: focusing a highlight shows its card, beside it, and Escape hides it."""
+    page = open_page(f"{ARTICLE}/")
+    card = page.locator("#ent-card")
+    assert card.count() == 1 and card.is_hidden()
+    page.keyboard.press("Tab")  # the skip link
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('.article-body a.ent')"):
+            break
+    link = page.locator(":focus")
+    assert card.is_visible()
+    assert link.get_attribute("aria-describedby") == "ent-card"
+    assert card.get_attribute("role") == "tooltip"
+    assert link.get_attribute("data-entity") is not None
+    link_box, card_box = link.bounding_box(), card.bounding_box()
+    assert link_box is not None and card_box is not None
+    overlaps = not (
+        card_box["y"] >= link_box["y"] + link_box["height"]
+        or card_box["y"] + card_box["height"] <= link_box["y"]
+        or card_box["x"] >= link_box["x"] + link_box["width"]
+        or card_box["x"] + card_box["width"] <= link_box["x"]
+    )
+    assert not overlaps, "the card does not cover the highlight that has focus"
+    assert card.locator("a").get_attribute("tabindex") == "-1", "the card adds no Tab stop"
+    page.keyboard.press("Escape")
+    assert card.is_hidden()
+    assert link.get_attribute("aria-describedby") is None
+    assert page.evaluate("() => document.activeElement.matches('a.ent')"), "focus stays put"
+
+
+def test_entity_page_shows_the_name_and_marked_passages(open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{ENTITY}/")
+    assert page.locator("h1").inner_text() == "John Kerry"
+    marks = page.locator("mark")
+    assert marks.count() >= 1
+    assert all("Kerry" in text for text in marks.all_inner_texts())
+    page.get_by_role("link", name=ARTICLE_TITLE).click()
+    page.wait_for_url(f"**/{PREFIX}/{ARTICLE}/")
+
+
+def test_pages_work_without_javascript(open_page: Callable[..., Any]) -> None:
+    page = open_page("", java_script_enabled=False)
+    page.get_by_role("link", name=ARTICLE_TITLE).click()
+    page.wait_for_url(f"**/{PREFIX}/{ARTICLE}/")
+    assert ARTICLE_TEXT in page.locator(".article-body").inner_text()
+    assert page.locator(".article-body a.ent").count() > 20
+    text = page.locator("body").inner_text()
+    assert '"kind":' not in text, "the cards' JSON data is not shown as text"
+    page.locator(".article-body a.ent-person", has_text="John Kerry").first.click()
+    page.wait_for_url(f"**/{PREFIX}/{ENTITY}/")
+    assert page.locator("h1").inner_text() == "John Kerry"
+    assert page.locator("mark").count() >= 1
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_contrast(open_page: Callable[..., Any], scheme: str) -> None:
+    page = open_page(f"{ARTICLE}/", color_scheme=scheme)
+    checks = ["body", ".article-body p", ".byline", ".legend p", ".site-footer p", "nav a"]
+    highlights = [
+        selector
+        for kind, _, _ in LABELS.values()
+        for selector in (
+            f".article-body a.ent-{kind}.ent-strong",
+            f".article-body a.ent-{kind}.ent-light",
+            f".legend .ent-{kind}",
+        )
+        if page.locator(selector).count()
+    ]
+    assert len(highlights) >= 6, highlights
+    ratios = {sel: text_contrast(page, sel) for sel in checks + highlights}
+    page.locator(".article-body a.ent").first.focus()  # shows its card (cards.js)
+    for part in (".ent-card-kind", ".ent-card-name", ".ent-card-count", ".ent-card-link"):
+        ratios[part] = text_contrast(page, part)
+    entity = open_page(f"{ENTITY}/", color_scheme=scheme)
+    ratios |= {f"entity {sel}": text_contrast(entity, sel) for sel in ("mark", ".kind-label a")}
+    low = {sel: round(ratio, 2) for sel, ratio in ratios.items() if ratio < MIN_TEXT_CONTRAST}
+    assert not low, f"text below {MIN_TEXT_CONTRAST}:1 ({scheme}): {low}"
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_screenshots(open_page: Callable[..., Any], tmp_path: Path) -> None:
+    """Article and entity page at 1200px; SITEGEN_SCREENSHOTS=1 refreshes the README's.
+
+    The article is shown as a reader first sees it (one 1200x900 screen); the entity
+    page whole, down to the passages that mention him.
+    """
+    refresh = os.environ.get("SITEGEN_SCREENSHOTS") == "1"
+    folder = ROOT / "docs" / "screenshots" if refresh else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = {"article.png": (f"{ARTICLE}/", False), "entity.png": (f"{ENTITY}/", True)}
+    for name, (path, full_page) in shots.items():
+        page = open_page(path, color_scheme="light", device_scale_factor=1)
+        page.screenshot(path=folder / name, full_page=full_page, animations="disabled")
+        width, height = _png_size(folder / name)
+        assert width == SCREENSHOT_WIDTH
+        expected = range(900, 4001) if full_page else range(900, 901)
+        assert height in expected, (name, height)

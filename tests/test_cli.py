@@ -1,0 +1,234 @@
+"""The ``sitegen`` command end to end, as a user runs it: a subprocess over a copy
+of the sample site, with the real spaCy model where entities matter."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from htmltext import text_content
+
+from sitegen import __version__
+
+SLUG = "us-russia-syria-talks"
+SOURCE = f"content/{SLUG}.md"
+UNDATED = "---\ntitle: Undated\n---\nJohn Kerry flew to Moscow.\n"
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sitegen", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built(real_nlp: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site built once by ``sitegen build -q``; its output folder."""
+    site = tmp_path_factory.mktemp("built") / "sample"
+    shutil.copytree(ROOT / "content", site / "content")
+    shutil.copy(ROOT / "sitegen.toml", site / "sitegen.toml")
+    result = run_cli("build", "--site", site, "-q")
+    assert result.returncode == 0, result.stderr
+    return site / "build"
+
+
+def annotations(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / SLUG / "annotations.json").read_text("utf-8"))
+    return data
+
+
+def page_paragraphs(out: Path) -> list[str]:
+    """The visible text of each paragraph of the article body, in order."""
+    html = (out / SLUG / "index.html").read_text("utf-8")
+    body = re.search(r'<div class="article-body">(.*?)</div>', html, re.S)
+    assert body is not None
+    return [text_content(p) for p in re.findall(r"<p>(.*?)</p>", body.group(1), re.S)]
+
+
+# --- help and version (no model) --------------------------------------------------------------
+
+
+def test_version_prints_the_package_version() -> None:
+    result = run_cli("--version")
+    assert (result.returncode, result.stdout) == (0, f"sitegen {__version__}\n")
+
+
+def test_help_lists_commands_and_exit_statuses() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for command in ("build", "annotate"):
+        assert re.search(rf"^\s+{command}\s+\S", result.stdout, re.M), command
+    assert "--version" in result.stdout
+    assert "exit status: 0 success, 1 problems in the content, 2 usage errors" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        (
+            "build",
+            [
+                "--site DIR",
+                "--out DIR",
+                "--drafts",
+                "--strict",
+                "-q, --quiet",
+                "-v, --verbose",
+                "--debug",
+            ],
+        ),
+        ("annotate", ["--format {json,text}", "--site DIR"]),
+    ],
+)
+def test_command_help_lists_its_options(command: str, options: list[str]) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    for option in options:
+        assert re.search(rf"^\s+{re.escape(option)}\s", result.stdout, re.M), option
+
+
+# --- build ------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_quiet_build_prints_nothing_and_writes_the_site(
+    real_nlp: object, sample_site: Path
+) -> None:
+    result = run_cli("build", "--site", sample_site, "-q")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    out = sample_site / "build"
+    for page in (
+        "index.html",
+        f"{SLUG}/index.html",
+        f"{SLUG}/annotations.json",
+        "entities/index.html",
+        "entities/person/john-kerry/index.html",
+    ):
+        assert (out / page).is_file(), page
+
+
+@pytest.mark.model
+def test_article_page_links_its_annotations(built: Path) -> None:
+    html = (built / SLUG / "index.html").read_text("utf-8")
+    assert '<link rel="alternate" type="application/json" href="annotations.json"' in html
+
+
+@pytest.mark.model
+def test_annotations_json_has_the_documented_shape(built: Path) -> None:
+    data = annotations(built)
+    assert list(data) == ["schema", "article", "entities", "attributions"]
+    assert data["schema"] == "sitegen.annotations/1"
+    assert data["article"] == {
+        "slug": SLUG,
+        "title": "US, Russia discuss possible coordination, political settlement in Syria",
+        "author": "Thomas Gaist",
+        "date": "2015-09-21",
+        "source": SOURCE,
+    }
+    assert data["attributions"] == []
+    for entity in data["entities"]:
+        assert list(entity) == ["id", "name", "label", "mentions"]
+        assert entity["mentions"], entity["id"]
+        for mention in entity["mentions"]:
+            assert list(mention) == ["text", "block", "start", "end"]
+    firsts = [(e["mentions"][0]["block"], e["mentions"][0]["start"]) for e in data["entities"]]
+    assert firsts == sorted(firsts), "entities come in order of first mention"
+    kerry = {e["id"]: e for e in data["entities"]}["person/john-kerry"]
+    assert (kerry["name"], kerry["label"]) == ("John Kerry", "PERSON")
+
+
+@pytest.mark.model
+def test_mention_offsets_point_at_their_text_in_the_page(built: Path) -> None:
+    paragraphs = page_paragraphs(built)
+    mentions = [m for e in annotations(built)["entities"] for m in e["mentions"]]
+    assert len(mentions) > 20
+    for m in mentions:
+        assert paragraphs[m["block"]][m["start"] : m["end"]] == m["text"], m
+
+
+@pytest.mark.model
+def test_verbose_build_lists_warnings_and_succeeds(
+    real_nlp: object, make_site: Callable[..., Path]
+) -> None:
+    site = make_site({"content/a.md": UNDATED})
+    result = run_cli("build", "--site", site, "-v")
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stderr
+        == "warning: content/a.md:1: no date: the article is listed after dated ones\n"
+    )
+    assert result.stdout.startswith("Built ")
+    assert (site / "build" / "a" / "index.html").is_file()
+
+
+def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path]) -> None:
+    site = make_site({"content/a.md": UNDATED})
+    result = run_cli("build", "--site", site, "--strict")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "error: content/a.md:1: no date: the article is listed after dated ones\n"
+        "build failed: 1 problem found; nothing was written\n"
+    )
+    assert not (site / "build").exists()
+
+
+@pytest.mark.model
+def test_out_builds_elsewhere(real_nlp: object, sample_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere" / "public"
+    result = run_cli("build", "--site", sample_site, "--out", out, "-q")
+    assert result.returncode == 0, result.stderr
+    assert (out / SLUG / "annotations.json").is_file()
+    assert not (sample_site / "build").exists()
+    assert [p.name for p in out.parent.iterdir()] == ["public"]
+
+
+# --- annotate ---------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_annotate_json_matches_the_built_annotations(built: Path) -> None:
+    site = built.parent
+    result = run_cli("annotate", SOURCE, "--format", "json", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == annotations(built)
+
+
+@pytest.mark.model
+def test_annotate_text_is_a_readable_listing(built: Path) -> None:
+    result = run_cli("annotate", SOURCE, "--format", "text", cwd=built.parent)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "US, Russia discuss possible coordination, political settlement in Syria "
+        "(Thomas Gaist, 2015-09-21)"
+    )
+    kerry = next(line for line in lines if "[person/john-kerry]" in line)
+    assert re.fullmatch(r"PERSON\s+John Kerry\s+\[person/john-kerry\]\s+\d+ mentions?", kerry)
+    assert re.search(r"^\s+block \d+ \[\d+:\d+\] 'John Kerry'$", result.stdout, re.M)
+    assert "{" not in result.stdout
+
+
+def test_annotate_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_cli("annotate", "content/nope.md", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (2, "error: no such file: content/nope.md\n")
+
+
+def test_annotate_reports_content_errors_without_mentioning_a_build(
+    make_site: Callable[..., Path],
+) -> None:
+    site = make_site({"content/a.md": "---\ntitle: A\nslug: a/b\n---\nJohn Kerry.\n"})
+    result = run_cli("annotate", "content/a.md", cwd=site)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "error: content/a.md:3: front matter: slug 'a/b' would escape the output folder; "
+        "use letters, digits, '-' and '_'\n"
+    )
+    assert "build failed" not in result.stderr
+    assert "previous output" not in result.stderr
