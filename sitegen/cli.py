@@ -30,7 +30,6 @@ from .config import load_config
 from .enrich import enrich
 from .errors import BuildFailed, Problems, SitegenError, UsageError
 from .load import load_source
-from .nlp import SpacyAnnotator, load_model
 from .parse import parse_document
 from .report import entity_row, format_entities
 
@@ -182,8 +181,9 @@ def _annotate(args: argparse.Namespace) -> int:
     document = parse_document(source, problems) if source else None
     problems.raise_if_any()
     assert document is not None
-    annotator = SpacyAnnotator(load_model(config.model), config.labels, config.batch_size)
-    article = enrich(document, annotator.annotate([b.text for b in document.blocks]))
+    catalog = load_catalog(config.site_dir)
+    annotator = make_annotator(config, catalog)
+    article = enrich(document, annotator.annotate([b.text for b in document.blocks]), catalog)
     data = article_annotations(article)
     sys.stdout.write(to_json(data) if args.format == "json" else to_text(data))
     return 0

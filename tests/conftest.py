@@ -112,8 +112,9 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def sample_site(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the repository's sample site (content/ and sitegen.toml)."""
+    """A copy of the repository's sample site (content/, sitegen.toml, entities.toml)."""
     site = tmp_path / "sample"
     shutil.copytree(ROOT / "content", site / "content")
     shutil.copy(ROOT / "sitegen.toml", site / "sitegen.toml")
+    shutil.copy(ROOT / "entities.toml", site / "entities.toml")
     yield site

@@ -421,3 +421,42 @@ def test_screenshots(open_page: Callable[..., Any], tmp_path: Path) -> None:
         assert width == SCREENSHOT_WIDTH
         expected = range(900, 4001) if full_page else range(900, 901)
         assert height in expected, (name, height)
+
+
+def test_entity_card_opens_on_hover_with_what_the_reader_needs(
+    open_page: Callable[..., Any],
+) -> None:
+    page = open_page(f"{ARTICLE}/")
+    card = page.locator("#ent-card")
+    kerry = page.locator('.article-body a.ent[data-entity="person/john-kerry"]').first
+    before = page.evaluate("() => document.documentElement.scrollHeight")
+    kerry.hover()
+    card.wait_for(state="visible")
+    text = card.inner_text()
+    assert "John Kerry" in text and "PERSON" in text.upper()
+    assert "US Secretary of State" in text  # the curated description
+    assert "other article" in text
+    more = card.locator("a")
+    assert more.get_attribute("href") == kerry.get_attribute("href")
+    assert page.evaluate("() => document.documentElement.scrollHeight") == before, "no shift"
+    page.keyboard.press("Escape")
+    assert card.is_hidden()
+    page.mouse.move(0, 0)
+    kerry.hover()
+    card.wait_for(state="visible")
+    page.mouse.move(5, 5)  # leaving the highlight closes the card
+    card.wait_for(state="hidden")
+
+
+def test_first_tap_opens_the_card_and_second_follows_the_link(
+    open_page: Callable[..., Any],
+) -> None:
+    page = open_page(f"{ARTICLE}/", has_touch=True, is_mobile=True,
+                     viewport={"width": 390, "height": 800})
+    kerry = page.locator('.article-body a.ent[data-entity="person/john-kerry"]').first
+    kerry.scroll_into_view_if_needed()
+    kerry.tap()
+    page.locator("#ent-card").wait_for(state="visible")
+    assert page.url.endswith(f"{ARTICLE}/")
+    kerry.tap()
+    page.wait_for_url("**/entities/person/john-kerry/")
