@@ -41,7 +41,22 @@ def article_annotations(article: Article) -> dict[str, Any]:
             "source": doc.source,
         },
         "entities": list(entities.values()),
-        "attributions": [],
+        "attributions": [
+            {
+                "id": a.id,
+                "source": a.source,
+                "entity": a.entity,
+                "description": a.description,
+                "cue": a.cue,
+                "kind": a.kind,
+                "text": a.text,
+                "block": a.block,
+                "start": a.start,
+                "end": a.end,
+                "medium": a.medium,
+            }
+            for a in article.attributions
+        ],
     }
 
 
@@ -65,4 +80,11 @@ def to_text(data: dict[str, Any]) -> str:
             lines.append(f"          block {m['block']} [{m['start']}:{m['end']}] {m['text']!r}")
     if not data["entities"]:
         lines.append("no entities found")
+    lines.append("")
+    for a in data["attributions"]:
+        who = a["source"] + (f", {a['description']}," if a["description"] else "")
+        medium = f" {a['medium']}" if a["medium"] else ""
+        lines.append(f"[{a['id']}] {a['kind']:<12} {who} {a['cue']}{medium}: {a['text']!r}")
+    if not data["attributions"]:
+        lines.append("no attributions found")
     return "\n".join(lines) + "\n"

@@ -15,10 +15,12 @@ from typing import Any
 from markdown_it.token import Token
 from markupsafe import escape
 
-from .model import LABELS, Mention
+from .model import LABELS, Article, Document, Mention
 from .parse import markdown
+from .sidenotes import attribution_note, footnote_contents, marker, sidenote
 
 HIGHLIGHT_MODES = ("first", "all", "none")
+_NO_DOCUMENT = Document("", "", "", None, None, (), None, False, {}, (), ())
 
 
 def relative_url(target: str, page: str) -> str:
@@ -34,18 +36,40 @@ def render_body(
     page: str,
     mentions: Sequence[Mention] = (),
     highlight: str = "first",
+    notes: dict[int, str] | None = None,
 ) -> str:
-    """An article body as HTML; entity links point to their pages from ``page``."""
+    """An article body as HTML; entity links point to their pages from ``page``.
+
+    ``notes`` (number -> HTML) receives every note rendered, for the print list.
+    """
+    return render_article(
+        Article(_NO_DOCUMENT, tuple(tokens), tuple(mentions), ""), page, highlight, notes
+    )
+
+
+def render_article(
+    article: Article, page: str, highlight: str = "first", notes: dict[int, str] | None = None
+) -> str:
+    """The body of ``article`` as HTML, with highlights and notes."""
     firsts: dict[str, int] = {}
-    for index, mention in enumerate(mentions):
+    for index, mention in enumerate(article.mentions):
         firsts.setdefault(mention.entity, index)
-    env = {
+    tokens = list(article.tokens)
+    end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    md = markdown()
+    env: dict[str, Any] = {
         "page": page,
-        "mentions": mentions,
+        "mentions": article.mentions,
         "strong": set(firsts.values()) if highlight == "first" else None,
         "highlight": highlight,
+        "attributions": {a.id: a for a in article.attributions},
+        "footnote_numbers": article.footnotes,
+        "links": article.document.sources,
+        "notes": notes if notes is not None else {},
     }
-    html: str = markdown().renderer.render(list(tokens), markdown().options, env)
+    # Footnotes are shown as notes beside their reference, not as a list at the end.
+    env["footnote_html"] = footnote_contents(tokens[end:], md.renderer, md.options, env)
+    html: str = md.renderer.render(tokens[:end], md.options, env)
     return html
 
 
@@ -70,5 +94,29 @@ def _entity_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     return "" if env.get("highlight", "none") == "none" else "</a>"
 
 
+def _note_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    number = tokens[idx].meta["attribution"]
+    attribution = env["attributions"][number]
+
+    def entity_url(entity: str) -> str:
+        return relative_url(f"entities/{entity}/", env["page"])
+
+    content = attribution_note(attribution, entity_url, env["links"])
+    env["notes"][number] = content
+    return marker(number) + sidenote(number, content)
+
+
+def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    footnote = tokens[idx].meta["id"]
+    number = env.get("footnote_numbers", {}).get(footnote)
+    if number is None:  # a reference outside the article's prose (a heading, a table)
+        number = 1 + max([0, *env.get("footnote_numbers", {}).values(), *env["notes"]])
+    content = env.get("footnote_html", {}).get(footnote, "")
+    env["notes"][number] = content
+    return marker(number) + sidenote(number, content)
+
+
 markdown().add_render_rule("entity_open", _entity_open)
 markdown().add_render_rule("entity_close", _entity_close)
+markdown().add_render_rule("note_ref", _note_ref)
+markdown().add_render_rule("footnote_ref", _footnote_ref)

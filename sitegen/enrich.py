@@ -9,14 +9,16 @@ tokens are split at mention edges, and a mention that crosses inline markup
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
+from types import MappingProxyType
 
 from markdown_it.token import Token
 
+from .attribution import attribute
 from .catalog import EMPTY_CATALOG, Catalog
+from .inline import offsets, split_at, width
 from .model import Article, Block, BlockNLP, Document, EntitySpan, Mention
 from .names import entity_id, normalise, resolve_names
-from .parse import footnote_caption
+from .notes import place_notes
 
 SUMMARY_CHARS = 300
 
@@ -60,7 +62,17 @@ def enrich(
             tokens[block.token_index] = inline.copy(
                 children=place_mentions(inline.children or [], mine)
             )
-    return Article(document, tuple(tokens), tuple(mentions), _summary(document))
+    attributions, unattributed = attribute(document, results, mentions)
+    tokens, numbered, footnotes = place_notes(tokens, document.blocks, attributions)
+    return Article(
+        document,
+        tuple(tokens),
+        tuple(mentions),
+        _summary(document),
+        numbered,
+        MappingProxyType(footnotes),
+        tuple((b, q.start, q.end) for b, q in unattributed),
+    )
 
 
 def _prose_entities(block: Block, entities: Sequence[EntitySpan]) -> list[EntitySpan]:
@@ -100,8 +112,8 @@ def place_mentions(
     The tokens carry the mention's index in ``Article.mentions``.
     """
     edges = sorted({m.start for _, m in mentions} | {m.end for _, m in mentions})
-    pieces = _split_at(children, edges)
-    spans = _offsets(pieces)
+    pieces = split_at(children, edges)
+    spans = offsets(pieces)
     for number, mention in sorted(mentions, key=lambda nm: -nm[1].start):
         # Zero-width tokens at the edges join the link only if they open or close markup.
         first = next(
@@ -118,37 +130,6 @@ def place_mentions(
         pieces[first : last + 1] = wrapped
         spans[first : last + 1] = [(-1, -1)] * len(wrapped)  # already placed
     return pieces
-
-
-def _width(token: Token) -> int:
-    if token.type in ("text", "code_inline"):
-        return len(token.content)
-    if token.type in ("softbreak", "hardbreak"):
-        return 1
-    if token.type == "footnote_ref":
-        return len(footnote_caption(token))
-    return 0
-
-
-def _offsets(children: Sequence[Token]) -> list[tuple[int, int]]:
-    spans, at = [], 0
-    for child in children:
-        spans.append((at, at + _width(child)))
-        at += _width(child)
-    return spans
-
-
-def _split_at(children: Sequence[Token], edges: Sequence[int]) -> list[Token]:
-    """Split text tokens so that every edge falls between two tokens."""
-    out: list[Token] = []
-    for child, (start, end) in zip(children, _offsets(children), strict=True):
-        cuts = [e - start for e in edges if start < e < end]
-        if child.type != "text" or not cuts:
-            out.append(child)
-            continue
-        bounds = [0, *cuts, end - start]
-        out.extend(child.copy(content=child.content[a:b]) for a, b in pairwise(bounds))
-    return out
 
 
 def _wrap(run: Sequence[Token], number: int) -> list[Token]:
@@ -174,7 +155,7 @@ def _wrap(run: Sequence[Token], number: int) -> list[Token]:
         else:
             groups[-1].append(token)
     # Tokens outside the nesting have no width, so their groups stay unlinked.
-    linked = [any(_width(t) for t in group) for group in groups]
+    linked = [any(width(t) for t in group) for group in groups]
     parts = sum(linked)
     out: list[Token] = []
     part = 0

@@ -19,9 +19,9 @@ from slugify import slugify
 from .errors import Problems
 from .model import MONTHS, Source
 
-KNOWN_KEYS = ("title", "date", "author", "tags", "summary", "slug", "draft")
+KNOWN_KEYS = ("title", "date", "author", "tags", "summary", "slug", "draft", "sources")
 #: Output folders sitegen itself writes; an article may not take their name.
-RESERVED_SLUGS = frozenset({"entities", "static", "index.html", "404.html"})
+RESERVED_SLUGS = frozenset({"entities", "sources", "static", "index.html", "404.html"})
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 _MONTHS = [m.lower() for m in MONTHS]
@@ -46,6 +46,7 @@ class Meta:
     draft: bool
     extra: dict[str, Any]
     body: str
+    sources: tuple[tuple[str, str], ...] = ()
 
 
 def read_meta(source: Source, problems: Problems) -> Meta | None:
@@ -79,6 +80,7 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
     if not isinstance(draft, bool):
         fail("draft", "draft must be true or false")
     slug = _slug(meta.get("slug"), source.path, fail)
+    sources = _sources(meta.get("sources"), fail)
     if len(problems.errors) > before or title is None or slug is None:
         return None
     if date is None:
@@ -86,7 +88,17 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
     from_body = "title" not in source.meta
     return Meta(
-        title.strip(), from_body, author, date, tags, summary, slug, bool(draft), extra, body
+        title.strip(),
+        from_body,
+        author,
+        date,
+        tags,
+        summary,
+        slug,
+        bool(draft),
+        extra,
+        body,
+        sources,
     )
 
 
@@ -156,6 +168,27 @@ def _tags(value: Any, fail: Any) -> tuple[str, ...]:
         fail("tags", "tags must be a list of words")
         return ()
     return tuple(dict.fromkeys(str(t).strip() for t in value if str(t).strip()))
+
+
+def _sources(value: Any, fail: Any) -> tuple[tuple[str, str], ...]:
+    """``sources: [{name: New York Times, url: https://...}]``: links for source notes."""
+    if value is None:
+        return ()
+    ok = isinstance(value, list) and all(
+        isinstance(s, dict)
+        and isinstance(s.get("name"), str)
+        and isinstance(s.get("url"), str)
+        and set(s) <= {"name", "url"}
+        for s in value
+    )
+    if not ok:
+        fail("sources", "sources must be a list of 'name:' and 'url:' pairs")
+        return ()
+    bad = [s["url"] for s in value if not re.match(r"^https?://", s["url"])]
+    if bad:
+        fail("sources", f"sources: url must start with http:// or https://, not {bad[0]!r}")
+        return ()
+    return tuple((" ".join(s["name"].split()), s["url"]) for s in value)
 
 
 def _slug(value: Any, path: str, fail: Any) -> str | None:

@@ -124,6 +124,8 @@ class Document:
     """The prose blocks the enrich stage annotates."""
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """The line of each front matter key, for messages about it."""
+    sources: tuple[tuple[str, str], ...] = ()
+    """(name, url) of the front matter's ``sources``: links for source notes."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,28 @@ class EntitySpan:
     label: str
 
 
+Span = tuple[int, int]
+"""(start, end) character offsets into a block's visible text."""
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A reporting expression found by the parser: "Kerry said", "according to X"."""
+
+    kind: str
+    """``speech`` (a communication verb) or ``according_to``."""
+    cue: Span
+    """The reporting words as written ("said", "according to")."""
+    frame: Span
+    """The cue with its speaker and modifiers ("said US spokesman Peter Cook last week")."""
+    speaker: Span | None
+    """Who speaks: the verb's subject, or the object of "according to"."""
+    clause: Span | None
+    """What is reported: the verb's clausal complement, or the clause "according to" supports."""
+    medium: Span | None = None
+    """Where it was said ("told *the Times*")."""
+
+
 @dataclass(frozen=True)
 class BlockNLP:
     """What the NLP stage says about one block; a pure function of the block's text."""
@@ -142,6 +166,8 @@ class BlockNLP:
     entities: tuple[EntitySpan, ...] = ()
     sentences: tuple[tuple[int, int], ...] = ()
     """Sentence boundaries (start, end) covering the block's text."""
+    cues: tuple[Cue, ...] = ()
+    """Reporting expressions outside quotations (only where the parser ran)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +193,37 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Attribution:
+    """Who said or reported what: one source note."""
+
+    id: int
+    """The note's number in the article, in reading order from 1."""
+    source: str
+    """The speaker or outlet, by canonical name when it is an entity."""
+    entity: str | None
+    """The source's entity id (``person/john-kerry``), if it is one."""
+    description: str | None
+    """How the text describes the source ("US Defense Department spokesman")."""
+    cue: str
+    """The reporting words as written ("said", "told", "according to")."""
+    kind: str
+    """``direct`` (quoted words), ``indirect`` (reported speech) or ``according_to``."""
+    text: str
+    """The attributed words or clause."""
+    block: int
+    start: int
+    end: int
+    """Offsets of ``text`` in the block's visible text."""
+    medium: str | None
+    """Where it was said ("the Times" in "told the Times"), by canonical name."""
+    medium_entity: str | None
+    line: int
+    """The source line of the block (for messages)."""
+    note_at: int
+    """Where in the block the note's marker goes (after the passage)."""
+
+
+@dataclass(frozen=True)
 class Article:
     """A document with its annotations placed on the token stream."""
 
@@ -176,6 +233,12 @@ class Article:
     mentions: tuple[Mention, ...]
     summary: str
     """Plain-text summary: the front matter's, or the first prose block."""
+    attributions: tuple[Attribution, ...] = ()
+    """Source notes; ``id`` is the note's number."""
+    footnotes: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    """The note number of each Markdown footnote (by the footnote plugin's id)."""
+    unattributed: tuple[tuple[int, int, int], ...] = ()
+    """Quotations no cue attributes: (block, start, end) of their words."""
 
     @property
     def slug(self) -> str:
@@ -198,6 +261,34 @@ class EntityArticle:
 
     article: Article
     passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """One attribution, as listed away from its article (ledgers, entity pages)."""
+
+    article: Article
+    attribution: Attribution
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A source with everything attributed to it: a line of a sources ledger."""
+
+    name: str
+    entity: str | None
+    group: str
+    """``people``, or ``outlets`` (outlets, organisations, documents)."""
+    items: tuple[Quoted, ...]
+    """Newest article first, then in reading order."""
+
+    def count(self, kind: str) -> int:
+        return sum(1 for q in self.items if q.attribution.kind == kind)
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        by_slug = {q.article.slug: q.article for q in self.items}
+        return tuple(by_slug.values())
 
 
 @dataclass(frozen=True)
@@ -230,6 +321,8 @@ class Entity:
     """The entities most often mentioned in the same articles."""
     months: tuple[tuple[str, int], ...] = ()
     """Mentions per month (``2015-09``), every month from the first to the last."""
+    quotes: tuple[Quoted, ...] = ()
+    """What it is quoted or reported saying across the site, newest first."""
 
     @property
     def type_slug(self) -> str:
@@ -262,6 +355,8 @@ class Site:
     """Sorted by type, then name."""
     conflicts: tuple[Conflict, ...] = ()
     """Ambiguous short names, for ``sitegen entities --conflicts``."""
+    cited: tuple[Cited, ...] = ()
+    """Every source of the site, people first, most cited first."""
 
 
 @dataclass(frozen=True)

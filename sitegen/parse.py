@@ -98,6 +98,7 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
         tokens=tokens,
         blocks=find_blocks(tokens),
         lines=source.meta_lines,
+        sources=meta.sources,
     )
 
 
@@ -124,7 +125,8 @@ def find_blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
 def visible_text(children: Sequence[Token]) -> tuple[str, tuple[tuple[int, int], ...]]:
     """An inline token's visible text and the ranges of it that are annotatable prose.
 
-    Prose is text outside links, code and raw HTML elements. Adjacent ranges are
+    Prose is text outside links, code and raw HTML elements. Notes (footnote
+    references, and the source notes placed later) are not part of the text. Adjacent ranges are
     merged, so a name that crosses emphasis (``*New York* Times``) is one range.
     """
     parts: list[str] = []
@@ -141,8 +143,6 @@ def visible_text(children: Sequence[Token]) -> tuple[str, tuple[tuple[int, int],
             piece, annotatable = "\n", link_depth == 0 and html_depth == 0
         elif child.type == "code_inline":
             piece = child.content
-        elif child.type == "footnote_ref":
-            piece = footnote_caption(child)
         elif child.type == "link_open":
             link_depth += 1
         elif child.type == "link_close":
@@ -161,14 +161,6 @@ def visible_text(children: Sequence[Token]) -> tuple[str, tuple[tuple[int, int],
         offset += len(piece)
         barrier = False
     return "".join(parts), tuple((a, b) for a, b in prose)
-
-
-def footnote_caption(token: Token) -> str:
-    """The label the footnote plugin renders for a reference (``[1]``, ``[1:1]``)."""
-    number = str(token.meta["id"] + 1)
-    if token.meta.get("subId", 0) > 0:
-        number += f":{token.meta['subId']}"
-    return f"[{number}]"
 
 
 def _html_nesting(tag: str) -> int:

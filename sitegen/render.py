@@ -18,9 +18,10 @@ from markupsafe import Markup
 
 from . import __version__
 from .annotations import article_annotations, to_json
-from .body import relative_url, render_body
+from .body import relative_url, render_article
 from .errors import SitegenError
 from .figures import cards_json, month_chart, month_label
+from .ledger import cite
 from .model import HIGHLIGHT_STYLES, LABELS, MONTHS, Article, Entity, OutputFile, Site
 
 
@@ -118,11 +119,13 @@ class _Renderer:
         )
         for entity in site.entities:
             yield self.entity(entity)
+        yield self.page("sources/index.html", "sources.html", cited=site.cited)
 
     def article(self, article: Article, entities: Mapping[str, Entity]) -> OutputFile:
         path = f"{article.slug}/index.html"
         mentioned = [entities[i] for i in dict.fromkeys(m.entity for m in article.mentions)]
-        body = render_body(article.tokens, path, article.mentions, self.settings.highlight)
+        notes: dict[int, str] = {}
+        body = render_article(article, path, self.settings.highlight, notes)
         return self.page(
             path,
             "article.html",
@@ -137,6 +140,8 @@ class _Renderer:
                 )
             ),
             cards=Markup(cards_json(article, mentioned, path)),
+            notes=[(number, Markup(notes[number])) for number in sorted(notes)],
+            sources=cite([article]),
             highlight=self.settings.highlight,
         )
 

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from .catalog import EMPTY_CATALOG, Catalog
+from .ledger import cite
 from .model import (
     LABELS,
     Article,
@@ -42,9 +43,14 @@ def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) ->
         for mention in article.mentions:
             by_entity[mention.entity].append((article, mention))
     together = _cooccurrence(resolved)
-    entities = [_entity(found, catalog, together) for found in by_entity.values()]
+    cited = cite(resolved)
+    quotes = {c.entity: c.items for c in cited if c.entity}
+    entities = [
+        dataclasses.replace(_entity(found, catalog, together), quotes=quotes.get(eid, ()))
+        for eid, found in by_entity.items()
+    ]
     entities.sort(key=lambda e: (_LABEL_ORDER[e.label], e.name.casefold(), e.id))
-    return Site(resolved, tuple(entities), _with_sources(conflicts, resolved))
+    return Site(resolved, tuple(entities), _with_sources(conflicts, resolved), cited)
 
 
 def article_order(article: Article) -> tuple[bool, int, str, str]:
@@ -57,12 +63,23 @@ def _remap(article: Article, merges: dict[tuple[str, str], tuple[str, str]]) -> 
     if not any((m.label, m.name) in merges for m in article.mentions):
         return article
     mentions = []
+    renamed: dict[str, tuple[str, str]] = {}
     for mention in article.mentions:
         label, name = merges.get((mention.label, mention.name), (mention.label, mention.name))
+        renamed[mention.entity] = (entity_id(label, name), name)
         mentions.append(
-            dataclasses.replace(mention, entity=entity_id(label, name), name=name, label=label)
+            dataclasses.replace(mention, entity=renamed[mention.entity][0], name=name, label=label)
         )
-    return dataclasses.replace(article, mentions=tuple(mentions))
+    attributions = []
+    for a in article.attributions:
+        entity, source = renamed.get(a.entity or "", (a.entity, a.source))
+        medium_entity, medium = renamed.get(a.medium_entity or "", (a.medium_entity, a.medium))
+        attributions.append(
+            dataclasses.replace(
+                a, entity=entity, source=source, medium_entity=medium_entity, medium=medium
+            )
+        )
+    return dataclasses.replace(article, mentions=tuple(mentions), attributions=tuple(attributions))
 
 
 def _with_sources(

@@ -14,10 +14,13 @@ class _Text(HTMLParser):
         self.parts: list[str] = []
         self.stack: list[str] = []
         self.problems: list[str] = []
+        self.note_depth: int | None = None  # stack depth of an open [data-note] element
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in VOID:
             self.stack.append(tag)
+            if self.note_depth is None and any(name == "data-note" for name, _ in attrs):
+                self.note_depth = len(self.stack)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         pass
@@ -29,15 +32,18 @@ class _Text(HTMLParser):
                 while self.stack.pop() != tag:
                     pass
             return
+        if self.note_depth == len(self.stack):
+            self.note_depth = None
         self.stack.pop()
 
     def handle_data(self, data: str) -> None:
-        if not any(t in ("script", "style") for t in self.stack):
+        if self.note_depth is None and not any(t in ("script", "style") for t in self.stack):
             self.parts.append(data)
 
 
 def text_content(html: str) -> str:
-    """What a browser's textContent gives for a fragment (scripts and styles aside)."""
+    """What a browser's textContent gives for a fragment: scripts, styles and notes
+    (elements marked ``data-note``: note markers and the notes) aside."""
     parser = _Text()
     parser.feed(html)
     parser.close()

@@ -132,7 +132,13 @@ def test_annotations_json_has_the_documented_shape(built: Path) -> None:
         "date": "2015-09-21",
         "source": SOURCE,
     }
-    assert data["attributions"] == []
+    keys = ["id", "source", "entity", "description", "cue", "kind", "text", "block", "start",
+            "end", "medium"]
+    assert data["attributions"], "the sample article quotes people"
+    for number, attribution in enumerate(data["attributions"], start=1):
+        assert list(attribution) == keys
+        assert attribution["id"] == number
+        assert attribution["kind"] in ("direct", "indirect", "according_to")
     for entity in data["entities"]:
         assert list(entity) == ["id", "name", "label", "mentions"]
         assert entity["mentions"], entity["id"]
@@ -151,6 +157,8 @@ def test_mention_offsets_point_at_their_text_in_the_page(built: Path) -> None:
     assert len(mentions) > 20
     for m in mentions:
         assert paragraphs[m["block"]][m["start"] : m["end"]] == m["text"], m
+    for a in annotations(built)["attributions"]:
+        assert paragraphs[a["block"]][a["start"] : a["end"]] == a["text"], a
 
 
 @pytest.mark.model

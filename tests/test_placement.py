@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.body import render_body
+from sitegen.body import render_article
 from sitegen.enrich import enrich
 from sitegen.errors import Problems
 from sitegen.load import load_source
@@ -51,5 +51,5 @@ def test_placement(line: int, title: str, markdown: str, expected: str,
     document = parse_document(source, problems)
     assert document is not None
     article = enrich(document, fake_annotator.annotate([b.text for b in document.blocks]))
-    html = render_body(article.tokens, "t/index.html", article.mentions)
+    html = render_article(article, "t/index.html")
     assert html.strip() == expected.strip(), title

@@ -16,7 +16,7 @@ from htmltext import nesting_problems, text_content
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.body import render_body
+from sitegen.body import render_article, render_body
 from sitegen.enrich import enrich
 from sitegen.errors import Problems
 from sitegen.load import find_content, load_source
@@ -95,7 +95,7 @@ def parse(text: str, path: str = "content/t.md") -> Document:
 
 def assert_invisible(document: Document, article: Article) -> None:
     plain = render_body(document.tokens, "a/index.html")
-    annotated = render_body(article.tokens, "a/index.html", article.mentions)
+    annotated = render_article(article, "a/index.html")
     assert text_content(annotated) == text_content(plain)
     # Raw HTML in the Markdown may be unbalanced itself; annotation adds no problem.
     assert nesting_problems(annotated) == nesting_problems(plain)

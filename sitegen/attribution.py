@@ -1,0 +1,320 @@
+"""Enrich, attributions: link cues to quotations and name each source.
+
+Per article, from the NLP stage's cues and the quotations in each block:
+
+- a quotation right before or after a cue's frame ("“...,” said Kerry",
+  "Kerry said, “...”"), or inside the clause it reports ("saying that ... were
+  “doomed to failure”"), is a direct attribution;
+- a quotation that opens in one paragraph and closes in a later one shares its
+  cue; a quotation right after an attributed one ("“...,” she said. “...”")
+  continues it;
+- a cue with a reported clause and no quotation is indirect speech ("Tabler
+  cautioned that ..."); "according to X" is its own kind;
+- speakers are named by the entity their words mention ("US spokesman Peter
+  Cook" -> Peter Cook, with the rest as description); pronouns ("he said")
+  are the person most recently attributed or named.
+
+Quotations left without a cue are reported back, never given a made-up source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import Attribution, BlockNLP, Cue, Document, Mention, Span
+from .quotes import Quote, find_quotes
+
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PRONOUNS_ANY = frozenset({"they", "it"})
+_GAP_BEFORE = re.compile(r"^[\s,;:—–-]*$")
+_GAP_AFTER = re.compile(r"^[\s,:—–-]*$")
+_TRAILING = re.compile(r"[.,;:!?”’)\]]*")
+#: A quotation this short with no speaker is a scare quote ("rebel"), not a quotation.
+MIN_QUOTE_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A cue's claim on a passage before sources are named."""
+
+    block: int
+    cue: Cue
+    cue_block: int
+    kind: str
+    span: Span
+    anchor: int
+    quote: Quote | None = None
+
+
+def attribute(
+    document: Document, results: Sequence[BlockNLP], mentions: Sequence[Mention]
+) -> tuple[tuple[Attribution, ...], list[tuple[int, Quote]]]:
+    """The article's attributions in reading order, and its unattributed quotations."""
+    quotes = [find_quotes(block.text) for block in document.blocks]
+    links, linked = _direct_links(document, results, quotes)
+    links += _chain_links(document, quotes, links, linked)
+    links += _indirect_links(document, results, quotes, links)
+    links.sort(key=lambda link: (link.block, link.anchor, link.span))
+    unattributed = [
+        (b, q)
+        for b, found in enumerate(quotes)
+        for q in found
+        if (b, q) not in linked
+        and len(document.blocks[b].text[q.start : q.end].split()) >= MIN_QUOTE_WORDS
+    ]
+    return _name_sources(document, links, mentions), unattributed
+
+
+def _direct_links(
+    document: Document, results: Sequence[BlockNLP], quotes: list[list[Quote]]
+) -> tuple[list[_Link], set[tuple[int, Quote]]]:
+    links: list[_Link] = []
+    linked: set[tuple[int, Quote]] = set()
+    for b, (block, result) in enumerate(zip(document.blocks, results, strict=True)):
+        text = block.text
+        for cue in result.cues:
+            if cue.kind != "speech":
+                continue
+            for quote in quotes[b]:
+                if (b, quote) in linked:
+                    continue
+                before = _GAP_BEFORE.match(text[quote.outer[1] : cue.frame[0]])
+                after = _GAP_AFTER.match(text[cue.frame[1] : quote.outer[0]])
+                within = cue.clause is not None and _within(quote.outer, cue.clause)
+                if before or after or within:
+                    anchor = max(quote.outer[1], cue.frame[1]) if before else quote.outer[1]
+                    links.append(
+                        _Link(
+                            b,
+                            cue,
+                            b,
+                            "direct",
+                            _words(text, quote),
+                            _after_punctuation(text, anchor),
+                            quote,
+                        )
+                    )
+                    linked.add((b, quote))
+    return links, linked
+
+
+def _chain_links(
+    document: Document,
+    quotes: list[list[Quote]],
+    links: list[_Link],
+    linked: set[tuple[int, Quote]],
+) -> list[_Link]:
+    """Parts of multi-paragraph quotations, and quotations continuing an attributed one."""
+    added: list[_Link] = []
+    for chain in _chains(document, quotes):
+        owner = next((link for link in links if (link.block, link.quote) in chain), None)
+        if owner is None:
+            continue
+        for b, quote in chain:
+            if (b, quote) not in linked:
+                text = document.blocks[b].text
+                added.append(
+                    _Link(
+                        b,
+                        owner.cue,
+                        owner.cue_block,
+                        "direct",
+                        _words(text, quote),
+                        _after_punctuation(text, quote.outer[1]),
+                        quote,
+                    )
+                )
+                linked.add((b, quote))
+    for b, found in enumerate(quotes):
+        text = document.blocks[b].text
+        for quote in found:
+            previous = [
+                link for link in links + added if link.block == b and link.anchor <= quote.outer[0]
+            ]
+            if (b, quote) in linked or not previous:
+                continue
+            last = max(previous, key=lambda link: link.anchor)
+            if not text[last.anchor : quote.outer[0]].strip():
+                added.append(
+                    _Link(
+                        b,
+                        last.cue,
+                        last.cue_block,
+                        "direct",
+                        _words(text, quote),
+                        _after_punctuation(text, quote.outer[1]),
+                        quote,
+                    )
+                )
+                linked.add((b, quote))
+    return added
+
+
+def _indirect_links(
+    document: Document,
+    results: Sequence[BlockNLP],
+    quotes: list[list[Quote]],
+    links: list[_Link],
+) -> list[_Link]:
+    used = {(link.cue_block, link.cue) for link in links}
+    added = []
+    for b, (block, result) in enumerate(zip(document.blocks, results, strict=True)):
+        for cue in result.cues:
+            if (b, cue) in used or cue.clause is None:
+                continue
+            clause = _clause(block.text, cue.clause)
+            if not clause or any(_within(q.outer, cue.clause) for q in quotes[b]):
+                continue
+            kind = "according_to" if cue.kind == "according_to" else "indirect"
+            anchor = max(clause[1], cue.frame[1])
+            added.append(_Link(b, cue, b, kind, clause, _after_punctuation(block.text, anchor)))
+    return added
+
+
+def _chains(document: Document, quotes: list[list[Quote]]) -> list[list[tuple[int, Quote]]]:
+    """Quotations running across paragraphs, as lists of their parts."""
+    chains: list[list[tuple[int, Quote]]] = []
+    for b, found in enumerate(quotes):
+        for quote in found:
+            continues = (
+                chains
+                and b > 0
+                and quotes[b - 1]
+                and not quotes[b - 1][-1].closed
+                and chains[-1][-1] == (b - 1, quotes[b - 1][-1])
+                and quote is found[0]
+                and not document.blocks[b].text[: quote.outer[0]].strip()
+            )
+            if continues:
+                chains[-1].append((b, quote))
+            else:
+                chains.append([(b, quote)])
+    return [chain for chain in chains if len(chain) > 1]
+
+
+def _words(text: str, quote: Quote) -> Span:
+    """The quoted words, without a trailing comma or space before the closing mark."""
+    end = quote.end
+    while end > quote.start and text[end - 1] in ", ":
+        end -= 1
+    return (quote.start, end) if end > quote.start else (quote.start, quote.end)
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _clause(text: str, span: Span) -> Span | None:
+    start, end = span
+    if text[start:end].lower().startswith("that "):
+        start += 5
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _after_punctuation(text: str, at: int) -> int:
+    match = _TRAILING.match(text, at)
+    return match.end() if match else at
+
+
+def _name_sources(
+    document: Document, links: Sequence[_Link], mentions: Sequence[Mention]
+) -> tuple[Attribution, ...]:
+    out: list[Attribution] = []
+    for link in links:
+        cue, cue_text = link.cue, document.blocks[link.cue_block].text
+        named = _speaker(cue_text, cue.speaker, link.cue_block, mentions, out)
+        if named is None:
+            continue
+        source, entity, description = named
+        medium = _medium(cue_text, cue.medium, link.cue_block, mentions)
+        block = document.blocks[link.block]
+        out.append(
+            Attribution(
+                id=len(out) + 1,
+                source=source,
+                entity=entity,
+                description=description,
+                cue=cue_text[cue.cue[0] : cue.cue[1]],
+                kind=link.kind,
+                text=block.text[link.span[0] : link.span[1]],
+                block=link.block,
+                start=link.span[0],
+                end=link.span[1],
+                medium=medium[0] if medium else None,
+                medium_entity=medium[1] if medium else None,
+                line=block.line,
+                note_at=link.anchor,
+            )
+        )
+    return tuple(out)
+
+
+def _speaker(
+    text: str,
+    span: Span | None,
+    block: int,
+    mentions: Sequence[Mention],
+    earlier: Sequence[Attribution],
+) -> tuple[str, str | None, str | None] | None:
+    """(source, entity id, description) for a cue's speaker; None if it cannot be named."""
+    if span is None:
+        return None
+    words = text[span[0] : span[1]].strip()
+    if words.lower() in _PRONOUNS_PERSON | _PRONOUNS_ANY:
+        return _antecedent(words.lower(), block, span[0], mentions, earlier)
+    inside = [m for m in mentions if m.block == block and span[0] <= m.start and m.end <= span[1]]
+    person = [m for m in inside if m.label == "PERSON"]
+    head = [m for m in inside if m.end == span[1] or text[m.end : span[1]].strip() in ("", "'s")]
+    chosen = person[-1] if person else (head[-1] if head else None)
+    if chosen is None:
+        return (_tidy_name(words), None, None)
+    before = text[span[0] : chosen.start].strip(" ,")
+    after = text[chosen.end : span[1]].strip(" ,")
+    description = _tidy_description(before or after)
+    return (chosen.name, chosen.entity, description)
+
+
+def _antecedent(
+    pronoun: str,
+    block: int,
+    at: int,
+    mentions: Sequence[Mention],
+    earlier: Sequence[Attribution],
+) -> tuple[str, str | None, str | None] | None:
+    """The person (or, for they/it, the source) a pronoun most likely means."""
+    people = pronoun in _PRONOUNS_PERSON
+    for previous in reversed(earlier):
+        if not people or (previous.entity or "").startswith("person/"):
+            return (previous.source, previous.entity, None)
+    named = [
+        m
+        for m in mentions
+        if (m.block, m.start) < (block, at) and (m.label == "PERSON" or not people)
+    ]
+    return (named[-1].name, named[-1].entity, None) if named else None
+
+
+def _medium(
+    text: str, span: Span | None, block: int, mentions: Sequence[Mention]
+) -> tuple[str, str | None] | None:
+    if span is None:
+        return None
+    inside = [m for m in mentions if m.block == block and span[0] <= m.start and m.end <= span[1]]
+    if inside:
+        return (inside[-1].name, inside[-1].entity)
+    return (_tidy_name(text[span[0] : span[1]]), None)
+
+
+def _tidy_name(words: str) -> str:
+    words = " ".join(words.split())
+    return re.sub(r"^(?:the|a|an)\s+", "", words, flags=re.IGNORECASE).removesuffix("'s")
+
+
+def _tidy_description(words: str) -> str | None:
+    words = " ".join(words.split())
+    words = re.sub(r"^(?:the|a|an)(?:\s+|$)", "", words, flags=re.IGNORECASE)
+    return words or None

@@ -1,0 +1,145 @@
+"""NLP stage, attributions: reporting expressions found with spaCy's parser.
+
+A cue is a communication verb ("said", "told", "cautioned", "reported") with
+its subject, clausal complement and object, or an "according to X" phrase.
+Cues inside quotations are quoted words, not attributions, and are skipped.
+Linking cues to quotations and resolving speakers happens in the enrich stage
+(``attribution.py``), which sees the whole article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .model import Cue, Span
+from .quotes import find_quotes, inside_quote
+
+#: Verbs that report speech or writing, by lemma.
+SPEECH_VERBS = frozenset(
+    """say tell report note add state claim explain argue warn caution insist write announce
+    declare acknowledge admit suggest predict conclude confirm deny reply respond recall comment
+    observe emphasise emphasize stress urge ask allege assert contend maintain remark estimate
+    testify concede complain reveal disclose promise vow pledge threaten accuse assure inform
+    advise tweet quip concur agree""".split()
+)
+#: Verbs that report only with a clause ("agreed that..."), never alone with a quotation.
+_CLAUSE_ONLY = frozenset({"agree", "urge", "promise", "vow", "pledge", "threaten", "accuse"})
+_IRREGULAR = ("said", "told", "wrote", "written")
+#: A cheap test for blocks worth parsing: a quotation mark or a form of a reporting verb.
+CANDIDATE = re.compile(
+    r"[“”]|\baccording\b|\b(?:"
+    + "|".join(sorted({v.rstrip("e") for v in SPEECH_VERBS} | set(_IRREGULAR)))
+    + r")\w*",
+    re.IGNORECASE,
+)
+_FRAME_DEPS = frozenset(
+    {
+        "nsubj",
+        "nsubjpass",
+        "aux",
+        "auxpass",
+        "neg",
+        "advmod",
+        "npadvmod",
+        "prep",
+        "dobj",
+        "dative",
+        "prt",
+        "agent",
+        "attr",
+    }
+)
+
+
+def needs_parse(text: str) -> bool:
+    """Whether a block may hold an attribution, so the parser should read it."""
+    return CANDIDATE.search(text) is not None
+
+
+def find_cues(doc: Any) -> tuple[Cue, ...]:
+    """Every reporting expression of a parsed block, in text order."""
+    quotes = find_quotes(doc.text)
+    cues = []
+    for token in doc:
+        if inside_quote(quotes, token.idx, token.idx + len(token)):
+            continue
+        followed_by_to = token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to"
+        if token.lower_ == "according" and followed_by_to:
+            cue = _according(token, doc)
+        elif token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS:
+            cue = _speech(token, quotes)
+        else:
+            cue = None
+        if cue is not None:
+            cues.append(cue)
+    return tuple(cues)
+
+
+def _speech(verb: Any, quotes: list[Any]) -> Cue | None:
+    subject = _subject(verb)
+    if subject is None:
+        return None
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if clause is None and verb.lemma_.lower() in _CLAUSE_ONLY:
+        return None
+    medium = None
+    if verb.lemma_.lower() == "tell":
+        medium = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
+    if subject.head.i == verb.i:
+        frame_tokens = [
+            verb,
+            *(t for c in verb.children if c.dep_ in _FRAME_DEPS for t in c.subtree),
+        ]
+    else:  # "..., saying that": the subject belongs to an earlier verb
+        frame_tokens = [verb]
+    frame = [t for t in frame_tokens if not inside_quote(quotes, t.idx, t.idx + len(t))]
+    return Cue(
+        kind="speech",
+        cue=_span([verb]),
+        frame=_span(frame),
+        speaker=_span(subject.subtree),
+        clause=_span(clause.subtree) if clause is not None else None,
+        medium=_span(medium.subtree) if medium is not None else None,
+    )
+
+
+def _subject(verb: Any) -> Any | None:
+    """The verb's subject; for "..., saying that" the nearest earlier verb's subject."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ not in ("EX", "WDT"):
+            return child
+    if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp"):
+        for earlier in reversed(list(verb.sent[: verb.i - verb.sent.start])):
+            subject = next((c for c in earlier.children if c.dep_ == "nsubj"), None)
+            if earlier.pos_ in ("VERB", "AUX") and subject is not None:
+                return subject
+    return None
+
+
+def _according(according: Any, doc: Any) -> Cue | None:
+    to = doc[according.i + 1]
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    phrase = {t.i for t in according.subtree} | {t.i for t in to.subtree} | {according.i}
+    head = according.head if according.head.i != according.i else None
+    clause_tokens: list[Any] = []
+    if head is not None:
+        skip = phrase | {t.i for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+        clause_tokens = [t for t in head.subtree if t.i not in skip and not t.is_punct]
+    return Cue(
+        kind="according_to",
+        cue=_span([according, to]),
+        frame=_span([according, to, *source.subtree]),
+        speaker=_span(source.subtree),
+        clause=_span(clause_tokens) if clause_tokens else None,
+    )
+
+
+def _span(tokens: Iterable[Any]) -> Span:
+    listed = list(tokens)
+    start = min(t.idx for t in listed)
+    end = max(t.idx + len(t) for t in listed)
+    return (start, end)

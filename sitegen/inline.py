@@ -1,0 +1,66 @@
+"""Inline token helpers shared by the stages that place tokens in a block's text.
+
+Offsets count a block's visible text as ``parse.visible_text`` does: text and
+inline code by their length, a line break as one character, everything else
+(markup, notes) as nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from markdown_it.token import Token
+
+
+def width(token: Token) -> int:
+    if token.type in ("text", "code_inline"):
+        return len(token.content)
+    if token.type in ("softbreak", "hardbreak"):
+        return 1
+    return 0
+
+
+def offsets(children: Sequence[Token]) -> list[tuple[int, int]]:
+    spans, at = [], 0
+    for child in children:
+        spans.append((at, at + width(child)))
+        at += width(child)
+    return spans
+
+
+def split_at(children: Sequence[Token], edges: Sequence[int]) -> list[Token]:
+    """Split text tokens so that every edge falls between two tokens."""
+    out: list[Token] = []
+    for child, (start, end) in zip(children, offsets(children), strict=True):
+        cuts = [e - start for e in edges if start < e < end]
+        if child.type != "text" or not cuts:
+            out.append(child)
+            continue
+        bounds = [0, *cuts, end - start]
+        out.extend(child.copy(content=child.content[a:b]) for a, b in pairwise(bounds))
+    return out
+
+
+def insert_at(children: Sequence[Token], at: int, token: Token) -> list[Token]:
+    """``children`` with ``token`` at offset ``at``: after any markup that closes
+    there, before any that opens, never inside a text token."""
+    pieces = split_at(children, [at])
+    index = 0
+    for i, (child, (start, end)) in enumerate(zip(pieces, offsets(pieces), strict=True)):
+        if (end <= at and (end > start or child.nesting == -1)) or end < at:
+            index = i + 1
+    # A link cannot hold another: inside one, the token goes after it.
+    depth = sum(_link_nesting(t) for t in pieces[:index])
+    while depth > 0 and index < len(pieces):
+        depth += _link_nesting(pieces[index])
+        index += 1
+    return [*pieces[:index], token, *pieces[index:]]
+
+
+def _link_nesting(token: Token) -> int:
+    if token.type in ("link_open", "entity_open"):
+        return 1
+    if token.type in ("link_close", "entity_close"):
+        return -1
+    return 0
