@@ -73,8 +73,11 @@ def main() -> None:
         site_data = timed("site indexes", lambda: build_site(articles), r)
         theme = make_theme(site)
         timed("render", lambda: render_site(site_data, Settings("b", "", "en"), theme), r)
-        timed("whole build (model loaded)",
-              lambda: build(config, site / "build", annotator=annotator), r)
+        timed(
+            "whole build (model loaded)",
+            lambda: build(config, site / "build", annotator=annotator),
+            r,
+        )
     base = r["baseline: markdown-it parse+render"]
     print(f"{args.articles} articles, {words} words")
     for label, seconds in r.items():

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Attribution, BlockNLP, Cue, Document, Mention, Span
-from .quotes import Quote, find_quotes
+from .quotes import Quote, find_quotes, inside_quote
 
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_ANY = frozenset({"they", "it"})
@@ -64,27 +64,30 @@ def attribute(
         if (b, q) not in linked
         and len(document.blocks[b].text[q.start : q.end].split()) >= MIN_QUOTE_WORDS
     ]
-    return _name_sources(document, links, mentions), unattributed
+    outside = [m for m in mentions if not inside_quote(quotes[m.block], m.start, m.end)]
+    return _name_sources(document, links, mentions, outside), unattributed
 
 
 def _direct_links(
     document: Document, results: Sequence[BlockNLP], quotes: list[list[Quote]]
 ) -> tuple[list[_Link], set[tuple[int, Quote]]]:
+    """Quotations next to a cue, or inside the clause a cue reports."""
     links: list[_Link] = []
     linked: set[tuple[int, Quote]] = set()
     for b, (block, result) in enumerate(zip(document.blocks, results, strict=True)):
         text = block.text
-        for cue in result.cues:
-            if cue.kind != "speech":
-                continue
+        for cue in (c for c in result.cues if c.kind == "speech"):
             for quote in quotes[b]:
                 if (b, quote) in linked:
                     continue
-                before = _GAP_BEFORE.match(text[quote.outer[1] : cue.frame[0]])
-                after = _GAP_AFTER.match(text[cue.frame[1] : quote.outer[0]])
-                within = cue.clause is not None and _within(quote.outer, cue.clause)
-                if before or after or within:
-                    anchor = max(quote.outer[1], cue.frame[1]) if before else quote.outer[1]
+                before = quote.outer[1] <= cue.frame[0] and _GAP_BEFORE.match(
+                    text[quote.outer[1] : cue.frame[0]]
+                )
+                after = cue.frame[1] <= quote.outer[0] and _GAP_AFTER.match(
+                    text[cue.frame[1] : quote.outer[0]]
+                )
+                if before or after:
+                    anchor = cue.frame[1] if before else quote.outer[1]
                     links.append(
                         _Link(
                             b,
@@ -97,7 +100,30 @@ def _direct_links(
                         )
                     )
                     linked.add((b, quote))
+            link = _partial_quotes(b, text, cue, quotes[b], linked)
+            if link is not None:
+                links.append(link)
     return links, linked
+
+
+def _partial_quotes(
+    b: int, text: str, cue: Cue, quotes: list[Quote], linked: set[tuple[int, Quote]]
+) -> _Link | None:
+    """A reported clause that quotes some words ("saying that X were “doomed to failure”")
+    is one attribution of the whole clause: direct when it quotes more than a word."""
+    if cue.clause is None:
+        return None
+    inside = [q for q in quotes if (b, q) not in linked and _overlaps((q.start, q.end), cue.clause)]
+    if not inside:
+        return None
+    clause = _clause(text, (cue.clause[0], max(cue.clause[1], *(q.end for q in inside))))
+    if clause is None:
+        return None
+    linked.update((b, q) for q in inside)
+    quoted_words = max(len(text[q.start : q.end].split()) for q in inside)
+    kind = "direct" if quoted_words > 1 else "indirect"
+    anchor = max(clause[1], cue.frame[1], *(q.outer[1] for q in inside))
+    return _Link(b, cue, b, kind, clause, _after_punctuation(text, anchor))
 
 
 def _chain_links(
@@ -165,7 +191,7 @@ def _indirect_links(
             if (b, cue) in used or cue.clause is None:
                 continue
             clause = _clause(block.text, cue.clause)
-            if not clause or any(_within(q.outer, cue.clause) for q in quotes[b]):
+            if not clause or any(_overlaps(q.outer, clause) for q in quotes[b]):
                 continue
             kind = "according_to" if cue.kind == "according_to" else "indirect"
             anchor = max(clause[1], cue.frame[1])
@@ -202,6 +228,10 @@ def _words(text: str, quote: Quote) -> Span:
     return (quote.start, end) if end > quote.start else (quote.start, quote.end)
 
 
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
 def _within(inner: Span, outer: Span) -> bool:
     return outer[0] <= inner[0] and inner[1] <= outer[1]
 
@@ -221,12 +251,15 @@ def _after_punctuation(text: str, at: int) -> int:
 
 
 def _name_sources(
-    document: Document, links: Sequence[_Link], mentions: Sequence[Mention]
+    document: Document,
+    links: Sequence[_Link],
+    mentions: Sequence[Mention],
+    unquoted: Sequence[Mention],
 ) -> tuple[Attribution, ...]:
     out: list[Attribution] = []
     for link in links:
         cue, cue_text = link.cue, document.blocks[link.cue_block].text
-        named = _speaker(cue_text, cue.speaker, link.cue_block, mentions, out)
+        named = _speaker(cue_text, cue.speaker, link.cue_block, mentions, unquoted, out)
         if named is None:
             continue
         source, entity, description = named
@@ -258,6 +291,7 @@ def _speaker(
     span: Span | None,
     block: int,
     mentions: Sequence[Mention],
+    unquoted: Sequence[Mention],
     earlier: Sequence[Attribution],
 ) -> tuple[str, str | None, str | None] | None:
     """(source, entity id, description) for a cue's speaker; None if it cannot be named."""
@@ -265,7 +299,7 @@ def _speaker(
         return None
     words = text[span[0] : span[1]].strip()
     if words.lower() in _PRONOUNS_PERSON | _PRONOUNS_ANY:
-        return _antecedent(words.lower(), block, span[0], mentions, earlier)
+        return _antecedent(words.lower(), block, span[0], unquoted, earlier)
     inside = [m for m in mentions if m.block == block and span[0] <= m.start and m.end <= span[1]]
     person = [m for m in inside if m.label == "PERSON"]
     head = [m for m in inside if m.end == span[1] or text[m.end : span[1]].strip() in ("", "'s")]
@@ -285,17 +319,26 @@ def _antecedent(
     mentions: Sequence[Mention],
     earlier: Sequence[Attribution],
 ) -> tuple[str, str | None, str | None] | None:
-    """The person (or, for they/it, the source) a pronoun most likely means."""
+    """Who a pronoun means: the person (for they/it, the source) most recently
+    attributed or named outside a quotation, whichever came last."""
     people = pronoun in _PRONOUNS_PERSON
-    for previous in reversed(earlier):
-        if not people or (previous.entity or "").startswith("person/"):
-            return (previous.source, previous.entity, None)
+    attributed = [a for a in earlier if not people or (a.entity or "").startswith("person/")]
     named = [
         m
         for m in mentions
-        if (m.block, m.start) < (block, at) and (m.label == "PERSON" or not people)
+        if (m.block, m.start) < (block, at)
+        and m.label in (("PERSON",) if people else ("ORG", "NORP", "GPE"))
     ]
-    return (named[-1].name, named[-1].entity, None) if named else None
+    last_attributed = attributed[-1] if attributed else None
+    last_named = named[-1] if named else None
+    if last_named is not None and (
+        last_attributed is None
+        or (last_named.block, last_named.start) > (last_attributed.block, last_attributed.note_at)
+    ):
+        return (last_named.name, last_named.entity, None)
+    if last_attributed is not None:
+        return (last_attributed.source, last_attributed.entity, None)
+    return None
 
 
 def _medium(

@@ -20,7 +20,8 @@ def cite(articles: Iterable[Article]) -> tuple[Cited, ...]:
     for items in found.values():
         first = items[0].attribution
         person = (first.entity or "").startswith("person/")
-        cited.append(Cited(first.source, first.entity, "people" if person else "outlets",
-                           tuple(items)))
+        cited.append(
+            Cited(first.source, first.entity, "people" if person else "outlets", tuple(items))
+        )
     cited.sort(key=lambda c: (c.group != "people", -len(c.items), c.name.casefold()))
     return tuple(cited)

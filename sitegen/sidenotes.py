@@ -68,8 +68,9 @@ def attribution_note(
     return html
 
 
-def footnote_contents(tokens: Sequence[Token], renderer: Any, options: Any,
-                      env: Any) -> dict[int, str]:
+def footnote_contents(
+    tokens: Sequence[Token], renderer: Any, options: Any, env: Any
+) -> dict[int, str]:
     """The HTML of each Markdown footnote's text, by the footnote plugin's id."""
     contents: dict[int, list[str]] = {}
     current: int | None = None
@@ -84,6 +85,5 @@ def footnote_contents(tokens: Sequence[Token], renderer: Any, options: Any,
     return {k: " ".join(v) for k, v in contents.items()}
 
 
-def note_numbers(attributions: Sequence[Attribution],
-                 footnotes: Mapping[int, int]) -> list[int]:
+def note_numbers(attributions: Sequence[Attribution], footnotes: Mapping[int, int]) -> list[int]:
     return sorted([a.id for a in attributions] + list(footnotes.values()))

@@ -35,11 +35,20 @@ def main() -> int:
             assert isinstance(att["source"], str) and att["source"].strip(), (path.name, att)
             assert isinstance(att["text"], str) and att["text"], (path.name, att)
             assert att["text"] in doc["text"], (path.name, att["text"])
-            assert att["cue"] is None or (isinstance(att["cue"], str) and att["cue"]), (path.name, att)
-            assert att["medium"] is None or (isinstance(att["medium"], str) and att["medium"]), (path.name, att)
+            assert att["cue"] is None or (isinstance(att["cue"], str) and att["cue"]), (
+                path.name,
+                att,
+            )
+            assert att["medium"] is None or (isinstance(att["medium"], str) and att["medium"]), (
+                path.name,
+                att,
+            )
             kinds[att["kind"]] += 1
     total = sum(kinds.values())
-    print(f"{len(files)} articles, {total} attributions: " + ", ".join(f"{k}={kinds[k]}" for k in sorted(KINDS)))
+    print(
+        f"{len(files)} articles, {total} attributions: "
+        + ", ".join(f"{k}={kinds[k]}" for k in sorted(KINDS))
+    )
     return 0
 
 
