@@ -46,6 +46,13 @@ def build(
     site = analyse(documents, annotator, catalog, progress)
     for conflict in site.conflicts:
         problems.warn(conflict_message(conflict), conflict.sources[0] if conflict.sources else None)
+    for article in site.articles:
+        for block, start, end in article.unattributed:
+            text = article.document.blocks[block]
+            words = " ".join(text.text[start:end].split()[:8])
+            problems.warn(
+                f"quotation without a source: “{words}…”", article.document.source, text.line
+            )
     problems.raise_if_any(strict)
     settings = Settings(config.title, config.description, config.language, config.highlight)
     files = render_site(site, settings, make_theme(config.site_dir))
