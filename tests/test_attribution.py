@@ -52,23 +52,36 @@ CASES = {
     ),
     "quote continues after the cue": (
         '"We are ready to talk," Maria Lopez said. "But we will not wait forever."',
-        [("Maria Lopez", "direct", "said", "We are ready to talk"),
-         ("Maria Lopez", "direct", "said", "But we will not wait forever.")],
+        [
+            ("Maria Lopez", "direct", "said", "We are ready to talk"),
+            ("Maria Lopez", "direct", "said", "But we will not wait forever."),
+        ],
     ),
     "partial quote inside a sentence": (
-        "Barack Obama condemned the moves, saying that the deployments were "
-        '"doomed to failure."',
+        'Barack Obama condemned the moves, saying that the deployments were "doomed to failure."',
         [("Barack Obama", "direct", "saying", "the deployments were “doomed to failure.")],
     ),
     "reported speech": (
         "Andrew Tabler cautioned that any agreement over Syria would be tenuous at best.",
-        [("Andrew Tabler", "indirect", "cautioned",
-          "any agreement over Syria would be tenuous at best")],
+        [
+            (
+                "Andrew Tabler",
+                "indirect",
+                "cautioned",
+                "any agreement over Syria would be tenuous at best",
+            )
+        ],
     ),
     "reported speech, cue after": (
         "Any agreement over Syria will be tenuous at best, Andrew Tabler cautioned.",
-        [("Andrew Tabler", "indirect", "cautioned",
-          "Any agreement over Syria will be tenuous at best")],
+        [
+            (
+                "Andrew Tabler",
+                "indirect",
+                "cautioned",
+                "Any agreement over Syria will be tenuous at best",
+            )
+        ],
     ),
     "organisation speaks": (
         "The Rural Fire Service says the weather is expected to worsen tomorrow.",
@@ -80,13 +93,25 @@ CASES = {
     ),
     "outlet reports a quote": (
         '"The administration reached out to Moscow on Friday," the New York Times reported.',
-        [("New York Times", "direct", "reported", "The administration reached out to Moscow on "
-          "Friday")],
+        [
+            (
+                "New York Times",
+                "direct",
+                "reported",
+                "The administration reached out to Moscow on Friday",
+            )
+        ],
     ),
     "according to an outlet": (
         "Russia sent a dozen ships to the base in May, according to the Wall Street Journal.",
-        [("Wall Street Journal", "according_to", "according to",
-          "Russia sent a dozen ships to the base in May")],
+        [
+            (
+                "Wall Street Journal",
+                "according_to",
+                "according to",
+                "Russia sent a dozen ships to the base in May",
+            )
+        ],
     ),
     "according to documents": (
         "The company paid the fine in 2019, according to court documents.",
@@ -102,8 +127,11 @@ def test_attribution_patterns(case: str, real_annotator: SpacyAnnotator) -> None
 
 
 def test_told_the_times_names_the_speaker_and_the_medium(real_annotator: SpacyAnnotator) -> None:
-    article = annotate('"The Pentagon has been unable to train a viable opposition," Middle East '
-                       "policy expert Andrew Tabler told the *New York Times*.", real_annotator)
+    article = annotate(
+        '"The Pentagon has been unable to train a viable opposition," Middle East '
+        "policy expert Andrew Tabler told the *New York Times*.",
+        real_annotator,
+    )
     (a,) = article.attributions
     assert (a.source, a.cue, a.medium) == ("Andrew Tabler", "told", "New York Times")
     assert a.description == "Middle East policy expert"
@@ -132,8 +160,7 @@ def test_pronouns_are_the_person_most_recently_attributed_or_named(
         '"It is hard to see how this ends," he said.',
         real_annotator,
     )
-    assert [a.source for a in article.attributions] == ["John Kerry", "John Kerry",
-                                                        "Andrew Tabler"]
+    assert [a.source for a in article.attributions] == ["John Kerry", "John Kerry", "Andrew Tabler"]
 
 
 def test_a_quotation_across_paragraphs_shares_its_speaker(real_annotator: SpacyAnnotator) -> None:
@@ -142,8 +169,10 @@ def test_a_quotation_across_paragraphs_shares_its_speaker(real_annotator: SpacyA
         '"And it goes on in a second paragraph," said Maria Lopez.',
         real_annotator,
     )
-    assert [(a.source, a.block) for a in article.attributions] == [("Maria Lopez", 0),
-                                                                   ("Maria Lopez", 1)]
+    assert [(a.source, a.block) for a in article.attributions] == [
+        ("Maria Lopez", 0),
+        ("Maria Lopez", 1),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -153,12 +182,13 @@ def test_a_quotation_across_paragraphs_shares_its_speaker(real_annotator: SpacyA
         'He said "one “two" three” four ” five “',
         "“Curly” and 'single' and \"straight\" — em dashes — and ... ellipses,” he said.",
         '""',
-        '“”””“““',
+        "“”””“““",
         "“Quote” “Quote” “Quote” said",
     ],
 )
-def test_unbalanced_or_odd_quotes_never_crash(markdown: str,
-                                              real_annotator: SpacyAnnotator) -> None:
+def test_unbalanced_or_odd_quotes_never_crash(
+    markdown: str, real_annotator: SpacyAnnotator
+) -> None:
     article = annotate(markdown, real_annotator)
     for a in article.attributions:
         block = article.document.blocks[a.block].text
@@ -172,7 +202,7 @@ def test_an_unattributed_quote_is_reported_not_invented(real_annotator: SpacyAnn
         real_annotator,
     )
     assert article.attributions == ()
-    (block, start, end), = article.unattributed
+    ((block, start, end),) = article.unattributed
     assert article.document.blocks[block].text[start:end].startswith("Nobody expected")
 
 
@@ -186,8 +216,9 @@ SITE = {
 }
 
 
-def test_notes_render_without_javascript(make_site: Callable[..., Path],
-                                         real_annotator: SpacyAnnotator) -> None:
+def test_notes_render_without_javascript(
+    make_site: Callable[..., Path], real_annotator: SpacyAnnotator
+) -> None:
     site = make_site(SITE)
     build(load_config(site), site / "build", annotator=real_annotator)
     html = (site / "build" / "a" / "index.html").read_text()

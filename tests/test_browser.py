@@ -451,8 +451,9 @@ def test_entity_card_opens_on_hover_with_what_the_reader_needs(
 def test_first_tap_opens_the_card_and_second_follows_the_link(
     open_page: Callable[..., Any],
 ) -> None:
-    page = open_page(f"{ARTICLE}/", has_touch=True, is_mobile=True,
-                     viewport={"width": 390, "height": 800})
+    page = open_page(
+        f"{ARTICLE}/", has_touch=True, is_mobile=True, viewport={"width": 390, "height": 800}
+    )
     kerry = page.locator('.article-body a.ent[data-entity="person/john-kerry"]').first
     kerry.scroll_into_view_if_needed()
     kerry.tap()
@@ -460,3 +461,80 @@ def test_first_tap_opens_the_card_and_second_follows_the_link(
     assert page.url.endswith(f"{ARTICLE}/")
     kerry.tap()
     page.wait_for_url("**/entities/person/john-kerry/")
+
+
+def _boxes_overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_notes_sit_in_the_margin_on_wide_screens(open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{ARTICLE}/", viewport={"width": 1400, "height": 900})
+    notes = page.locator(".article-body .sidenote")
+    assert notes.count() >= 10
+    body = page.locator(".article-body p").first.bounding_box()
+    assert body is not None
+    boxes = [notes.nth(i).bounding_box() for i in range(notes.count())]
+    for box in boxes:
+        assert box is not None and box["x"] >= body["x"] + body["width"], "beside the text"
+    for one, two in zip(boxes, boxes[1:], strict=False):
+        assert one is not None and two is not None and not _boxes_overlap(one, two)
+    marker = page.locator("#noteref-1")
+    assert marker.get_attribute("role") == "doc-noteref"
+    assert page.locator("#note-1").get_attribute("role") == "doc-footnote"
+
+
+def test_notes_open_in_place_on_narrow_screens_without_javascript(
+    open_page: Callable[..., Any],
+) -> None:
+    page = open_page(
+        f"{ARTICLE}/", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    note = page.locator("#note-3")
+    assert note.is_hidden()
+    page.locator("#noteref-3").focus()
+    page.keyboard.press("Enter")  # keyboard reachable: the marker is a link
+    note.wait_for(state="visible")
+    assert "John Kerry" in note.inner_text()
+    box, text = note.bounding_box(), page.locator(".article-body").bounding_box()
+    assert box is not None and text is not None and box["x"] >= text["x"] - 1
+    assert box["x"] + box["width"] <= 390
+
+
+def test_notes_print_as_footnotes(open_page: Callable[..., Any]) -> None:
+    page = open_page(f"{ARTICLE}/")
+    page.emulate_media(media="print")
+    assert page.locator(".article-body .sidenote").first.is_hidden()
+    printed = page.locator(".print-notes")
+    assert printed.is_visible()
+    assert printed.locator("li").count() == page.locator(".article-body .sidenote").count()
+
+
+def test_note_screenshots(open_page: Callable[..., Any], tmp_path: Path) -> None:
+    """Source notes at desktop and phone widths; SITEGEN_SCREENSHOTS=1 refreshes the README's."""
+    refresh = os.environ.get("SITEGEN_SCREENSHOTS") == "1"
+    folder = ROOT / "docs" / "screenshots" if refresh else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    desktop = open_page(
+        f"{ARTICLE}/", viewport={"width": 1400, "height": 900}, color_scheme="light"
+    )
+    desktop.locator("#noteref-3").scroll_into_view_if_needed()
+    desktop.evaluate("() => window.scrollBy(0, -300)")
+    desktop.screenshot(path=folder / "notes-desktop.png", animations="disabled")
+    phone = open_page(
+        f"{ARTICLE}/",
+        viewport={"width": 390, "height": 844},
+        color_scheme="light",
+        is_mobile=True,
+        has_touch=True,
+    )
+    phone.locator("#noteref-5").click()
+    phone.locator("#note-5").wait_for(state="visible")
+    phone.evaluate("() => window.scrollBy(0, -360)")
+    phone.screenshot(path=folder / "notes-phone.png", animations="disabled")
+    assert _png_size(folder / "notes-desktop.png") == (1400, 900)
+    assert _png_size(folder / "notes-phone.png")[0] == 390

@@ -132,8 +132,19 @@ def test_annotations_json_has_the_documented_shape(built: Path) -> None:
         "date": "2015-09-21",
         "source": SOURCE,
     }
-    keys = ["id", "source", "entity", "description", "cue", "kind", "text", "block", "start",
-            "end", "medium"]
+    keys = [
+        "id",
+        "source",
+        "entity",
+        "description",
+        "cue",
+        "kind",
+        "text",
+        "block",
+        "start",
+        "end",
+        "medium",
+    ]
     assert data["attributions"], "the sample article quotes people"
     for number, attribution in enumerate(data["attributions"], start=1):
         assert list(attribution) == keys

@@ -17,7 +17,9 @@ def build_with_seed(site: Path, out: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     subprocess.run(
         [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--out", str(out), "-q"],
-        check=True, env=env, timeout=300,
+        check=True,
+        env=env,
+        timeout=300,
     )
 
 

@@ -18,8 +18,12 @@ from sitegen.parse import parse_document
 from sitegen.site import build_site
 
 
-def article(text: str, catalog: Catalog = EMPTY_CATALOG, path: str = "content/a.md",
-            annotator: SpacyAnnotator | None = None) -> Article:
+def article(
+    text: str,
+    catalog: Catalog = EMPTY_CATALOG,
+    path: str = "content/a.md",
+    annotator: SpacyAnnotator | None = None,
+) -> Article:
     problems = Problems()
     source = load_source(path, text.encode(), problems)
     assert source is not None
@@ -36,23 +40,34 @@ def catalog_from(tmp_path: Path, text: str) -> Catalog:
 
 # Resolution within an article ------------------------------------------------
 
+
 def test_short_names_resolve_to_the_one_fuller_name() -> None:
-    names = resolve_names([("PERSON", "Kerry"), ("PERSON", "John Kerry"), ("PERSON", "Assad"),
-                           ("PERSON", "Bashar al-Assad"), ("GPE", "Kerry")], EMPTY_CATALOG)
+    names = resolve_names(
+        [
+            ("PERSON", "Kerry"),
+            ("PERSON", "John Kerry"),
+            ("PERSON", "Assad"),
+            ("PERSON", "Bashar al-Assad"),
+            ("GPE", "Kerry"),
+        ],
+        EMPTY_CATALOG,
+    )
     assert names[("PERSON", "Kerry")] == ("PERSON", "John Kerry")
     assert names[("PERSON", "Assad")] == ("PERSON", "Bashar al-Assad")
     assert names[("GPE", "Kerry")] == ("GPE", "Kerry")
 
 
 def test_a_short_name_of_two_people_in_one_article_stays_apart() -> None:
-    names = resolve_names([("PERSON", "Kerry"), ("PERSON", "John Kerry"),
-                           ("PERSON", "Teresa Kerry")], EMPTY_CATALOG)
+    names = resolve_names(
+        [("PERSON", "Kerry"), ("PERSON", "John Kerry"), ("PERSON", "Teresa Kerry")], EMPTY_CATALOG
+    )
     assert names[("PERSON", "Kerry")] == ("PERSON", "Kerry")
 
 
 def test_the_fullest_name_wins_over_a_middle_form() -> None:
-    names = resolve_names([("PERSON", "Assad"), ("PERSON", "al-Assad"),
-                           ("PERSON", "Bashar al-Assad")], EMPTY_CATALOG)
+    names = resolve_names(
+        [("PERSON", "Assad"), ("PERSON", "al-Assad"), ("PERSON", "Bashar al-Assad")], EMPTY_CATALOG
+    )
     assert names[("PERSON", "Assad")] == ("PERSON", "Bashar al-Assad")
     assert names[("PERSON", "al-Assad")] == ("PERSON", "Bashar al-Assad")
 
@@ -69,8 +84,7 @@ def test_the_fullest_name_wins_over_a_middle_form() -> None:
         ("The Pentagon", "ORG", "Pentagon"),
     ],
 )
-def test_titles_possessives_and_the_are_not_part_of_names(raw: str, label: str,
-                                                         name: str) -> None:
+def test_titles_possessives_and_the_are_not_part_of_names(raw: str, label: str, name: str) -> None:
     span = trim_entity(raw, 0, len(raw), label)
     assert span is not None and raw[span[0] : span[1]] == name
 
@@ -83,6 +97,7 @@ def test_every_kerry_in_an_article_links_to_john_kerry() -> None:
 
 # Across articles ---------------------------------------------------------------
 
+
 def test_a_short_name_alone_in_one_article_joins_the_sites_only_fuller_name() -> None:
     one = article("---\ntitle: A\n---\nJohn Kerry spoke.\n", path="content/a.md")
     two = article("---\ntitle: B\n---\nKerry left.\n", path="content/b.md")
@@ -94,11 +109,13 @@ def test_a_short_name_alone_in_one_article_joins_the_sites_only_fuller_name() ->
 
 
 def test_an_ambiguous_short_name_is_a_conflict_not_a_merge(tmp_path: Path) -> None:
-    annotator = SpacyAnnotator(make_fake_annotator().nlp, ["PERSON"],
-                               phrases=[("PERSON", "Teresa Kerry")])
+    annotator = SpacyAnnotator(
+        make_fake_annotator().nlp, ["PERSON"], phrases=[("PERSON", "Teresa Kerry")]
+    )
     a = article("---\ntitle: A\n---\nJohn Kerry spoke.\n", path="content/a.md")
-    b = article("---\ntitle: B\n---\nTeresa Kerry spoke.\n", path="content/b.md",
-                annotator=annotator)
+    b = article(
+        "---\ntitle: B\n---\nTeresa Kerry spoke.\n", path="content/b.md", annotator=annotator
+    )
     c = article("---\ntitle: C\n---\nKerry left.\n", path="content/c.md")
     site = build_site([a, b, c])
     ids = {e.id for e in site.entities}
@@ -144,8 +161,11 @@ def curated_annotator(catalog: Catalog) -> SpacyAnnotator:
 
 def test_aliases_are_one_entity_even_where_the_model_finds_nothing(tmp_path: Path) -> None:
     catalog = catalog_from(tmp_path, CURATED)
-    a = article("---\ntitle: T\n---\nISIS, or the Islamic State of Iraq and the Levant, and "
-                "ISIL.\n", catalog, annotator=curated_annotator(catalog))
+    a = article(
+        "---\ntitle: T\n---\nISIS, or the Islamic State of Iraq and the Levant, and ISIL.\n",
+        catalog,
+        annotator=curated_annotator(catalog),
+    )
     assert [(m.text, m.entity) for m in a.mentions] == [
         ("ISIS", "org/islamic-state"),
         ("Islamic State of Iraq and the Levant", "org/islamic-state"),
@@ -155,15 +175,24 @@ def test_aliases_are_one_entity_even_where_the_model_finds_nothing(tmp_path: Pat
 
 def test_curated_names_give_name_type_description_and_link(tmp_path: Path) -> None:
     catalog = catalog_from(tmp_path, CURATED)
-    a = article("---\ntitle: T\n---\nThe New York Times said Moscow and Washington agreed.\n",
-                catalog, annotator=curated_annotator(catalog))
+    a = article(
+        "---\ntitle: T\n---\nThe New York Times said Moscow and Washington agreed.\n",
+        catalog,
+        annotator=curated_annotator(catalog),
+    )
     site = build_site([a], catalog)
     assert [(e.id, e.name, e.label) for e in site.entities] == [
         ("org/the-new-york-times", "The New York Times", "ORG"),
         ("loc/moscow", "Moscow", "LOC"),
     ]
-    isis = build_site([article("---\ntitle: T\n---\nISIS grew.\n", catalog,
-                               annotator=curated_annotator(catalog))], catalog).entities[0]
+    isis = build_site(
+        [
+            article(
+                "---\ntitle: T\n---\nISIS grew.\n", catalog, annotator=curated_annotator(catalog)
+            )
+        ],
+        catalog,
+    ).entities[0]
     assert isis.description == "A jihadist group."
     assert isis.url == "https://en.wikipedia.org/wiki/Islamic_State"
 
@@ -177,24 +206,34 @@ def test_ignored_names_are_not_highlighted(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ('[[entity]]\nname = "X"\ntype = "PERSN"\n',
-         "entities.toml:3: [[entity]] type must be one of PERSON, ORG, GPE, LOC, NORP, FAC, "
-         "EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE"),
+        (
+            '[[entity]]\nname = "X"\ntype = "PERSN"\n',
+            "entities.toml:3: [[entity]] type must be one of PERSON, ORG, GPE, LOC, NORP, FAC, "
+            "EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE",
+        ),
         ('[[entity]]\ntype = "ORG"\n', 'entities.toml:1: [[entity]] needs a name = "..."'),
-        ('[[entity]]\nname = "X"\ntype = "ORG"\n\n[[entity]]\nname = "Y"\ntype = "ORG"\n'
-         'aliases = ["X"]\n', "entities.toml:8: 'X' is already a name of 'X'"),
-        ('[[entity]]\nname = "X"\ntype = "ORG"\nurl = "wiki/X"\n',
-         "entities.toml:4: [[entity]] url must start with http:// or https://"),
-        ('[[entity]]\nname = "X"\ntype = "ORG"\ncolour = "red"\n',
-         "entities.toml:4: [[entity]] unknown key 'colour' (known: name, type, aliases, "
-         "description, url)"),
+        (
+            '[[entity]]\nname = "X"\ntype = "ORG"\n\n[[entity]]\nname = "Y"\ntype = "ORG"\n'
+            'aliases = ["X"]\n',
+            "entities.toml:8: 'X' is already a name of 'X'",
+        ),
+        (
+            '[[entity]]\nname = "X"\ntype = "ORG"\nurl = "wiki/X"\n',
+            "entities.toml:4: [[entity]] url must start with http:// or https://",
+        ),
+        (
+            '[[entity]]\nname = "X"\ntype = "ORG"\ncolour = "red"\n',
+            "entities.toml:4: [[entity]] unknown key 'colour' (known: name, type, aliases, "
+            "description, url)",
+        ),
         ('[ignore]\nnames = "X"\n', "entities.toml:2: [ignore] names must be a list of names"),
-        ('[people]\nx = 1\n', "entities.toml:1: unknown table [people] (known: [[entity]], "
-         "[ignore])"),
+        (
+            "[people]\nx = 1\n",
+            "entities.toml:1: unknown table [people] (known: [[entity]], [ignore])",
+        ),
     ],
 )
-def test_malformed_entities_toml_names_file_and_line(tmp_path: Path, text: str,
-                                                     error: str) -> None:
+def test_malformed_entities_toml_names_file_and_line(tmp_path: Path, text: str, error: str) -> None:
     with pytest.raises(BuildFailed) as info:
         catalog_from(tmp_path, text)
     assert error in [str(e) for e in info.value.errors]

@@ -33,33 +33,39 @@ def build_with(site: Path, annotator: SpacyAnnotator | None = None) -> Path:
     ("mode", "strong", "light"),
     [("first", 3, 3), ("all", 6, 0), ("none", 0, 0)],
 )
-def test_highlight_setting(make_site: Callable[..., Path], mode: str, strong: int,
-                           light: int) -> None:
+def test_highlight_setting(
+    make_site: Callable[..., Path], mode: str, strong: int, light: int
+) -> None:
     site = make_site({**ARTICLES, "sitegen.toml": f'[entities]\nhighlight = "{mode}"\n'})
     html = (build_with(site) / "a" / "index.html").read_text()
     body = html.split('<div class="article-body">')[1].split("</div>")[0]
     assert body.count("ent-strong") == strong
     assert body.count("ent-light") == light
-    assert ("<a class=\"ent" in body) is (mode != "none")
+    assert ('<a class="ent' in body) is (mode != "none")
     assert "Kerry left Moscow" in re.sub(r"<[^>]+>", "", body), "the text is the same"
 
 
-def test_bad_highlight_setting(make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]
-                               ) -> None:
+def test_bad_highlight_setting(
+    make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     site = make_site({**ARTICLES, "sitegen.toml": '[entities]\nhighlight = "some"\n'})
     assert cli.main(["build", "--site", str(site)]) == 1
-    assert "sitegen.toml:2: [entities] highlight must be one of first, all, none" in \
-        capsys.readouterr().err
+    assert (
+        "sitegen.toml:2: [entities] highlight must be one of first, all, none"
+        in capsys.readouterr().err
+    )
 
 
 def test_entity_page_has_curated_facts_related_entities_and_a_chart(
     make_site: Callable[..., Path],
 ) -> None:
-    site = make_site({
-        **ARTICLES,
-        "entities.toml": '[[entity]]\nname = "John Kerry"\ntype = "PERSON"\n'
-        'description = "US Secretary of State."\nurl = "https://example.org/kerry"\n',
-    })
+    site = make_site(
+        {
+            **ARTICLES,
+            "entities.toml": '[[entity]]\nname = "John Kerry"\ntype = "PERSON"\n'
+            'description = "US Secretary of State."\nurl = "https://example.org/kerry"\n',
+        }
+    )
     page = (build_with(site) / "entities/person/john-kerry/index.html").read_text()
     assert "<h1>John Kerry</h1>" in page
     assert "US Secretary of State." in page
@@ -80,16 +86,18 @@ def test_entity_index_lists_kinds_with_counts_and_data_for_sorting(
 ) -> None:
     index = (build_with(make_site(ARTICLES)) / "entities/index.html").read_text()
     assert 'data-name="John Kerry" data-mentions="4"' in index
-    assert "People <span class=\"count\">(1)</span>" in index
+    assert 'People <span class="count">(1)</span>' in index
     assert 'src="../static/index.js"' in index
 
 
 def test_article_embeds_card_data_safely(make_site: Callable[..., Path]) -> None:
-    site = make_site({
-        **ARTICLES,
-        "entities.toml": '[[entity]]\nname = "John Kerry"\ntype = "PERSON"\n'
-        'description = "</script><script>alert(1)</script>"\n',
-    })
+    site = make_site(
+        {
+            **ARTICLES,
+            "entities.toml": '[[entity]]\nname = "John Kerry"\ntype = "PERSON"\n'
+            'description = "</script><script>alert(1)</script>"\n',
+        }
+    )
     html = (build_with(site) / "a" / "index.html").read_text()
     data = html.split('<script type="application/json" id="sitegen-entities">')[1]
     data = data.split("</script>")[0]
@@ -100,16 +108,24 @@ def test_article_embeds_card_data_safely(make_site: Callable[..., Path]) -> None
 
 
 def test_entities_command_lists_entities_and_conflicts(
-    make_site: Callable[..., Path], capsys: pytest.CaptureFixture[str],
+    make_site: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site = make_site({
-        **ARTICLES,
-        "content/c.md": "---\ntitle: C\ndate: 2015-10-01\n---\nTeresa Kerry spoke.\n",
-    })
+    site = make_site(
+        {
+            **ARTICLES,
+            "content/c.md": "---\ntitle: C\ndate: 2015-10-01\n---\nTeresa Kerry spoke.\n",
+        }
+    )
     fake = make_fake_annotator()
-    monkeypatch.setattr(cli, "make_annotator", lambda config, catalog: SpacyAnnotator(
-        fake.nlp, fake.labels, phrases=[("PERSON", "Teresa Kerry"), *catalog.phrases()]))
+    monkeypatch.setattr(
+        cli,
+        "make_annotator",
+        lambda config, catalog: SpacyAnnotator(
+            fake.nlp, fake.labels, phrases=[("PERSON", "Teresa Kerry"), *catalog.phrases()]
+        ),
+    )
     assert cli.main(["entities", "--site", str(site)]) == 0
     table = capsys.readouterr().out
     assert re.search(r"PERSON\s+John Kerry\s+1\s+3\s+Kerry, John Kerry", table)
@@ -139,10 +155,18 @@ def test_sample_site_people_are_one_entity_each(
 
     build(config, site / "build", annotator=make_annotator(config, load_catalog(site)))
     data = json.loads((site / "build/us-russia-syria-talks/annotations.json").read_text())
-    owner = {m["text"]: e["name"] for e in data["entities"] for m in e["mentions"]
-             if e["label"] == "PERSON"}
-    for short, full in [("Kerry", "John Kerry"), ("Tabler", "Andrew Tabler"),
-                        ("Obama", "Barack Obama"), ("Assad", "Bashar al-Assad")]:
+    owner = {
+        m["text"]: e["name"]
+        for e in data["entities"]
+        for m in e["mentions"]
+        if e["label"] == "PERSON"
+    }
+    for short, full in [
+        ("Kerry", "John Kerry"),
+        ("Tabler", "Andrew Tabler"),
+        ("Obama", "Barack Obama"),
+        ("Assad", "Bashar al-Assad"),
+    ]:
         assert owner[short] == full
     kerry = next(e for e in data["entities"] if e["id"] == "person/john-kerry")
     page = (site / "build/entities/person/john-kerry/index.html").read_text()

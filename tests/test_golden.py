@@ -45,6 +45,9 @@ def test_basic_site_matches_golden_tree(
             diff = difflib.unified_diff(
                 expected[path].decode(errors="replace").splitlines(),
                 got[path].decode(errors="replace").splitlines(),
-                f"expected/{path}", f"built/{path}", lineterm="", n=2,
+                f"expected/{path}",
+                f"built/{path}",
+                lineterm="",
+                n=2,
             )
             pytest.fail("output differs from the golden tree:\n" + "\n".join(list(diff)[:80]))

@@ -19,8 +19,11 @@ def parse(text: str, path: str = "content/a-file.md") -> tuple[Document | None, 
 def test_title_and_byline_lines_become_metadata_and_leave_the_body() -> None:
     doc, _ = parse("## US, Russia talk\n\n## Thomas Gaist 21 September 2015\n\nBody text.\n")
     assert doc is not None
-    assert (doc.title, doc.author, doc.date) == ("US, Russia talk", "Thomas Gaist",
-                                                 dt.date(2015, 9, 21))
+    assert (doc.title, doc.author, doc.date) == (
+        "US, Russia talk",
+        "Thomas Gaist",
+        dt.date(2015, 9, 21),
+    )
     assert [b.text for b in doc.blocks] == ["Body text."]
     assert all(t.type != "heading_open" for t in doc.tokens)
 

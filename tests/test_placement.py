@@ -43,8 +43,9 @@ def read_fixtures(path: Path) -> list[tuple[int, str, str, str]]:
     read_fixtures(FIXTURES),
     ids=[f"placement.md:{c[0]}" for c in read_fixtures(FIXTURES)],
 )
-def test_placement(line: int, title: str, markdown: str, expected: str,
-                   fake_annotator: SpacyAnnotator) -> None:
+def test_placement(
+    line: int, title: str, markdown: str, expected: str, fake_annotator: SpacyAnnotator
+) -> None:
     problems = Problems()
     source = load_source("content/t.md", f"---\ntitle: T\n---\n{markdown}\n".encode(), problems)
     assert source is not None

@@ -39,7 +39,7 @@ def test_trim_entity_rejects_punctuation_only() -> None:
 
 def test_entity_ids_are_type_and_slug() -> None:
     assert entity_id("PERSON", "John Kerry") == "person/john-kerry"
-    assert entity_id("ORG", "<script>") .startswith("org/")
+    assert entity_id("ORG", "<script>").startswith("org/")
     assert "/" not in entity_id("GPE", "../../etc").split("/", 1)[1]
 
 

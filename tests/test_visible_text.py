@@ -24,18 +24,42 @@ from sitegen.model import Article, BlockNLP, Document, EntitySpan
 from sitegen.nlp import SpacyAnnotator, trim_entity
 from sitegen.parse import parse_document
 
-WORDS = ["John Kerry", "Kerry", "said", "the", "New York Times", "Moscow", "talks", "in",
-         "White House", "—", "--", "...", ",", ".", '"', "'", "“", "”", "Assad's", "&", "<3"]
+WORDS = [
+    "John Kerry",
+    "Kerry",
+    "said",
+    "the",
+    "New York Times",
+    "Moscow",
+    "talks",
+    "in",
+    "White House",
+    "—",
+    "--",
+    "...",
+    ",",
+    ".",
+    '"',
+    "'",
+    "“",
+    "”",
+    "Assad's",
+    "&",
+    "<3",
+]
 
 
 @st.composite
 def inline(draw: st.DrawFn, depth: int = 0) -> str:
     pieces = []
     for _ in range(draw(st.integers(1, 6))):
-        kind = draw(st.sampled_from(
-            ["word"] * 6 + ["em", "strong", "strike", "code", "link", "html", "break"]
-            if depth < 2 else ["word"]
-        ))
+        kind = draw(
+            st.sampled_from(
+                ["word"] * 6 + ["em", "strong", "strike", "code", "link", "html", "break"]
+                if depth < 2
+                else ["word"]
+            )
+        )
         if kind == "word":
             pieces.append(draw(st.sampled_from(WORDS)))
         elif kind == "break":
@@ -46,8 +70,14 @@ def inline(draw: st.DrawFn, depth: int = 0) -> str:
             pieces.append("<span>" + draw(inline(depth=depth + 1)) + "</span>")
         else:
             inner = draw(inline(depth=depth + 1))
-            pieces.append({"em": f"*{inner}*", "strong": f"**{inner}**", "strike": f"~~{inner}~~",
-                           "link": f"[{inner}](https://example.org/)"}[kind])
+            pieces.append(
+                {
+                    "em": f"*{inner}*",
+                    "strong": f"**{inner}**",
+                    "strike": f"~~{inner}~~",
+                    "link": f"[{inner}](https://example.org/)",
+                }[kind]
+            )
     glue = draw(st.sampled_from([" ", "", " "]))
     return glue.join(pieces)
 
@@ -68,14 +98,18 @@ class RandomSpans:
     def __init__(self, seed: int) -> None:
         self.random = random.Random(seed)
 
-    def annotate(self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-                 ) -> list[BlockNLP]:
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
         out = []
         for text in texts:
             spans = []
             for _ in range(self.random.randint(0, 4)):
-                a, b = sorted(self.random.sample(range(len(text) + 1), 2)) if len(text) > 1 \
+                a, b = (
+                    sorted(self.random.sample(range(len(text) + 1), 2))
+                    if len(text) > 1
                     else (0, len(text))
+                )
                 label = self.random.choice(["PERSON", "ORG", "GPE"])
                 trimmed = trim_entity(text, a, b, label)
                 if trimmed:
