@@ -18,6 +18,7 @@ build: $(STAMP)  ## build the sample site into build/
 
 test: $(STAMP)  ## the whole test suite (browser tests need /usr/bin/chromium)
 	$(VENV)/bin/ruff check sitegen tests bench
+	$(VENV)/bin/ruff format --check sitegen tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
@@ -29,7 +30,14 @@ lint: $(STAMP)
 serve: build  ## preview build/ at http://localhost:8000/
 	$(PY) -m http.server --directory build 8000
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[model,test,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)  ## attribution precision/recall (vs textacy) and build speed
+	$(PY) bench/attribution_quality.py
 	$(PY) bench/build_speed.py
 
 clean:

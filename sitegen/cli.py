@@ -36,9 +36,15 @@ from .report import entity_row, format_entities
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every
 article is annotated: people, organisations and places are highlighted and
-linked to a page per entity."""
+linked to a page per entity, and who said or reported what is shown in
+numbered source notes."""
 
 EPILOG = """\
+usage of the commands:
+  sitegen build [--site DIR] [--out DIR] [--drafts] [--strict] [-q|-v]
+  sitegen annotate FILE.md [--format json|text] [--site DIR]
+  sitegen entities [--site DIR] [--json] [--conflicts] [--drafts]
+
 A site folder holds content/**/*.md and, optionally, sitegen.toml, templates/
 (overrides the built-in theme file by file) and static/ (copied to build/static/).
 

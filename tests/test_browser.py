@@ -9,6 +9,7 @@ for the README; otherwise it writes them into the test's temporary folder.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import struct
@@ -481,7 +482,7 @@ def test_notes_sit_in_the_margin_on_wide_screens(open_page: Callable[..., Any]) 
     boxes = [notes.nth(i).bounding_box() for i in range(notes.count())]
     for box in boxes:
         assert box is not None and box["x"] >= body["x"] + body["width"], "beside the text"
-    for one, two in zip(boxes, boxes[1:], strict=False):
+    for one, two in itertools.pairwise(boxes):
         assert one is not None and two is not None and not _boxes_overlap(one, two)
     marker = page.locator("#noteref-1")
     assert marker.get_attribute("role") == "doc-noteref"
