@@ -30,6 +30,7 @@ _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_ANY = frozenset({"they", "it"})
 _GAP_BEFORE = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER = re.compile(r"^[\s,:—–-]*$")
+_QUESTION = re.compile(r"(?:how|what|whether|why|when|where|who|whom|which|if)\b", re.I)
 _TRAILING = re.compile(r"[.,;:!?”’)\]]*")
 #: A quotation this short with no speaker is a scare quote ("rebel"), not a quotation.
 MIN_QUOTE_WORDS = 4
@@ -193,6 +194,8 @@ def _indirect_links(
             clause = _clause(block.text, cue.clause)
             if not clause or any(_overlaps(q.outer, clause) for q in quotes[b]):
                 continue
+            if _QUESTION.match(block.text, clause[0]):  # "did not say how many..."
+                continue
             kind = "according_to" if cue.kind == "according_to" else "indirect"
             anchor = max(clause[1], cue.frame[1])
             added.append(_Link(b, cue, b, kind, clause, _after_punctuation(block.text, anchor)))
@@ -322,7 +325,7 @@ def _antecedent(
     """Who a pronoun means: the person (for they/it, the source) most recently
     attributed or named outside a quotation, whichever came last."""
     people = pronoun in _PRONOUNS_PERSON
-    attributed = [a for a in earlier if not people or (a.entity or "").startswith("person/")]
+    attributed = [a for a in earlier if not people or _may_be_person(a)]
     named = [
         m
         for m in mentions
@@ -339,6 +342,13 @@ def _antecedent(
     if last_attributed is not None:
         return (last_attributed.source, last_attributed.entity, None)
     return None
+
+
+def _may_be_person(attribution: Attribution) -> bool:
+    """A person's entity, or a capitalised name the model did not place ("Gambill")."""
+    if attribution.entity is not None:
+        return attribution.entity.startswith("person/")
+    return all(word[:1].isupper() for word in attribution.source.split())
 
 
 def _medium(

@@ -99,16 +99,29 @@ def _speech(verb: Any, quotes: list[Any]) -> Cue | None:
         kind="speech",
         cue=_span([verb]),
         frame=_span(frame),
-        speaker=_span(subject.subtree),
+        speaker=_span(_speaker_tokens(subject, verb)),
         clause=_span(clause.subtree) if clause is not None else None,
         medium=_span(medium.subtree) if medium is not None else None,
     )
 
 
+def _speaker_tokens(subject: Any, verb: Any) -> list[Any]:
+    """The words naming the speaker, without relative clauses ("an official, who asked
+    to remain anonymous, said"); for "the Queen, who said" the Queen."""
+    if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        subject = verb.head
+    dropped = {t.i for c in subject.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    dropped |= {t.i for t in verb.subtree} if verb.head.i == subject.i else set()
+    tokens = [t for t in subject.subtree if t.i not in dropped]
+    while len(tokens) > 1 and tokens[-1].is_punct:
+        tokens.pop()
+    return tokens
+
+
 def _subject(verb: Any) -> Any | None:
     """The verb's subject; for "..., saying that" the nearest earlier verb's subject."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ not in ("EX", "WDT"):
+        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ != "EX":
             return child
     if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp"):
         for earlier in reversed(list(verb.sent[: verb.i - verb.sent.start])):

@@ -4,7 +4,7 @@
   name and type; ignored names are dropped.
 - Within an article, a shorter person name that ends exactly one fuller person
   name ("Kerry" after "John Kerry", "Assad" after "Bashar al-Assad") is that
-  person.
+  person, even where the model took the lone surname for an organisation.
 - Across the site, a short form left over (an article that says only "Kerry")
   is merged into the one fuller name the site knows; with two candidates it
   stays apart and is reported as a conflict.
@@ -22,6 +22,8 @@ from .model import LABELS, Conflict
 
 #: (label, name): what identifies an entity before it has an id.
 Key = tuple[str, str]
+#: Labels the model gives a lone surname by mistake; places (GPE, LOC) are left alone.
+_SURNAME_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART"})
 
 
 def normalise(text: str) -> str:
@@ -50,7 +52,11 @@ def resolve_names(found: Iterable[Key], catalog: Catalog) -> dict[Key, Key | Non
     curated_names = {e.name for e in catalog.entities}
     resolved: dict[Key, Key | None] = {}
     for seen, entity in first.items():
-        if entity is not None and entity[0] == "PERSON" and entity[1] not in curated_names:
+        # The model sometimes takes a surname alone for an organisation ("Gambill said").
+        maybe_person = entity is not None and (
+            entity[0] == "PERSON" or (entity[0] in _SURNAME_LABELS and " " not in entity[1])
+        )
+        if entity is not None and maybe_person and entity[1] not in curated_names:
             fuller = fuller_names(entity[1], people)
             if len(fuller) == 1:
                 entity = ("PERSON", fuller[0])
