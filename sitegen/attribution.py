@@ -53,9 +53,15 @@ def attribute(
     document: Document, results: Sequence[BlockNLP], mentions: Sequence[Mention]
 ) -> tuple[tuple[Attribution, ...], list[tuple[int, Quote]]]:
     """The article's attributions in reading order, and its unattributed quotations."""
-    quotes = [find_quotes(block.text) for block in document.blocks]
+    # Footnotes are the author's own notes: no source notes inside them.
+    quotes = [[] if block.footnote else find_quotes(block.text) for block in document.blocks]
+    results = [
+        BlockNLP() if block.footnote else result
+        for block, result in zip(document.blocks, results, strict=True)
+    ]
     links, linked = _direct_links(document, results, quotes)
     links += _chain_links(document, quotes, links, linked)
+    links += _follow_on_links(document, quotes, links, linked)
     links += _indirect_links(document, results, quotes, links)
     links.sort(key=lambda link: (link.block, link.anchor, link.span))
     unattributed = [
@@ -117,7 +123,7 @@ def _partial_quotes(
     inside = [q for q in quotes if (b, q) not in linked and _overlaps((q.start, q.end), cue.clause)]
     if not inside:
         return None
-    clause = _clause(text, (cue.clause[0], max(cue.clause[1], *(q.end for q in inside))))
+    clause = _clause(text, (cue.clause[0], max(cue.clause[1], *(q.outer[1] for q in inside))))
     if clause is None:
         return None
     linked.update((b, q) for q in inside)
@@ -133,7 +139,7 @@ def _chain_links(
     links: list[_Link],
     linked: set[tuple[int, Quote]],
 ) -> list[_Link]:
-    """Parts of multi-paragraph quotations, and quotations continuing an attributed one."""
+    """The other parts of multi-paragraph quotations whose cue is known."""
     added: list[_Link] = []
     for chain in _chains(document, quotes):
         owner = next((link for link in links if (link.block, link.quote) in chain), None)
@@ -142,18 +148,19 @@ def _chain_links(
         for b, quote in chain:
             if (b, quote) not in linked:
                 text = document.blocks[b].text
-                added.append(
-                    _Link(
-                        b,
-                        owner.cue,
-                        owner.cue_block,
-                        "direct",
-                        _words(text, quote),
-                        _after_punctuation(text, quote.outer[1]),
-                        quote,
-                    )
-                )
+                added.append(_continuing(owner, b, text, quote))
                 linked.add((b, quote))
+    return added
+
+
+def _follow_on_links(
+    document: Document,
+    quotes: list[list[Quote]],
+    links: list[_Link],
+    linked: set[tuple[int, Quote]],
+) -> list[_Link]:
+    """Quotations right after an attributed one ("“...,” she said. “...”")."""
+    added: list[_Link] = []
     for b, found in enumerate(quotes):
         text = document.blocks[b].text
         for quote in found:
@@ -164,19 +171,15 @@ def _chain_links(
                 continue
             last = max(previous, key=lambda link: link.anchor)
             if not text[last.anchor : quote.outer[0]].strip():
-                added.append(
-                    _Link(
-                        b,
-                        last.cue,
-                        last.cue_block,
-                        "direct",
-                        _words(text, quote),
-                        _after_punctuation(text, quote.outer[1]),
-                        quote,
-                    )
-                )
+                added.append(_continuing(last, b, text, quote))
                 linked.add((b, quote))
     return added
+
+
+def _continuing(owner: _Link, b: int, text: str, quote: Quote) -> _Link:
+    """A quotation spoken by the same source as ``owner``."""
+    anchor = _after_punctuation(text, quote.outer[1])
+    return _Link(b, owner.cue, owner.cue_block, "direct", _words(text, quote), anchor, quote)
 
 
 def _indirect_links(
@@ -241,8 +244,8 @@ def _within(inner: Span, outer: Span) -> bool:
 
 def _clause(text: str, span: Span) -> Span | None:
     start, end = span
-    if text[start:end].lower().startswith("that "):
-        start += 5
+    if match := re.match(r"that\s+", text[start:end], re.IGNORECASE):
+        start += match.end()
     while end > start and text[end - 1] in " ,;:":
         end -= 1
     return (start, end) if end > start else None

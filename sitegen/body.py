@@ -16,10 +16,10 @@ from markdown_it.token import Token
 from markupsafe import escape
 
 from .model import LABELS, Article, Document, Mention
+from .notes import place_notes
 from .parse import markdown
 from .sidenotes import attribution_note, footnote_contents, marker, sidenote
 
-HIGHLIGHT_MODES = ("first", "all", "none")
 _NO_DOCUMENT = Document("", "", "", None, None, (), None, False, {}, (), ())
 
 
@@ -42,9 +42,9 @@ def render_body(
 
     ``notes`` (number -> HTML) receives every note rendered, for the print list.
     """
-    return render_article(
-        Article(_NO_DOCUMENT, tuple(tokens), tuple(mentions), ""), page, highlight, notes
-    )
+    numbered, _, footnotes = place_notes(list(tokens), (), ())
+    article = Article(_NO_DOCUMENT, tuple(numbered), tuple(mentions), "", (), footnotes)
+    return render_article(article, page, highlight, notes)
 
 
 def render_article(
@@ -68,7 +68,7 @@ def render_article(
         "notes": notes if notes is not None else {},
     }
     # Footnotes are shown as notes beside their reference, not as a list at the end.
-    env["footnote_html"] = footnote_contents(tokens[end:], md.renderer, md.options, env)
+    footnote_contents(tokens[end:], md.renderer, md.options, env)
     html: str = md.renderer.render(tokens[:end], md.options, env)
     return html
 
@@ -107,13 +107,25 @@ def _note_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: A
 
 
 def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    footnote = tokens[idx].meta["id"]
-    number = env.get("footnote_numbers", {}).get(footnote)
-    if number is None:  # a reference outside the article's prose (a heading, a table)
-        number = 1 + max([0, *env.get("footnote_numbers", {}).values(), *env["notes"]])
-    content = env.get("footnote_html", {}).get(footnote, "")
+    meta = tokens[idx].meta
+    number = env["footnote_numbers"][meta["id"]]
+    if env.get("inside_footnote") is not None:  # "See also[^2]" inside a footnote
+        env["inside_footnote"].append(meta["id"])
+        return marker(number, f"noteref-{number}-in")
+    if meta.get("subId", 0) > 0:  # the same footnote again: a marker for the one note
+        return marker(number, f"noteref-{number}-{meta['subId']}")
+    return marker(number) + _footnote_notes(meta["id"], env)
+
+
+def _footnote_notes(footnote: int, env: Any) -> str:
+    """The footnote's note, then those of the footnotes it refers to, each once."""
+    number = env["footnote_numbers"][footnote]
+    if number in env["notes"]:
+        return ""
+    content = env["footnote_html"].get(footnote, "")
     env["notes"][number] = content
-    return marker(number) + sidenote(number, content)
+    nested = env["footnote_nested"].get(footnote, [])
+    return sidenote(number, content) + "".join(_footnote_notes(n, env) for n in nested)
 
 
 markdown().add_render_rule("entity_open", _entity_open)

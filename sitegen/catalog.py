@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import BuildFailed, Problems, SitegenError
+from .errors import BuildFailed, Problems, toml_error
 from .model import LABELS
 
 CATALOG_NAME = "entities.toml"
@@ -80,11 +80,7 @@ def load_catalog(site_dir: Path) -> Catalog:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise SitegenError(
-            f"invalid TOML: {message}", CATALOG_NAME, int(match.group(1)) if match else None
-        ) from None
+        raise toml_error(exc, CATALOG_NAME) from None
     problems = Problems()
     catalog = _validate(data, text.split("\n"), problems)
     if problems.errors:

@@ -74,6 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug in sitegen: say so in one line
+        if args.debug:
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for the "
+            "traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 70
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,13 +101,7 @@ def _parser() -> argparse.ArgumentParser:
         help="build the site into DIR/build/",
         description="Build the site in DIR into DIR/build/ (or --out).",
     )
-    b.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder (default: the current folder)",
-    )
+    _site_option(b, "the site folder (default: the current folder)")
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: DIR/build)")
     b.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -115,13 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("file", type=Path, metavar="FILE.md")
     a.add_argument("--format", choices=("json", "text"), default="json")
-    a.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder whose sitegen.toml to use (default: .)",
-    )
+    _site_option(a, "the site folder whose sitegen.toml to use (default: .)")
     a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     a.set_defaults(run=_annotate)
 
@@ -131,13 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         description="List every entity of the site with its kind, the names it is "
         "written as, and article and mention counts.",
     )
-    e.add_argument(
-        "--site",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="the site folder (default: the current folder)",
-    )
+    _site_option(e, "the site folder (default: the current folder)")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
     e.add_argument(
         "--conflicts",
@@ -150,10 +141,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _build(args: argparse.Namespace) -> int:
+def _site_option(command: argparse.ArgumentParser, help: str) -> None:
+    command.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help=help)
+
+
+def _site_dir(args: argparse.Namespace) -> Path:
     site_dir: Path = args.site
     if not site_dir.is_dir():
         raise UsageError(f"no such site folder: {site_dir}")
+    return site_dir
+
+
+def _build(args: argparse.Namespace) -> int:
+    site_dir = _site_dir(args)
     config = load_config(site_dir)
     out_dir = args.out if args.out is not None else site_dir / "build"
     with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
@@ -196,9 +196,7 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _entities(args: argparse.Namespace) -> int:
-    site_dir: Path = args.site
-    if not site_dir.is_dir():
-        raise UsageError(f"no such site folder: {site_dir}")
+    site_dir = _site_dir(args)
     config = load_config(site_dir)
     catalog = load_catalog(site_dir)
     problems = Problems()

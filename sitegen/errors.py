@@ -7,6 +7,7 @@ prints them without a traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -31,6 +32,13 @@ class SitegenError(Exception):
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path or "", self.line or 0, self.message)
+
+
+def toml_error(exc: Exception, path: str) -> SitegenError:
+    """A ``tomllib.TOMLDecodeError`` as an error naming the file and line."""
+    match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    return SitegenError(f"invalid TOML: {message}", path, int(match.group(1)) if match else None)
 
 
 class UsageError(SitegenError):

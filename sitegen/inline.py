@@ -63,4 +63,10 @@ def _link_nesting(token: Token) -> int:
         return 1
     if token.type in ("link_close", "entity_close"):
         return -1
+    if token.type == "html_inline":  # the author's own <a href=...>...</a>
+        tag = token.content.strip().lower()
+        if tag.startswith("<a ") or tag == "<a>":
+            return 1
+        if tag.startswith("</a"):
+            return -1
     return 0

@@ -66,6 +66,8 @@ HIGHLIGHT_STYLES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "LANGUAGE": ("ent-event", "events and other names"),
     }
 )
+#: How mentions are highlighted: the first of each entity shaded, all, or none.
+HIGHLIGHT_MODES = ("first", "all", "none")
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
 
 
@@ -99,6 +101,8 @@ class Block:
     """The 1-based line of the source file the block starts on."""
     prose: tuple[tuple[int, int], ...]
     """Ranges of ``text`` that may be annotated: not code, not links, not raw HTML."""
+    footnote: bool = False
+    """True for a paragraph of a Markdown footnote (shown as a note, not in the text)."""
 
 
 @dataclass(frozen=True)

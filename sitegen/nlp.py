@@ -132,8 +132,9 @@ class SpacyAnnotator:
             if ent.label_ in self.labels and not overlaps:
                 found.append(ent)
         entities = []
+        text = doc.text  # built anew on each access
         for ent in sorted(found, key=lambda e: e.start):
-            span = trim_entity(doc.text, ent.start_char, ent.end_char, ent.label_)
+            span = trim_entity(text, ent.start_char, ent.end_char, ent.label_)
             if span is not None:
                 entities.append(EntitySpan(span[0], span[1], ent.label_))
         if doc.has_annotation("SENT_START"):

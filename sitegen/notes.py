@@ -42,8 +42,6 @@ def _number(
     renumbered: list[Attribution] = []
     footnotes: dict[int, int] = {}
     for i, token in enumerate(tokens):
-        if token.type == "footnote_block_open":
-            break
         if token.type != "inline" or not token.children:
             continue
         children = []

@@ -61,19 +61,17 @@ def _direct_open_quotes(state: StateCore) -> None:
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
-        texts = [c for c in token.children if c.type == "text"]
-        joined = "".join(c.content for c in texts)
-        if '"' not in joined:
-            continue
-        offset = 0
-        for child in texts:
+        before = " "  # the character before, across inline markup; a line break is a space
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                before = " "
+            if child.type != "text":
+                continue
             chars = list(child.content)
             for i, ch in enumerate(chars):
                 if ch == '"':
-                    at = offset + i
-                    before = joined[at - 1] if at else " "
                     chars[i] = "“" if before.isspace() or before in "([{—–-" else "”"
-            offset += len(chars)
+                before = chars[i]
             child.content = "".join(chars)
 
 
@@ -111,14 +109,17 @@ def plain_text(markdown_text: str) -> str:
 def find_blocks(tokens: Sequence[Token]) -> tuple[Block, ...]:
     """The prose blocks: inline content of paragraphs, at any nesting depth."""
     blocks: list[Block] = []
+    in_footnote = False
     for i, token in enumerate(tokens):
+        if token.type in ("footnote_block_open", "footnote_block_close"):
+            in_footnote = token.type == "footnote_block_open"
         if token.type != "inline" or i == 0 or tokens[i - 1].type != "paragraph_open":
             continue
         text, prose = visible_text(token.children or [])
         if not text.strip():
             continue
         line = token.map[0] + 1 if token.map else 1
-        blocks.append(Block(len(blocks), i, text, line, prose))
+        blocks.append(Block(len(blocks), i, text, line, prose, in_footnote))
     return tuple(blocks)
 
 

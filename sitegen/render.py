@@ -8,6 +8,7 @@ the page it is on (one ``url()`` helper), so the site works at any path prefix.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +141,8 @@ class _Renderer:
                 )
             ),
             cards=Markup(cards_json(article, mentioned, path)),
-            notes=[(number, Markup(notes[number])) for number in sorted(notes)],
+            # The printed list repeats the notes: without their ids, which must be unique.
+            notes=[(n, Markup(re.sub(r' id="[^"]*"', "", notes[n]))) for n in sorted(notes)],
             sources=cite([article]),
             highlight=self.settings.highlight,
         )

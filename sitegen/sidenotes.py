@@ -9,7 +9,7 @@ footnotes when printed. No JavaScript is involved. Markers and notes carry
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from markdown_it.token import Token
@@ -21,9 +21,11 @@ from .model import Attribution
 KIND_LABELS = {"direct": "Quote", "indirect": "Reported", "according_to": "Source"}
 
 
-def marker(number: int) -> str:
+def marker(number: int, anchor: str | None = None) -> str:
+    """The numbered link to a note; ``anchor`` is its id (``noteref-N`` unless given)."""
+    anchor = anchor or f"noteref-{number}"
     return (
-        f'<sup class="note-ref" data-note><a href="#note-{number}" id="noteref-{number}" '
+        f'<sup class="note-ref" data-note><a href="#note-{number}" id="{anchor}" '
         f'role="doc-noteref" aria-label="Note {number}">{number}</a></sup>'
     )
 
@@ -71,19 +73,32 @@ def attribution_note(
 def footnote_contents(
     tokens: Sequence[Token], renderer: Any, options: Any, env: Any
 ) -> dict[int, str]:
-    """The HTML of each Markdown footnote's text, by the footnote plugin's id."""
-    contents: dict[int, list[str]] = {}
+    """The HTML of each Markdown footnote's text, by the footnote plugin's id.
+
+    The last footnote is rendered first, so a footnote that refers to a later
+    one ("See also[^2]") finds that one's text ready in ``env["footnote_html"]``.
+    Paragraphs are joined with spaces; other blocks (code, lists) keep their text.
+    """
+    parts: dict[int, list[Token]] = {}
     current: int | None = None
     for token in tokens:
         if token.type == "footnote_open":
             current = token.meta["id"]
-            contents[current] = []
+            parts[current] = []
         elif token.type == "footnote_close":
             current = None
-        elif token.type == "inline" and current is not None:
-            contents[current].append(renderer.renderInline(token.children or [], options, env))
-    return {k: " ".join(v) for k, v in contents.items()}
-
-
-def note_numbers(attributions: Sequence[Attribution], footnotes: Mapping[int, int]) -> list[int]:
-    return sorted([a.id for a in attributions] + list(footnotes.values()))
+        elif current is not None and token.type in ("inline", "code_block", "fence"):
+            parts[current].append(token)
+    contents: dict[int, str] = env.setdefault("footnote_html", {})
+    nested: dict[int, list[int]] = env.setdefault("footnote_nested", {})
+    for footnote in sorted(parts, reverse=True):
+        html = []
+        env["inside_footnote"] = nested.setdefault(footnote, [])
+        for token in parts[footnote]:
+            if token.type == "inline":
+                html.append(renderer.renderInline(token.children or [], options, env))
+            else:
+                html.append(f"<code>{escape(token.content.strip())}</code>")
+        contents[footnote] = " ".join(html)
+    env["inside_footnote"] = None
+    return contents

@@ -59,7 +59,7 @@ CASES = {
     ),
     "partial quote inside a sentence": (
         'Barack Obama condemned the moves, saying that the deployments were "doomed to failure."',
-        [("Barack Obama", "direct", "saying", "the deployments were “doomed to failure.")],
+        [("Barack Obama", "direct", "saying", "the deployments were “doomed to failure.”")],
     ),
     "reported speech": (
         "Andrew Tabler cautioned that any agreement over Syria would be tenuous at best.",
@@ -236,7 +236,7 @@ def test_notes_render_without_javascript(
     people, outlets = sources.split("Outlets, organisations and documents")
     assert "John Kerry" in people and "1 direct quote" in people
     assert "Andrew Tabler" in people and "1 reported statement" in people
-    assert "New York Times" in outlets and 'href="#noteref-2"' in outlets
+    assert "New York Times" in outlets and 'href="#note-2"' in outlets
     assert "<script" not in html.split('<div class="article-body">')[1].split("</div>")[0]
     # Printed, the notes are listed at the end as footnotes.
     assert '<section class="print-notes"' in html

@@ -172,3 +172,24 @@ def test_sample_site_people_are_one_entity_each(
     page = (site / "build/entities/person/john-kerry/index.html").read_text()
     assert page.count("<mark>") == len(kerry["mentions"]) == 3
     assert page.count('class="passage"') == 3
+
+
+def test_footnotes_repeated_nested_and_quoting_are_notes_with_unique_ids(
+    make_site: Callable[..., Path],
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: T\ndate: 2020-01-01\n---\nA note.[^a] Again.[^a] "
+            'Nested.[^b]\n\n[^a]: "The Russians are committed," said John Kerry.\n'
+            "[^b]: See also[^c].\n[^c]: A deeper note about Moscow.\n",
+        }
+    )
+    html = (build_with(site) / "a" / "index.html").read_text()
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "ids are unique"
+    for number in (1, 2, 3):
+        assert f'id="note-{number}"' in html
+    assert html.count('href="#note-1"') >= 2, "both references lead to the one note"
+    assert "A deeper note about" in html.split('id="note-3"')[1]
+    data = json.loads((site / "build" / "a" / "annotations.json").read_text())
+    assert data["attributions"] == [], "no source notes inside the author's own notes"

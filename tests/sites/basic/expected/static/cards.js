@@ -73,6 +73,7 @@
 
   var links = document.querySelectorAll("a.ent[data-entity]");
   Array.prototype.forEach.call(links, function (link) {
+    link.removeAttribute("title"); // the card says it all; no second tooltip
     link.addEventListener("mouseenter", function () { show(link); });
     link.addEventListener("mouseleave", hideSoon);
     link.addEventListener("focus", function () { show(link); });
