@@ -95,8 +95,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--debug", action="store_true", help=_DEBUG)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    for add in (_build_command, _annotate_command, _entities_command):
+        command = add(commands)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
+    return parser
 
-    b = commands.add_parser(
+
+def _build_command(commands: Any) -> argparse.ArgumentParser:
+    b: argparse.ArgumentParser = commands.add_parser(
         "build",
         help="build the site into DIR/build/",
         description="Build the site in DIR into DIR/build/ (or --out).",
@@ -108,10 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     loud = b.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     loud.add_argument("-v", "--verbose", action="store_true", help="also list the warnings")
-    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     b.set_defaults(run=_build)
+    return b
 
-    a = commands.add_parser(
+
+def _annotate_command(commands: Any) -> argparse.ArgumentParser:
+    a: argparse.ArgumentParser = commands.add_parser(
         "annotate",
         help="print one file's annotations without building",
         description="Print the annotations of one Markdown file, as in annotations.json.",
@@ -119,10 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("file", type=Path, metavar="FILE.md")
     a.add_argument("--format", choices=("json", "text"), default="json")
     _site_option(a, "the site folder whose sitegen.toml to use (default: .)")
-    a.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     a.set_defaults(run=_annotate)
+    return a
 
-    e = commands.add_parser(
+
+def _entities_command(commands: Any) -> argparse.ArgumentParser:
+    e: argparse.ArgumentParser = commands.add_parser(
         "entities",
         help="list the site's entities, to curate entities.toml",
         description="List every entity of the site with its kind, the names it is "
@@ -136,9 +146,8 @@ def _parser() -> argparse.ArgumentParser:
         help="list only short names that could be several entities",
     )
     e.add_argument("--drafts", action="store_true", help="include drafts")
-    e.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     e.set_defaults(run=_entities)
-    return parser
+    return e
 
 
 def _site_option(command: argparse.ArgumentParser, help: str) -> None:

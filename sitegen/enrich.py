@@ -27,6 +27,30 @@ def enrich(
     document: Document, results: Sequence[BlockNLP], catalog: Catalog = EMPTY_CATALOG
 ) -> Article:
     """Place the NLP results of each prose block on the document's tokens."""
+    mentions = _mentions(document, results, catalog)
+    tokens = list(document.tokens)
+    for block in document.blocks:
+        mine = [(i, m) for i, m in enumerate(mentions) if m.block == block.index]
+        if mine:
+            inline = tokens[block.token_index]
+            tokens[block.token_index] = inline.copy(
+                children=place_mentions(inline.children or [], mine)
+            )
+    attributions, unattributed = attribute(document, results, mentions)
+    tokens, numbered, footnotes = place_notes(tokens, document.blocks, attributions)
+    return Article(
+        document,
+        tuple(tokens),
+        tuple(mentions),
+        _summary(document),
+        numbered,
+        MappingProxyType(footnotes),
+        tuple((b, q.start, q.end) for b, q in unattributed),
+    )
+
+
+def _mentions(document: Document, results: Sequence[BlockNLP], catalog: Catalog) -> list[Mention]:
+    """Every entity mention in the prose, named by its canonical entity."""
     found = [
         (block, span, result)
         for block, result in zip(document.blocks, results, strict=True)
@@ -54,25 +78,7 @@ def enrich(
                 sentence=_sentence_at(result.sentences, span.start, len(block.text)),
             )
         )
-    tokens = list(document.tokens)
-    for block in document.blocks:
-        mine = [(i, m) for i, m in enumerate(mentions) if m.block == block.index]
-        if mine:
-            inline = tokens[block.token_index]
-            tokens[block.token_index] = inline.copy(
-                children=place_mentions(inline.children or [], mine)
-            )
-    attributions, unattributed = attribute(document, results, mentions)
-    tokens, numbered, footnotes = place_notes(tokens, document.blocks, attributions)
-    return Article(
-        document,
-        tuple(tokens),
-        tuple(mentions),
-        _summary(document),
-        numbered,
-        MappingProxyType(footnotes),
-        tuple((b, q.start, q.end) for b, q in unattributed),
-    )
+    return mentions
 
 
 def _prose_entities(block: Block, entities: Sequence[EntitySpan]) -> list[EntitySpan]:

@@ -59,19 +59,10 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
         for key, value in found.items():
             meta.setdefault(key, value)
 
-    def line(key: str) -> int:
-        return source.meta_lines.get(key, 1)
-
     def fail(key: str, message: str) -> None:
-        problems.error(f"front matter: {message}", source.path, line(key))
+        problems.error(f"front matter: {message}", source.path, source.meta_lines.get(key, 1))
 
-    title = _text(meta.get("title"), "title", fail)
-    if "title" not in meta or (title is not None and not title.strip()):
-        problems.error(
-            "missing title: add 'title:' to the front matter or open with a '# Title' line",
-            source.path,
-            line("title"),
-        )
+    title = _title(meta, source, problems, fail)
     author = _text(meta.get("author"), "author", fail)
     summary = _text(meta.get("summary"), "summary", fail)
     date = _date(meta.get("date"), fail)
@@ -100,6 +91,17 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
         body,
         sources,
     )
+
+
+def _title(meta: dict[str, Any], source: Source, problems: Problems, fail: Any) -> str | None:
+    title = _text(meta.get("title"), "title", fail)
+    if "title" not in meta or (title is not None and not title.strip()):
+        problems.error(
+            "missing title: add 'title:' to the front matter or open with a '# Title' line",
+            source.path,
+            source.meta_lines.get("title", 1),
+        )
+    return title
 
 
 def _title_from_body(body: str) -> tuple[str, dict[str, Any]]:
