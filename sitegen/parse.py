@@ -22,7 +22,8 @@ from .errors import Problems
 from .meta import read_meta
 from .model import Block, Document, Source
 
-_VOID_TAGS = frozenset(
+#: HTML elements that have no closing tag.
+VOID_TAGS = frozenset(
     [
         "area",
         "base",
@@ -166,6 +167,6 @@ def visible_text(children: Sequence[Token]) -> tuple[str, tuple[tuple[int, int],
 
 def _html_nesting(tag: str) -> int:
     match = _TAG.match(tag.strip())
-    if not match or match.group(3) or match.group(2).lower() in _VOID_TAGS:
+    if not match or match.group(3) or match.group(2).lower() in VOID_TAGS:
         return 0
     return -1 if match.group(1) else 1

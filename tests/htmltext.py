@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
+from sitegen.parse import VOID_TAGS
+
+VOID = VOID_TAGS
 
 
 class _Text(HTMLParser):
