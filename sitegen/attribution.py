@@ -32,6 +32,15 @@ _GAP_BEFORE = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER = re.compile(r"^[\s,:—–-]*$")
 _QUESTION = re.compile(r"(?:how|what|whether|why|when|where|who|whom|which|if)\b", re.I)
 _TRAILING = re.compile(r"[.,;:!?”’)\]]*")
+#: Head nouns of unnamed speakers who are people.
+_PERSON_NOUNS = frozenset(
+    """man woman boy girl defector official spokesman spokeswoman spokesperson minister
+    president premier leader expert analyst witness worker doctor lawyer director chief
+    officer commander secretary agent chairman chairwoman researcher scientist professor
+    resident farmer driver student teacher survivor victim father mother son daughter wife
+    husband friend neighbour neighbor diplomat envoy ambassador senator MP mayor judge
+    coach captain player manager owner executive""".split()
+)
 #: A quotation this short with no speaker is a scare quote ("rebel"), not a quotation.
 MIN_QUOTE_WORDS = 4
 
@@ -348,10 +357,12 @@ def _antecedent(
 
 
 def _may_be_person(attribution: Attribution) -> bool:
-    """A person's entity, or a capitalised name the model did not place ("Gambill")."""
+    """A person's entity, a capitalised name the model did not place ("Gambill"),
+    or words for a person ("a senior official", "the defector")."""
     if attribution.entity is not None:
         return attribution.entity.startswith("person/")
-    return all(word[:1].isupper() for word in attribution.source.split())
+    words = attribution.source.split()
+    return all(w[:1].isupper() for w in words) or words[-1].lower() in _PERSON_NOUNS
 
 
 def _medium(
