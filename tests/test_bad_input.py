@@ -416,3 +416,21 @@ def test_drafts_are_built_only_when_asked(
     assert ("Unfinished" in text_content((out / "index.html").read_text())) == drafts
     kerry = text_content((out / "entities/person/john-kerry/index.html").read_text())
     assert ("Unfinished" in kerry) == drafts
+
+
+def test_a_missing_model_is_one_line_saying_how_to_install_it(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2020-01-01\n---\nBody.\n",
+            "sitegen.toml": '[nlp]\nmodel = "xx_no_such_model"\n',
+        }
+    )
+    assert main(["build", "--site", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "error: spaCy model 'xx_no_such_model' is not installed; install it with "
+        "'pip install xx-no-such-model' (or set [nlp] model in sitegen.toml)\n"
+    )
+    assert not (site / "build").exists()
