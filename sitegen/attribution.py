@@ -30,7 +30,7 @@ _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_ANY = frozenset({"they", "it"})
 _GAP_BEFORE = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER = re.compile(r"^[\s,:—–-]*$")
-_QUESTION = re.compile(r"(?:how|what|whether|why|when|where|who|whom|which|if)\b", re.I)
+_QUESTION = re.compile(r"(?:how|what|whether|why|when|where|who|whom|which)\b", re.I)
 _TRAILING = re.compile(r"[.,;:!?”’)\]]*")
 #: Head nouns of unnamed speakers who are people.
 _PERSON_NOUNS = frozenset(
@@ -96,11 +96,20 @@ def _direct_links(
             for quote in quotes[b]:
                 if (b, quote) in linked:
                     continue
-                before = quote.outer[1] <= cue.frame[0] and _GAP_BEFORE.match(
-                    text[quote.outer[1] : cue.frame[0]]
+                # A cue that reports a clause of its own does not also own the
+                # quotation before it ("“...” Despite that, the service says X").
+                owns = cue.clause is None or _overlaps(cue.clause, quote.outer)
+                before = (
+                    owns
+                    and quote.outer[1] <= cue.frame[0]
+                    and _GAP_BEFORE.match(text[quote.outer[1] : cue.frame[0]])
                 )
-                after = cue.frame[1] <= quote.outer[0] and _GAP_AFTER.match(
-                    text[cue.frame[1] : quote.outer[0]]
+                # One quoted word right after a verb is its object ("predicting
+                # “nasty” conditions"), not what was said.
+                after = (
+                    cue.frame[1] <= quote.outer[0]
+                    and len(text[quote.start : quote.end].split()) > 1
+                    and _GAP_AFTER.match(text[cue.frame[1] : quote.outer[0]])
                 )
                 if before or after:
                     anchor = cue.frame[1] if before else quote.outer[1]

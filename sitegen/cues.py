@@ -123,6 +123,10 @@ def _subject(verb: Any) -> Any | None:
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ != "EX":
             return child
+    if verb.dep_ == "conj":  # "are hoping ... but are predicting": the first verb's subject
+        subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return subject
     if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp"):
         for earlier in reversed(list(verb.sent[: verb.i - verb.sent.start])):
             subject = next((c for c in earlier.children if c.dep_ == "nsubj"), None)
