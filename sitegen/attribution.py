@@ -224,24 +224,29 @@ def _indirect_links(
 
 
 def _chains(document: Document, quotes: list[list[Quote]]) -> list[list[tuple[int, Quote]]]:
-    """Quotations running across paragraphs, as lists of their parts."""
+    """Quotations running across paragraphs, as lists of their parts.
+
+    A part that does not close and is followed by a new opening mark (at the
+    start of the next paragraph, or straight after it where paragraphs were run
+    together) continues one quotation, as news style writes it.
+    """
     chains: list[list[tuple[int, Quote]]] = []
     for b, found in enumerate(quotes):
         for quote in found:
-            continues = (
-                chains
-                and b > 0
-                and quotes[b - 1]
-                and not quotes[b - 1][-1].closed
-                and chains[-1][-1] == (b - 1, quotes[b - 1][-1])
-                and quote is found[0]
-                and not document.blocks[b].text[: quote.outer[0]].strip()
-            )
-            if continues:
+            if chains and _continues(document, chains[-1][-1], (b, quote)):
                 chains[-1].append((b, quote))
             else:
                 chains.append([(b, quote)])
     return [chain for chain in chains if len(chain) > 1]
+
+
+def _continues(document: Document, last: tuple[int, Quote], part: tuple[int, Quote]) -> bool:
+    (b0, q0), (b1, q1) = last, part
+    if q0.closed or not q1.opened:
+        return False
+    if b1 == b0:
+        return not document.blocks[b1].text[q0.outer[1] : q1.outer[0]].strip()
+    return b1 == b0 + 1 and not document.blocks[b1].text[: q1.outer[0]].strip()
 
 
 def _words(text: str, quote: Quote) -> Span:
