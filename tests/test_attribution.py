@@ -175,6 +175,18 @@ def test_a_quotation_across_paragraphs_shares_its_speaker(real_annotator: SpacyA
     ]
 
 
+def test_paragraphs_run_together_keep_one_quotation(real_annotator: SpacyAnnotator) -> None:
+    article = annotate(
+        '"The first part of the statement runs here. "And the second part closes it," '
+        "said Maria Lopez.",
+        real_annotator,
+    )
+    assert [(a.source, a.text) for a in article.attributions] == [
+        ("Maria Lopez", "The first part of the statement runs here."),
+        ("Maria Lopez", "And the second part closes it"),
+    ]
+
+
 @pytest.mark.parametrize(
     "markdown",
     [
