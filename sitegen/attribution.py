@@ -21,41 +21,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .model import Attribution, BlockNLP, Cue, Document, Mention, Span
 from .quotes import Quote, find_quotes, inside_quote
+from .speakers import Link, name_sources
 
-_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
-_PRONOUNS_ANY = frozenset({"they", "it"})
 _GAP_BEFORE = re.compile(r"^[\s,;:—–-]*$")
 _GAP_AFTER = re.compile(r"^[\s,:—–-]*$")
 _QUESTION = re.compile(r"(?:how|what|whether|why|when|where|who|whom|which)\b", re.I)
 _TRAILING = re.compile(r"[.,;:!?”’)\]]*")
-#: Head nouns of unnamed speakers who are people.
-_PERSON_NOUNS = frozenset(
-    """man woman boy girl defector official spokesman spokeswoman spokesperson minister
-    president premier leader expert analyst witness worker doctor lawyer director chief
-    officer commander secretary agent chairman chairwoman researcher scientist professor
-    resident farmer driver student teacher survivor victim father mother son daughter wife
-    husband friend neighbour neighbor diplomat envoy ambassador senator MP mayor judge
-    coach captain player manager owner executive""".split()
-)
 #: A quotation this short with no speaker is a scare quote ("rebel"), not a quotation.
 MIN_QUOTE_WORDS = 4
-
-
-@dataclass(frozen=True)
-class _Link:
-    """A cue's claim on a passage before sources are named."""
-
-    block: int
-    cue: Cue
-    cue_block: int
-    kind: str
-    span: Span
-    anchor: int
-    quote: Quote | None = None
 
 
 def attribute(
@@ -81,14 +57,14 @@ def attribute(
         and len(document.blocks[b].text[q.start : q.end].split()) >= MIN_QUOTE_WORDS
     ]
     outside = [m for m in mentions if not inside_quote(quotes[m.block], m.start, m.end)]
-    return _name_sources(document, links, mentions, outside), unattributed
+    return name_sources(document, links, mentions, outside), unattributed
 
 
 def _direct_links(
     document: Document, results: Sequence[BlockNLP], quotes: list[list[Quote]]
-) -> tuple[list[_Link], set[tuple[int, Quote]]]:
+) -> tuple[list[Link], set[tuple[int, Quote]]]:
     """Quotations next to a cue, or inside the clause a cue reports."""
-    links: list[_Link] = []
+    links: list[Link] = []
     linked: set[tuple[int, Quote]] = set()
     for b, (block, result) in enumerate(zip(document.blocks, results, strict=True)):
         text = block.text
@@ -114,7 +90,7 @@ def _direct_links(
                 if before or after:
                     anchor = cue.frame[1] if before else quote.outer[1]
                     links.append(
-                        _Link(
+                        Link(
                             b,
                             cue,
                             b,
@@ -133,7 +109,7 @@ def _direct_links(
 
 def _partial_quotes(
     b: int, text: str, cue: Cue, quotes: list[Quote], linked: set[tuple[int, Quote]]
-) -> _Link | None:
+) -> Link | None:
     """A reported clause that quotes some words ("saying that X were “doomed to failure”")
     is one attribution of the whole clause: direct when it quotes more than a word."""
     if cue.clause is None:
@@ -148,17 +124,17 @@ def _partial_quotes(
     quoted_words = max(len(text[q.start : q.end].split()) for q in inside)
     kind = "direct" if quoted_words > 1 else "indirect"
     anchor = max(clause[1], cue.frame[1], *(q.outer[1] for q in inside))
-    return _Link(b, cue, b, kind, clause, _after_punctuation(text, anchor))
+    return Link(b, cue, b, kind, clause, _after_punctuation(text, anchor))
 
 
 def _chain_links(
     document: Document,
     quotes: list[list[Quote]],
-    links: list[_Link],
+    links: list[Link],
     linked: set[tuple[int, Quote]],
-) -> list[_Link]:
+) -> list[Link]:
     """The other parts of multi-paragraph quotations whose cue is known."""
-    added: list[_Link] = []
+    added: list[Link] = []
     for chain in _chains(document, quotes):
         owner = next((link for link in links if (link.block, link.quote) in chain), None)
         if owner is None:
@@ -174,11 +150,11 @@ def _chain_links(
 def _follow_on_links(
     document: Document,
     quotes: list[list[Quote]],
-    links: list[_Link],
+    links: list[Link],
     linked: set[tuple[int, Quote]],
-) -> list[_Link]:
+) -> list[Link]:
     """Quotations right after an attributed one ("“...,” she said. “...”")."""
-    added: list[_Link] = []
+    added: list[Link] = []
     for b, found in enumerate(quotes):
         text = document.blocks[b].text
         for quote in found:
@@ -194,18 +170,18 @@ def _follow_on_links(
     return added
 
 
-def _continuing(owner: _Link, b: int, text: str, quote: Quote) -> _Link:
+def _continuing(owner: Link, b: int, text: str, quote: Quote) -> Link:
     """A quotation spoken by the same source as ``owner``."""
     anchor = _after_punctuation(text, quote.outer[1])
-    return _Link(b, owner.cue, owner.cue_block, "direct", _words(text, quote), anchor, quote)
+    return Link(b, owner.cue, owner.cue_block, "direct", _words(text, quote), anchor, quote)
 
 
 def _indirect_links(
     document: Document,
     results: Sequence[BlockNLP],
     quotes: list[list[Quote]],
-    links: list[_Link],
-) -> list[_Link]:
+    links: list[Link],
+) -> list[Link]:
     used = {(link.cue_block, link.cue) for link in links}
     added = []
     for b, (block, result) in enumerate(zip(document.blocks, results, strict=True)):
@@ -219,7 +195,7 @@ def _indirect_links(
                 continue
             kind = "according_to" if cue.kind == "according_to" else "indirect"
             anchor = max(clause[1], cue.frame[1])
-            added.append(_Link(b, cue, b, kind, clause, _after_punctuation(block.text, anchor)))
+            added.append(Link(b, cue, b, kind, clause, _after_punctuation(block.text, anchor)))
     return added
 
 
@@ -277,125 +253,3 @@ def _clause(text: str, span: Span) -> Span | None:
 def _after_punctuation(text: str, at: int) -> int:
     match = _TRAILING.match(text, at)
     return match.end() if match else at
-
-
-def _name_sources(
-    document: Document,
-    links: Sequence[_Link],
-    mentions: Sequence[Mention],
-    unquoted: Sequence[Mention],
-) -> tuple[Attribution, ...]:
-    out: list[Attribution] = []
-    for link in links:
-        cue, cue_text = link.cue, document.blocks[link.cue_block].text
-        named = _speaker(cue_text, cue.speaker, link.cue_block, mentions, unquoted, out)
-        if named is None:
-            continue
-        source, entity, description = named
-        medium = _medium(cue_text, cue.medium, link.cue_block, mentions)
-        block = document.blocks[link.block]
-        out.append(
-            Attribution(
-                id=len(out) + 1,
-                source=source,
-                entity=entity,
-                description=description,
-                cue=cue_text[cue.cue[0] : cue.cue[1]],
-                kind=link.kind,
-                text=block.text[link.span[0] : link.span[1]],
-                block=link.block,
-                start=link.span[0],
-                end=link.span[1],
-                medium=medium[0] if medium else None,
-                medium_entity=medium[1] if medium else None,
-                line=block.line,
-                note_at=link.anchor,
-            )
-        )
-    return tuple(out)
-
-
-def _speaker(
-    text: str,
-    span: Span | None,
-    block: int,
-    mentions: Sequence[Mention],
-    unquoted: Sequence[Mention],
-    earlier: Sequence[Attribution],
-) -> tuple[str, str | None, str | None] | None:
-    """(source, entity id, description) for a cue's speaker; None if it cannot be named."""
-    if span is None:
-        return None
-    words = text[span[0] : span[1]].strip()
-    if words.lower() in _PRONOUNS_PERSON | _PRONOUNS_ANY:
-        return _antecedent(words.lower(), block, span[0], unquoted, earlier)
-    inside = [m for m in mentions if m.block == block and span[0] <= m.start and m.end <= span[1]]
-    person = [m for m in inside if m.label == "PERSON"]
-    head = [m for m in inside if m.end == span[1] or text[m.end : span[1]].strip() in ("", "'s")]
-    chosen = person[-1] if person else (head[-1] if head else None)
-    if chosen is None:
-        return (_tidy_name(words), None, None)
-    before = text[span[0] : chosen.start].strip(" ,")
-    after = text[chosen.end : span[1]].strip(" ,")
-    description = _tidy_description(before or after)
-    return (chosen.name, chosen.entity, description)
-
-
-def _antecedent(
-    pronoun: str,
-    block: int,
-    at: int,
-    mentions: Sequence[Mention],
-    earlier: Sequence[Attribution],
-) -> tuple[str, str | None, str | None] | None:
-    """Who a pronoun means: the person (for they/it, the source) most recently
-    attributed or named outside a quotation, whichever came last."""
-    people = pronoun in _PRONOUNS_PERSON
-    attributed = [a for a in earlier if not people or _may_be_person(a)]
-    named = [
-        m
-        for m in mentions
-        if (m.block, m.start) < (block, at)
-        and m.label in (("PERSON",) if people else ("ORG", "NORP", "GPE"))
-    ]
-    last_attributed = attributed[-1] if attributed else None
-    last_named = named[-1] if named else None
-    if last_named is not None and (
-        last_attributed is None
-        or (last_named.block, last_named.start) > (last_attributed.block, last_attributed.note_at)
-    ):
-        return (last_named.name, last_named.entity, None)
-    if last_attributed is not None:
-        return (last_attributed.source, last_attributed.entity, None)
-    return None
-
-
-def _may_be_person(attribution: Attribution) -> bool:
-    """A person's entity, a capitalised name the model did not place ("Gambill"),
-    or words for a person ("a senior official", "the defector")."""
-    if attribution.entity is not None:
-        return attribution.entity.startswith("person/")
-    words = attribution.source.split()
-    return all(w[:1].isupper() for w in words) or words[-1].lower() in _PERSON_NOUNS
-
-
-def _medium(
-    text: str, span: Span | None, block: int, mentions: Sequence[Mention]
-) -> tuple[str, str | None] | None:
-    if span is None:
-        return None
-    inside = [m for m in mentions if m.block == block and span[0] <= m.start and m.end <= span[1]]
-    if inside:
-        return (inside[-1].name, inside[-1].entity)
-    return (_tidy_name(text[span[0] : span[1]]), None)
-
-
-def _tidy_name(words: str) -> str:
-    words = " ".join(words.split())
-    return re.sub(r"^(?:the|a|an)\s+", "", words, flags=re.IGNORECASE).removesuffix("'s")
-
-
-def _tidy_description(words: str) -> str | None:
-    words = " ".join(words.split())
-    words = re.sub(r"^(?:the|a|an)(?:\s+|$)", "", words, flags=re.IGNORECASE)
-    return words or None
