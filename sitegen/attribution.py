@@ -19,6 +19,7 @@ Quotations left without a cue are reported back, never given a made-up source.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -47,6 +48,7 @@ def attribute(
     links, linked = _direct_links(document, results, quotes)
     links += _chain_links(document, quotes, links, linked)
     links += _follow_on_links(document, quotes, links, linked)
+    links = _according_to_quotes(results, links)
     links += _indirect_links(document, results, quotes, links)
     links.sort(key=lambda link: (link.block, link.anchor, link.span))
     unattributed = [
@@ -174,6 +176,23 @@ def _continuing(owner: Link, b: int, text: str, quote: Quote) -> Link:
     """A quotation spoken by the same source as ``owner``."""
     anchor = _after_punctuation(text, quote.outer[1])
     return Link(b, owner.cue, owner.cue_block, "direct", _words(text, quote), anchor, quote)
+
+
+def _according_to_quotes(results: Sequence[BlockNLP], links: list[Link]) -> list[Link]:
+    """“...,” he said, according to the Times: the Times is where it was said."""
+    out = []
+    for link in links:
+        around = [
+            c
+            for c in results[link.block].cues
+            if c.kind == "according_to"
+            and c.clause is not None
+            and c.speaker is not None
+            and link.quote is not None
+            and _overlaps(c.clause, link.quote.outer)
+        ]
+        out.append(dataclasses.replace(link, via=around[0].speaker) if around else link)
+    return out
 
 
 def _indirect_links(

@@ -58,7 +58,8 @@ def attribution_note(
             name = escape(a.medium)
             if a.medium_entity:
                 name = Markup(f'<a href="{escape(entity_url(a.medium_entity))}">{name}</a>')
-            medium = Markup(f" {name}")
+            told = a.cue.lower() in ("told", "tell", "tells", "telling")
+            medium = Markup(f" {name}" if told else f", according to {name}")
         sentence = Markup(f"{described} {escape(a.cue)}{medium}")
     label = KIND_LABELS[a.kind]
     html: str = f'<span class="note-kind">{label}</span> {sentence}.'

@@ -39,6 +39,8 @@ class Link:
     span: Span
     anchor: int
     quote: Quote | None = None
+    via: Span | None = None
+    """Where it was said, from an "according to X" around a quotation (same block)."""
 
 
 def name_sources(
@@ -54,7 +56,10 @@ def name_sources(
         if named is None:
             continue
         source, entity, description = named
-        medium = _medium(cue_text, cue.medium, link.cue_block, mentions)
+        if cue.medium is None and link.via is not None:
+            medium = _medium(document.blocks[link.block].text, link.via, link.block, mentions)
+        else:
+            medium = _medium(cue_text, cue.medium, link.cue_block, mentions)
         block = document.blocks[link.block]
         out.append(
             Attribution(

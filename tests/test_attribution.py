@@ -256,3 +256,15 @@ def test_notes_render_without_javascript(
     assert "John Kerry" in site_sources and "New York Times" in site_sources
     kerry = (site / "build" / "entities/person/john-kerry/index.html").read_text()
     assert "We need to get to the negotiation" in kerry.split('id="quoted"')[1]
+
+
+def test_according_to_around_a_quote_says_where_it_was_said(
+    real_annotator: SpacyAnnotator,
+) -> None:
+    article = annotate(
+        'John Kerry arrived.\n\n"We are prepared to negotiate," he said, according to the '
+        "*New York Times*.",
+        real_annotator,
+    )
+    (a,) = article.attributions
+    assert (a.source, a.kind, a.medium) == ("John Kerry", "direct", "New York Times")
