@@ -256,10 +256,6 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _within(inner: Span, outer: Span) -> bool:
-    return outer[0] <= inner[0] and inner[1] <= outer[1]
-
-
 def _clause(text: str, span: Span) -> Span | None:
     start, end = span
     if match := re.match(r"that\s+", text[start:end], re.IGNORECASE):

@@ -60,7 +60,6 @@ def build(
     return BuildReport(
         out_dir=str(out_dir),
         articles=len(site.articles),
-        pages=sum(f.path.endswith(".html") for f in files),
         entities=len(site.entities),
         files=written,
         warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),

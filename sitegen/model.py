@@ -378,7 +378,6 @@ class BuildReport:
 
     out_dir: str
     articles: int
-    pages: int
     entities: int
     files: int
     warnings: tuple[str, ...] = field(default_factory=tuple)
