@@ -28,12 +28,12 @@ from pathlib import Path
 
 from sitegen.catalog import EMPTY_CATALOG
 from sitegen.config import DEFAULT_MODEL
-from sitegen.enrich import enrich
+from sitegen.enrich.article import enrich
 from sitegen.errors import Problems
-from sitegen.load import load_source
 from sitegen.model import DEFAULT_LABELS
-from sitegen.nlp import SpacyAnnotator, load_model
-from sitegen.parse import parse_document
+from sitegen.nlp.annotator import SpacyAnnotator, load_model
+from sitegen.source.load import load_source
+from sitegen.source.parse import parse_document
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "attribution"
 KINDS = ("direct", "indirect", "according_to")

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from sitegen.build import annotate, build, read_documents
 from sitegen.config import load_config
-from sitegen.enrich import enrich
+from sitegen.enrich.article import enrich
 from sitegen.errors import Problems
-from sitegen.nlp import SpacyAnnotator, load_model
-from sitegen.parse import markdown
-from sitegen.render import Settings, make_theme, render_site
-from sitegen.site import build_site
+from sitegen.nlp.annotator import SpacyAnnotator, load_model
+from sitegen.render.pages import Settings, make_theme, render_site
+from sitegen.site.index import build_site
+from sitegen.source.parse import markdown
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "lee_news.txt"
 

@@ -11,15 +11,15 @@ from pathlib import Path
 
 from .catalog import Catalog, load_catalog
 from .config import SiteConfig
-from .enrich import enrich
+from .enrich.article import enrich
 from .errors import Problems, SitegenError
-from .load import find_content, load_sources
 from .model import BlockNLP, BuildReport, Conflict, Document, Site
-from .nlp import Annotator, SpacyAnnotator, load_model
-from .parse import parse_document
-from .render import Settings, make_theme, render_site
-from .site import build_site
-from .write import check_out_dir, write_site
+from .nlp.annotator import Annotator, SpacyAnnotator, load_model
+from .output.write import check_out_dir, write_site
+from .render.pages import Settings, make_theme, render_site
+from .site.index import build_site
+from .source.load import find_content, load_sources
+from .source.parse import parse_document
 
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]

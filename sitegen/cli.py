@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .annotations import article_annotations, to_json, to_text
 from .build import (
     Progress,
     analyse,
@@ -27,11 +26,12 @@ from .build import (
 )
 from .catalog import load_catalog
 from .config import load_config
-from .enrich import enrich
+from .enrich.article import enrich
 from .errors import BuildFailed, Problems, SitegenError, UsageError
-from .load import load_source
-from .parse import parse_document
-from .report import entity_row, format_entities
+from .render.annotations import article_annotations, to_json, to_text
+from .render.report import entity_row, format_entities
+from .source.load import load_source
+from .source.parse import parse_document
 
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every

@@ -13,7 +13,7 @@ import pytest
 from sitegen.config import DEFAULT_MODEL
 from sitegen.errors import ModelMissingError
 from sitegen.model import DEFAULT_LABELS
-from sitegen.nlp import SpacyAnnotator, load_model
+from sitegen.nlp.annotator import SpacyAnnotator, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from sitegen.parse import VOID_TAGS
+from sitegen.source.parse import VOID_TAGS
 
 VOID = VOID_TAGS
 

@@ -10,12 +10,12 @@ import pytest
 
 from sitegen.build import build
 from sitegen.config import load_config
-from sitegen.enrich import enrich
+from sitegen.enrich.article import enrich
 from sitegen.errors import Problems
-from sitegen.load import load_source
 from sitegen.model import Article
-from sitegen.nlp import SpacyAnnotator
-from sitegen.parse import parse_document
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.source.load import load_source
+from sitegen.source.parse import parse_document
 
 pytestmark = pytest.mark.model
 

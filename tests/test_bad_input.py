@@ -18,7 +18,7 @@ from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, SitegenError, UsageError
 from sitegen.model import BlockNLP, EntitySpan
-from sitegen.nlp import Annotator
+from sitegen.nlp.annotator import Annotator
 
 BROKEN_SITE = Path(__file__).resolve().parent / "sites" / "broken"
 GOOD = "---\ntitle: Talks\ndate: 2015-09-21\n---\nJohn Kerry flew to Moscow.\n"

@@ -8,14 +8,14 @@ import pytest
 from conftest import make_fake_annotator
 
 from sitegen.catalog import EMPTY_CATALOG, Catalog, load_catalog
-from sitegen.enrich import enrich
+from sitegen.enrich.article import enrich
+from sitegen.enrich.names import resolve_across, resolve_names
 from sitegen.errors import BuildFailed, Problems, SitegenError
-from sitegen.load import load_source
 from sitegen.model import Article
-from sitegen.names import resolve_across, resolve_names
-from sitegen.nlp import SpacyAnnotator, trim_entity
-from sitegen.parse import parse_document
-from sitegen.site import build_site
+from sitegen.nlp.annotator import SpacyAnnotator, trim_entity
+from sitegen.site.index import build_site
+from sitegen.source.load import load_source
+from sitegen.source.parse import parse_document
 
 
 def article(

@@ -15,7 +15,7 @@ from conftest import ROOT, make_fake_annotator
 from sitegen import cli
 from sitegen.build import build
 from sitegen.config import load_config
-from sitegen.nlp import SpacyAnnotator
+from sitegen.nlp.annotator import SpacyAnnotator
 
 ARTICLES = {
     "content/a.md": "---\ntitle: A\ndate: 2015-09-01\n---\nJohn Kerry met Kerry fans in "

@@ -15,7 +15,7 @@ from conftest import ROOT, SITES
 
 from sitegen.build import build
 from sitegen.config import load_config
-from sitegen.nlp import SpacyAnnotator
+from sitegen.nlp.annotator import SpacyAnnotator
 
 pytestmark = pytest.mark.model
 

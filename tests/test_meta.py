@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from sitegen.errors import Problems
-from sitegen.load import load_source
 from sitegen.model import Document
-from sitegen.parse import parse_document
+from sitegen.source.load import load_source
+from sitegen.source.parse import parse_document
 
 
 def parse(text: str, path: str = "content/a-file.md") -> tuple[Document | None, Problems]:

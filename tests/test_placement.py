@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.body import render_article
-from sitegen.enrich import enrich
+from sitegen.enrich.article import enrich
 from sitegen.errors import Problems
-from sitegen.load import load_source
-from sitegen.nlp import SpacyAnnotator
-from sitegen.parse import parse_document
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.render.body import render_article
+from sitegen.source.load import load_source
+from sitegen.source.parse import parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "placement.md"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.body import relative_url
 from sitegen.config import load_config
+from sitegen.enrich.names import entity_id
 from sitegen.errors import BuildFailed, SitegenError
-from sitegen.names import entity_id
-from sitegen.nlp import trim_entity
-from sitegen.render import format_date
+from sitegen.nlp.annotator import trim_entity
+from sitegen.render.body import relative_url
+from sitegen.render.pages import format_date
 
 
 @pytest.mark.parametrize(

@@ -16,13 +16,13 @@ from htmltext import nesting_problems, text_content
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.body import render_article, render_body
-from sitegen.enrich import enrich
+from sitegen.enrich.article import enrich
 from sitegen.errors import Problems
-from sitegen.load import find_content, load_source
 from sitegen.model import Article, BlockNLP, Document, EntitySpan
-from sitegen.nlp import SpacyAnnotator, trim_entity
-from sitegen.parse import parse_document
+from sitegen.nlp.annotator import SpacyAnnotator, trim_entity
+from sitegen.render.body import render_article, render_body
+from sitegen.source.load import find_content, load_source
+from sitegen.source.parse import parse_document
 
 WORDS = [
     "John Kerry",

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Attribution, Cue, Document, Mention, Span
-from .quotes import Quote
+from ..model import Attribution, Cue, Document, Mention, Span
+from ..nlp.quotes import Quote
 
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_ANY = frozenset({"they", "it"})

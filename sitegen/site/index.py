@@ -12,9 +12,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from .catalog import EMPTY_CATALOG, Catalog
-from .ledger import cite
-from .model import (
+from ..catalog import EMPTY_CATALOG, Catalog
+from ..enrich.names import entity_id, resolve_across
+from ..model import (
     LABELS,
     Article,
     Conflict,
@@ -25,7 +25,7 @@ from .model import (
     Related,
     Site,
 )
-from .names import entity_id, resolve_across
+from .ledger import cite
 
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
 RELATED_COUNT = 8

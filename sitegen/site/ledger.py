@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .catalog import key
-from .model import Article, Cited, Quoted
+from ..catalog import key
+from ..model import Article, Cited, Quoted
 
 
 def cite(articles: Iterable[Article]) -> tuple[Cited, ...]:

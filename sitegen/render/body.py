@@ -15,9 +15,9 @@ from typing import Any
 from markdown_it.token import Token
 from markupsafe import escape
 
-from .model import LABELS, Article, Document, Mention
-from .notes import place_notes
-from .parse import markdown
+from ..enrich.notes import place_notes
+from ..model import LABELS, Article, Document, Mention
+from ..source.parse import markdown
 from .sidenotes import attribution_note, footnote_contents, marker, sidenote
 
 _NO_DOCUMENT = Document("", "", "", None, None, (), None, False, {}, (), ())

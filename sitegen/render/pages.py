@@ -17,13 +17,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
+from .. import __version__
+from ..errors import SitegenError
+from ..model import HIGHLIGHT_STYLES, LABELS, MONTHS, Article, Entity, OutputFile, Site
+from ..site.ledger import cite
 from .annotations import article_annotations, to_json
 from .body import relative_url, render_article
-from .errors import SitegenError
 from .figures import cards_json, month_chart, month_label
-from .ledger import cite
-from .model import HIGHLIGHT_STYLES, LABELS, MONTHS, Article, Entity, OutputFile, Site
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,9 @@ class Theme:
 
 def builtin_theme_dir() -> Path:
     """The default theme: inside the installed package, or ``templates/`` in a checkout."""
-    packaged = Path(__file__).parent / "_theme"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+    package = Path(__file__).parent.parent
+    packaged = package / "_theme"
+    return packaged if packaged.is_dir() else package.parent / "templates"
 
 
 def make_theme(site_dir: Path) -> Theme:

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Problems
-from .model import Source
+from ..errors import Problems
+from ..model import Source
 
 
 class _Loader(yaml.SafeLoader):

@@ -13,10 +13,10 @@ from types import MappingProxyType
 
 from markdown_it.token import Token
 
+from ..catalog import EMPTY_CATALOG, Catalog
+from ..model import Article, Block, BlockNLP, Document, EntitySpan, Mention
 from .attribution import attribute
-from .catalog import EMPTY_CATALOG, Catalog
 from .inline import offsets, split_at, width
-from .model import Article, Block, BlockNLP, Document, EntitySpan, Mention
 from .names import entity_id, normalise, resolve_names
 from .notes import place_notes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Article
+from ..model import Article
 
 SCHEMA = "sitegen.annotations/1"
 

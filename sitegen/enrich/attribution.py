@@ -23,8 +23,8 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from .model import Attribution, BlockNLP, Cue, Document, Mention, Span
-from .quotes import Quote, find_quotes, inside_quote
+from ..model import Attribution, BlockNLP, Cue, Document, Mention, Span
+from ..nlp.quotes import Quote, find_quotes, inside_quote
 from .speakers import Link, name_sources
 
 _GAP_BEFORE = re.compile(r"^[\s,;:—–-]*$")

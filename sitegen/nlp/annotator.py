@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from ..errors import ModelMissingError
+from ..model import BlockNLP, EntitySpan
 from .cues import find_cues, needs_parse
-from .errors import ModelMissingError
-from .model import BlockNLP, EntitySpan
 
 _LEADING_THE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")

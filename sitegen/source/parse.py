@@ -18,9 +18,9 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import Problems
+from ..errors import Problems
+from ..model import Block, Document, Source
 from .meta import read_meta
-from .model import Block, Document, Source
 
 #: HTML elements that have no closing tag.
 VOID_TAGS = frozenset(

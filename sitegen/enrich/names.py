@@ -17,8 +17,8 @@ from collections.abc import Iterable
 
 from slugify import slugify
 
-from .catalog import Catalog
-from .model import LABELS, Conflict
+from ..catalog import Catalog
+from ..model import LABELS, Conflict
 
 #: (label, name): what identifies an entity before it has an id.
 Key = tuple[str, str]

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from markdown_it.token import Token
 
+from ..model import Attribution, Block
 from .inline import insert_at
-from .model import Attribution, Block
 
 
 def place_notes(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .model import Cue, Span
+from ..model import Cue, Span
 from .quotes import find_quotes, inside_quote
 
 #: Verbs that report speech or writing, by lemma.

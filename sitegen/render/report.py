@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .model import Entity
+from ..model import Entity
 
 
 def entity_row(entity: Entity) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from typing import Any
 
 from slugify import slugify
 
-from .errors import Problems
-from .model import MONTHS, Source
+from ..errors import Problems
+from ..model import MONTHS, Source
 
 KNOWN_KEYS = ("title", "date", "author", "tags", "summary", "slug", "draft", "sources")
 #: Output folders sitegen itself writes; an article may not take their name.

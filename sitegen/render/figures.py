@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from markupsafe import escape
 
+from ..model import LABELS, MONTHS, Article, Entity
 from .body import relative_url
-from .model import LABELS, MONTHS, Article, Entity
 
 CHART_HEIGHT = 64
 CHART_WIDTH = 560

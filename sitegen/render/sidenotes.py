@@ -15,8 +15,8 @@ from typing import Any
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from .catalog import key
-from .model import Attribution
+from ..catalog import key
+from ..model import Attribution
 
 KIND_LABELS = {"direct": "Quote", "indirect": "Reported", "according_to": "Source"}
 

@@ -12,8 +12,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from .errors import SitegenError, UsageError
-from .model import OutputFile
+from ..errors import SitegenError, UsageError
+from ..model import OutputFile
 
 MARKER = ".sitegen-build"
 """A file in every output folder: sitegen only ever replaces a folder that has it."""

@@ -1,0 +1,1 @@
+"""Enrich: Document + per-block NLP -> Article (mentions, names, attributions, notes)."""

@@ -1,0 +1,1 @@
+"""The NLP stage: spaCy over prose blocks, attribution cues, quotations."""

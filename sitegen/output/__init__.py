@@ -1,0 +1,1 @@
+"""Output: where rendered files go (the atomic output tree)."""

@@ -1,0 +1,1 @@
+"""Render: Site -> OutputFile (pages, article bodies, notes, figures, annotations)."""

@@ -1,0 +1,1 @@
+"""Site-wide work: a pure function of the set of articles (entities, ledgers)."""

@@ -1,0 +1,1 @@
+"""Load and parse: content files -> Source -> Document."""
