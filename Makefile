@@ -38,7 +38,7 @@ $(BENCH_STAMP): $(STAMP)
 
 bench: $(BENCH_STAMP)  ## attribution precision/recall (vs textacy) and build speed
 	$(PY) bench/attribution_quality.py
-	$(PY) bench/build_speed.py
+	$(PY) bench/incremental.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

@@ -26,14 +26,10 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from sitegen.catalog import EMPTY_CATALOG
 from sitegen.config import DEFAULT_MODEL
-from sitegen.enrich.article import enrich
 from sitegen.errors import Problems
-from sitegen.model import DEFAULT_LABELS
 from sitegen.nlp.annotator import SpacyAnnotator, load_model
-from sitegen.source.load import load_source
-from sitegen.source.parse import parse_document
+from sitegen.pipeline import Pipeline
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "attribution"
 KINDS = ("direct", "indirect", "according_to")
@@ -89,15 +85,13 @@ def match(predicted: list[Item], gold: list[Item]) -> list[tuple[Item, Item]]:
     return out
 
 
-def sitegen_predictions(text: str, annotator: SpacyAnnotator) -> list[Item]:
+def sitegen_predictions(text: str, pipeline: Pipeline) -> list[Item]:
     problems = Problems()
-    source = load_source("content/bench.md", f"---\ntitle: Bench\n---\n{text}\n".encode(), problems)
-    document = parse_document(source, problems) if source else None
-    if document is None:
+    raw = f"---\ntitle: Bench\n---\n{text}\n".encode()
+    articles = pipeline.articles([("content/bench.md", raw)], problems)
+    if not articles:
         raise SystemExit(f"cannot parse: {problems.errors}")
-    results = annotator.annotate([b.text for b in document.blocks])
-    article = enrich(document, results, EMPTY_CATALOG)
-    return [(a.source, a.kind, a.text) for a in article.attributions]
+    return [(a.source, a.kind, a.text) for a in articles[0].attributions]
 
 
 def textacy_predictions(text: str, nlp: object) -> list[Item]:
@@ -146,11 +140,12 @@ def main() -> None:
     files = [LABELS / "sample.json", *sorted((LABELS / "labels").glob("*.json"))]
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in files]
     nlp = load_model(DEFAULT_MODEL)
-    annotator = SpacyAnnotator(nlp, DEFAULT_LABELS)
+    # No site folder: default settings, no curated entities, no cache.
+    pipeline = Pipeline(Path("/nonexistent"), annotator=SpacyAnnotator(nlp), use_cache=False)
     runs = []
     for doc in docs:
         gold = [(a["source"], a["kind"], a["text"]) for a in doc["attributions"]]
-        runs.append((doc["id"], sitegen_predictions(doc["text"], annotator), gold))
+        runs.append((doc["id"], sitegen_predictions(doc["text"], pipeline), gold))
     try:
         theirs = [
             (textacy_predictions(doc["text"], nlp), run[2])

@@ -9,10 +9,12 @@ type; and lists names to ignore. Lookups ignore case, spacing and a leading
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -58,6 +60,33 @@ class Catalog:
     def phrases(self) -> list[tuple[str, str]]:
         """(label, text) for every name and alias, to be matched in the text as written."""
         return sorted({(e.label, n) for e in self.entities for n in (e.name, *e.aliases)})
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, label) of every curated name written in ``text``: whole words,
+        case as written, any white space between words, longest first, no overlaps."""
+        if self._pattern is None:
+            return []
+        return [
+            (m.start(), m.end(), self._labels[" ".join(m.group().split())])
+            for m in self._pattern.finditer(text)
+        ]
+
+    @cached_property
+    def _labels(self) -> dict[str, str]:
+        return {text: label for label, text in self.phrases()}
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        texts = sorted(self._labels, key=lambda t: (-len(t), t))
+        if not texts:
+            return None
+        words = (r"\s+".join(re.escape(w) for w in text.split()) for text in texts)
+        return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything curated: what per-article results depend on."""
+        return hashlib.sha256(repr((self.entities, sorted(self.ignored))).encode()).hexdigest()
 
 
 EMPTY_CATALOG = Catalog()

@@ -1,4 +1,4 @@
-"""Command line: ``sitegen build | annotate``. Maps SitegenError to exit codes.
+"""Command line: ``sitegen build | annotate | entities | cache``. Maps SitegenError to exit codes.
 
 Exit 0 on success, 1 when the content has problems, 2 for usage errors. No
 traceback unless ``--debug``.
@@ -16,22 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .build import (
-    Progress,
-    analyse,
-    build,
-    conflict_message,
-    make_annotator,
-    read_documents,
-)
-from .catalog import load_catalog
-from .config import load_config
-from .enrich.article import enrich
+from .cache import CACHE_DIR, Cache
 from .errors import BuildFailed, Problems, SitegenError, UsageError
+from .nlp.workers import default_jobs
+from .pipeline import Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
 from .render.report import entity_row, format_entities
-from .source.load import load_source
-from .source.parse import parse_document
 
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every
@@ -41,12 +31,15 @@ numbered source notes."""
 
 EPILOG = """\
 usage of the commands:
-  sitegen build [--site DIR] [--out DIR] [--drafts] [--strict] [-q|-v]
-  sitegen annotate FILE.md [--format json|text] [--site DIR]
-  sitegen entities [--site DIR] [--json] [--conflicts] [--drafts]
+  sitegen build [--site DIR] [--out DIR] [--drafts] [--strict] [--jobs N] [--no-cache] [-q|-v]
+  sitegen annotate FILE.md [--format json|text] [--site DIR] [--no-cache]
+  sitegen entities [--site DIR] [--json] [--conflicts] [--drafts] [--no-cache]
+  sitegen cache [info|clear] [--site DIR]
 
 A site folder holds content/**/*.md and, optionally, sitegen.toml, templates/
 (overrides the built-in theme file by file) and static/ (copied to build/static/).
+What spaCy found in each paragraph is kept in DIR/.sitegen-cache/, so only new
+or edited paragraphs are annotated again.
 
 exit status: 0 success, 1 problems in the content, 2 usage errors"""
 _DEBUG = "show tracebacks for errors"
@@ -95,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--debug", action="store_true", help=_DEBUG)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for add in (_build_command, _annotate_command, _entities_command):
+    for add in (_build_command, _annotate_command, _entities_command, _cache_command):
         command = add(commands)
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     return parser
@@ -111,6 +104,13 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: DIR/build)")
     b.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help=f"annotate with N processes (default: all {default_jobs()} cores)",
+    )
+    _no_cache_option(b)
     loud = b.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     loud.add_argument("-v", "--verbose", action="store_true", help="also list the warnings")
@@ -126,7 +126,8 @@ def _annotate_command(commands: Any) -> argparse.ArgumentParser:
     )
     a.add_argument("file", type=Path, metavar="FILE.md")
     a.add_argument("--format", choices=("json", "text"), default="json")
-    _site_option(a, "the site folder whose sitegen.toml to use (default: .)")
+    _site_option(a, "the site folder the file is read with (default: .)")
+    _no_cache_option(a)
     a.set_defaults(run=_annotate)
     return a
 
@@ -146,8 +147,41 @@ def _entities_command(commands: Any) -> argparse.ArgumentParser:
         help="list only short names that could be several entities",
     )
     e.add_argument("--drafts", action="store_true", help="include drafts")
+    _no_cache_option(e)
     e.set_defaults(run=_entities)
     return e
+
+
+def _cache_command(commands: Any) -> argparse.ArgumentParser:
+    c: argparse.ArgumentParser = commands.add_parser(
+        "cache",
+        help="show or clear the annotation cache",
+        description=f"Show the size of the annotation cache (DIR/{CACHE_DIR}/) or clear it.",
+    )
+    c.add_argument(
+        "action", nargs="?", choices=("info", "clear"), default="info", help="default: info"
+    )
+    _site_option(c, "the site folder (default: the current folder)")
+    c.set_defaults(run=_cache)
+    return c
+
+
+def _no_cache_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"neither read nor write the annotation cache ({CACHE_DIR}/)",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def _site_option(command: argparse.ArgumentParser, help: str) -> None:
@@ -161,12 +195,24 @@ def _site_dir(args: argparse.Namespace) -> Path:
     return site_dir
 
 
-def _build(args: argparse.Namespace) -> int:
+def _pipeline(args: argparse.Namespace, progress: Progress | None = None) -> Pipeline:
     site_dir = _site_dir(args)
-    config = load_config(site_dir)
-    out_dir = args.out if args.out is not None else site_dir / "build"
+    return Pipeline(
+        site_dir,
+        use_cache=not args.no_cache,
+        jobs=getattr(args, "jobs", None),
+        progress=progress,
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    out_dir = args.out if args.out is not None else _site_dir(args) / "build"
     with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        report = build(config, out_dir, drafts=args.drafts, strict=args.strict, progress=progress)
+        pipeline = _pipeline(args, progress)
+        try:
+            report = pipeline.build(out_dir, drafts=args.drafts, strict=args.strict)
+        finally:
+            _notices(pipeline, args.quiet)
     if not args.quiet:
         for warning in report.warnings if args.verbose else ():
             print(f"warning: {warning}", file=sys.stderr)
@@ -174,44 +220,55 @@ def _build(args: argparse.Namespace) -> int:
         print(
             f"Built {plural(report.articles, 'article')}, "
             f"{plural(report.entities, 'entity page')} "
-            f"({report.files} files) into {out_dir}/. "
+            f"({report.files} files, {len(report.changed)} changed) into {out_dir}/. "
             f"{plural(len(report.warnings), 'warning')}{hidden}.\n"
             f"Open {out_dir / 'index.html'} in a browser, or serve it: "
             f"python -m http.server -d {out_dir}",
         )
+        if args.verbose:
+            print(
+                f"{plural(report.annotated, 'paragraph')} annotated by spaCy, "
+                f"{plural(report.rendered, 'page')} rendered."
+            )
     return 0
 
 
 def _annotate(args: argparse.Namespace) -> int:
+    """One file's annotations, exactly as the build writes them: the file is read
+    with the site it belongs to, so names resolve across articles as in the build."""
     path: Path = args.file
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    config = load_config(args.site)
+    pipeline = _pipeline(args)
+    site_dir = pipeline.site_dir.resolve()
     try:
-        shown = path.resolve().relative_to(config.site_dir.resolve()).as_posix()
+        shown = path.resolve().relative_to(site_dir).as_posix()
     except ValueError:
         shown = path.as_posix()
+    inside = path.resolve().is_relative_to(pipeline.config.content_dir.resolve())
+    extra = [] if inside and path.suffix == ".md" else [(shown, path.read_bytes())]
     problems = Problems()
-    source = load_source(shown, path.read_bytes(), problems)
-    document = parse_document(source, problems) if source else None
-    problems.raise_if_any()
-    assert document is not None
-    catalog = load_catalog(config.site_dir)
-    annotator = make_annotator(config, catalog)
-    article = enrich(document, annotator.annotate([b.text for b in document.blocks]), catalog)
+    try:
+        site = pipeline.analyse(problems, drafts=True, extra=extra)
+    finally:
+        _notices(pipeline, quiet=False)
+    errors = [e for e in problems.errors if e.path == shown]
+    if errors:
+        raise BuildFailed(errors)
+    article = next(a for a in site.articles if a.document.source == shown)
     data = article_annotations(article)
     sys.stdout.write(to_json(data) if args.format == "json" else to_text(data))
     return 0
 
 
 def _entities(args: argparse.Namespace) -> int:
-    site_dir = _site_dir(args)
-    config = load_config(site_dir)
-    catalog = load_catalog(site_dir)
+    pipeline = _pipeline(args)
     problems = Problems()
-    documents = read_documents(config, problems, drafts=args.drafts)
+    try:
+        site = pipeline.analyse(problems, drafts=args.drafts)
+    finally:
+        _notices(pipeline, quiet=False)
     problems.raise_if_any()
-    site = analyse(documents, make_annotator(config, catalog), catalog)
     if args.conflicts:
         rows: list[dict[str, Any]] = [dataclasses.asdict(c) for c in site.conflicts]
         text = (
@@ -226,6 +283,31 @@ def _entities(args: argparse.Namespace) -> int:
         text = format_entities(rows)
     print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else text)
     return 0
+
+
+def _cache(args: argparse.Namespace) -> int:
+    cache = Cache(_site_dir(args) / CACHE_DIR, lambda note: print(f"note: {note}", file=sys.stderr))
+    if args.action == "clear":
+        cache.clear()
+        print(f"Cleared the annotation cache {cache.folder}/.")
+        return 0
+    if not cache.path.exists():
+        print(f"No annotation cache yet ({cache.path}); a build makes one.")
+        return 0
+    stats = cache.stats()
+    cache.close()
+    print(
+        f"{stats.path}: {stats.size / 2**20:.1f} MiB, "
+        f"{plural(stats.entries['blocks'], 'annotated paragraph')}, "
+        f"{plural(stats.entries['articles'], 'enriched article')}"
+    )
+    return 0
+
+
+def _notices(pipeline: Pipeline, quiet: bool) -> None:
+    for note in pipeline.notices if not quiet else ():
+        print(f"note: {note}", file=sys.stderr)
+    pipeline.notices.clear()
 
 
 def plural(count: int, noun: str) -> str:

@@ -1,6 +1,6 @@
 """The data every pipeline stage passes on.
 
-load -> Source -> parse -> Document -> enrich -> Article -> site -> Site -> render -> OutputFile
+load -> Source -> parse -> Document -> enrich -> Article -> site -> Site -> render -> Page
 
 All types are frozen: a stage never changes what an earlier stage made, so a
 per-article result is a pure function of its inputs and site-wide pages are a
@@ -10,12 +10,10 @@ pure function of the set of articles (what incremental rebuilds rely on).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
-
-from markdown_it.token import Token
 
 #: How the entity labels sitegen knows are named in URLs and pages.
 #: label -> (URL segment, singular name, plural name)
@@ -85,6 +83,8 @@ class Source:
     """The Markdown after the front matter."""
     body_line: int
     """The 1-based line of the file on which ``body`` starts."""
+    digest: str = ""
+    """A digest of the path and the bytes of the file: what everything made from it depends on."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Block:
     index: int
     """Position among the document's prose blocks, in document order."""
     token_index: int
-    """Index of the block's ``inline`` token in ``Document.tokens``."""
+    """Index of the block's ``inline`` token in the document's tokens (``parse.tokens``)."""
     text: str
     """The block's visible text, exactly as a browser's ``textContent`` gives it."""
     line: int
@@ -107,7 +107,11 @@ class Block:
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed article: validated metadata and the Markdown token stream."""
+    """A parsed article: validated metadata, the Markdown body and its prose blocks.
+
+    The markdown-it tokens are not kept (they are many objects per article): the
+    render stage parses ``body`` again with the same parser (``parse.tokens``).
+    """
 
     source: str
     """The content file, relative to the site folder (``content/a.md``)."""
@@ -122,14 +126,17 @@ class Document:
     draft: bool
     extra: Mapping[str, Any]
     """Front matter keys sitegen does not interpret, passed to templates as ``page.extra``."""
-    tokens: tuple[Token, ...]
-    """markdown-it tokens of the body; never mutated after parsing."""
+    body: str
+    """The Markdown body as parsed: lines before the body and title/byline lines are blank,
+    so markdown-it's line numbers are the file's."""
     blocks: tuple[Block, ...]
     """The prose blocks the enrich stage annotates."""
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """The line of each front matter key, for messages about it."""
     sources: tuple[tuple[str, str], ...] = ()
     """(name, url) of the front matter's ``sources``: links for source notes."""
+    digest: str = ""
+    """The content file's digest (``Source.digest``)."""
 
 
 @dataclass(frozen=True)
@@ -229,11 +236,14 @@ class Attribution:
 
 @dataclass(frozen=True)
 class Article:
-    """A document with its annotations placed on the token stream."""
+    """A document with its annotations: plain data, placed on tokens only when rendered.
+
+    A pure function of the document, its blocks' NLP results and the curated
+    catalog; entity ids are the article's own until the site stage resolves
+    names across articles (``Site.articles`` holds the resolved views).
+    """
 
     document: Document
-    tokens: tuple[Token, ...]
-    """The body tokens with ``entity_open``/``entity_close`` placed around mentions."""
     mentions: tuple[Mention, ...]
     summary: str
     """Plain-text summary: the front matter's, or the first prose block."""
@@ -243,6 +253,10 @@ class Article:
     """The note number of each Markdown footnote (by the footnote plugin's id)."""
     unattributed: tuple[tuple[int, int, int], ...] = ()
     """Quotations no cue attributes: (block, start, end) of their words."""
+    key: str = ""
+    """Identifies what this article holds, given the site's settings, curated entities,
+    model and code: the file's digest, and the site's renames of its entities once
+    names are resolved across articles. Pages made from it are keyed by it."""
 
     @property
     def slug(self) -> str:
@@ -308,23 +322,21 @@ class Related:
 
 @dataclass(frozen=True)
 class Entity:
-    """A person, organisation, place... with every article that mentions it."""
+    """A person, organisation, place... as the whole site knows it.
+
+    What its own page shows beyond this (passages, related entities, months)
+    is worked out only when that page is rendered: see ``EntityPage``.
+    """
 
     id: str
     name: str
     label: str
-    articles: tuple[EntityArticle, ...]
-    """Mentioning articles, newest first."""
-    aliases: tuple[str, ...] = ()
-    """The forms the articles name it by, most frequent first."""
+    found: tuple[tuple[Article, tuple[Mention, ...]], ...]
+    """Each mentioning article, newest first, with its mentions of the entity."""
     description: str | None = None
     """From ``entities.toml``."""
     url: str | None = None
     """An external page about it, from ``entities.toml``."""
-    related: tuple[Related, ...] = ()
-    """The entities most often mentioned in the same articles."""
-    months: tuple[tuple[str, int], ...] = ()
-    """Mentions per month (``2015-09``), every month from the first to the last."""
     quotes: tuple[Quoted, ...] = ()
     """What it is quoted or reported saying across the site, newest first."""
 
@@ -333,8 +345,38 @@ class Entity:
         return self.id.split("/", 1)[0]
 
     @property
+    def articles(self) -> tuple[Article, ...]:
+        """The mentioning articles, newest first."""
+        return tuple(article for article, _ in self.found)
+
+    @property
     def mention_count(self) -> int:
-        return sum(marked for a in self.articles for p in a.passages for _, marked in p.parts)
+        return sum(len(mentions) for _, mentions in self.found)
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    """Everything an entity's page shows."""
+
+    id: str
+    name: str
+    label: str
+    articles: tuple[EntityArticle, ...]
+    """Mentioning articles, newest first, each with its passages."""
+    aliases: tuple[str, ...]
+    """The forms the articles name it by, most frequent first."""
+    description: str | None
+    url: str | None
+    related: tuple[Related, ...]
+    """The entities most often mentioned in the same articles."""
+    months: tuple[tuple[str, int], ...]
+    """Mentions per month (``2015-09``), every month from the first to the last."""
+    quotes: tuple[Quoted, ...]
+    mention_count: int
+
+    @property
+    def type_slug(self) -> str:
+        return self.id.split("/", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -364,12 +406,17 @@ class Site:
 
 
 @dataclass(frozen=True)
-class OutputFile:
-    """One file of the built site."""
+class Page:
+    """One file of the built site, described by what it is made from."""
 
     path: str
     """Relative to the output folder, POSIX style (``a/index.html``)."""
-    content: bytes
+    key: str
+    """A digest of everything the file is made from: the same key, the same bytes."""
+    make: Callable[[], bytes]
+    """Renders the file (called only when its key changed)."""
+    inputs: tuple[str, ...] = ()
+    """The content files it is made from (``content/a.md``): what an edit re-renders."""
 
 
 @dataclass(frozen=True)
@@ -380,4 +427,11 @@ class BuildReport:
     articles: int
     entities: int
     files: int
+    """Files in the output folder."""
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    rendered: int = 0
+    """Pages rendered (the rest were unchanged since the last build)."""
+    changed: tuple[str, ...] = ()
+    """Output files written, replaced or removed (unchanged ones keep their mtime)."""
+    annotated: int = 0
+    """Prose blocks spaCy read (the rest came from the annotation cache)."""

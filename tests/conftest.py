@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from sitegen.config import DEFAULT_MODEL
-from sitegen.errors import ModelMissingError
-from sitegen.model import DEFAULT_LABELS
-from sitegen.nlp.annotator import SpacyAnnotator, load_model
+from sitegen.errors import BuildFailed, ModelMissingError, Problems
+from sitegen.model import Article, BuildReport
+from sitegen.nlp.annotator import Annotator, SpacyAnnotator, load_model
+from sitegen.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -61,17 +62,55 @@ def real_nlp() -> object:
 
 @pytest.fixture(scope="session")
 def real_annotator(real_nlp: object) -> SpacyAnnotator:
-    return SpacyAnnotator(real_nlp, DEFAULT_LABELS)
+    return SpacyAnnotator(real_nlp)
 
 
-def make_fake_annotator() -> SpacyAnnotator:
+def make_fake_annotator(extra: Sequence[tuple[str, str]] = ()) -> SpacyAnnotator:
+    """Finds FAKE_PATTERNS and the extra (label, text) names; its cache fingerprint
+    names the patterns, so results of different fakes never mix in a cache."""
     import spacy
 
+    patterns = FAKE_PATTERNS + [{"label": label, "pattern": text} for label, text in extra]
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns(FAKE_PATTERNS)
-    return SpacyAnnotator(nlp, DEFAULT_LABELS)
+    ruler.add_patterns(patterns)
+    return SpacyAnnotator(nlp, fingerprint=f"fake {patterns}")
+
+
+NO_SITE = Path("/nonexistent/sitegen-test-site")
+"""A site folder that does not exist: default settings, no curated entities."""
+
+
+def read_article(
+    text: str,
+    annotator: Annotator,
+    *,
+    path: str = "content/a.md",
+    site: Path = NO_SITE,
+) -> Article:
+    """One Markdown file read, parsed, annotated and enriched by the pipeline, as
+    the build does it (with ``site``'s settings and entities.toml)."""
+    problems = Problems()
+    pipeline = Pipeline(site, annotator=annotator, use_cache=False)
+    articles = pipeline.articles([(path, text.encode())], problems, drafts=True)
+    if problems.errors:
+        raise BuildFailed(problems.errors)
+    return articles[0]
+
+
+def build_site_folder(
+    site: Path,
+    annotator: Annotator | None = None,
+    out: Path | None = None,
+    *,
+    use_cache: bool = False,
+    drafts: bool = False,
+    strict: bool = False,
+) -> BuildReport:
+    """Build ``site`` into ``out`` (default: ``site/build``) through the pipeline."""
+    pipeline = Pipeline(site, annotator=annotator, use_cache=use_cache)
+    return pipeline.build(out or site / "build", drafts=drafts, strict=strict)
 
 
 @pytest.fixture(scope="session")

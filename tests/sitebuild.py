@@ -10,9 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from sitegen.build import build
-from sitegen.config import load_config
+from conftest import build_site_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "repo"
@@ -40,6 +38,6 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for name in ("sitegen.toml", "entities.toml"):  # settings; curated entities
             if (ROOT / name).is_file():
                 shutil.copy(ROOT / name, site / name)
-        build(load_config(site), out)
+        build_site_folder(site, out=out, use_cache=True)
         done.touch()
     return out

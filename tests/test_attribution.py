@@ -7,26 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import build_site_folder, read_article
 
-from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.enrich.article import enrich
-from sitegen.errors import Problems
 from sitegen.model import Article
 from sitegen.nlp.annotator import SpacyAnnotator
-from sitegen.source.load import load_source
-from sitegen.source.parse import parse_document
 
 pytestmark = pytest.mark.model
 
 
 def annotate(markdown: str, annotator: SpacyAnnotator) -> Article:
-    problems = Problems()
-    source = load_source("content/a.md", f"---\ntitle: T\n---\n{markdown}\n".encode(), problems)
-    assert source is not None
-    document = parse_document(source, problems)
-    assert document is not None
-    return enrich(document, annotator.annotate([b.text for b in document.blocks]))
+    return read_article(f"---\ntitle: T\n---\n{markdown}\n", annotator)
 
 
 def found(article: Article) -> list[tuple[str, str, str, str]]:
@@ -232,7 +222,7 @@ def test_notes_render_without_javascript(
     make_site: Callable[..., Path], real_annotator: SpacyAnnotator
 ) -> None:
     site = make_site(SITE)
-    build(load_config(site), site / "build", annotator=real_annotator)
+    build_site_folder(site, real_annotator)
     html = (site / "build" / "a" / "index.html").read_text()
     # Numbered markers and notes, footnotes in the same sequence, with DPUB-ARIA roles.
     for number in (1, 2, 3, 4):

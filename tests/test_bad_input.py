@@ -11,14 +11,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from conftest import build_site_folder
 from htmltext import text_content
 
-from sitegen.build import build
 from sitegen.cli import main
-from sitegen.config import load_config
 from sitegen.errors import BuildFailed, SitegenError, UsageError
 from sitegen.model import BlockNLP, EntitySpan
 from sitegen.nlp.annotator import Annotator
+from sitegen.output.write import lock_path
 
 BROKEN_SITE = Path(__file__).resolve().parent / "sites" / "broken"
 GOOD = "---\ntitle: Talks\ndate: 2015-09-21\n---\nJohn Kerry flew to Moscow.\n"
@@ -30,7 +30,7 @@ MakeSite = Callable[..., Path]
 def build_errors(site: Path, annotator: Annotator) -> list[str]:
     """The messages of the BuildFailed a build of ``site`` raises."""
     with pytest.raises(BuildFailed) as failed:
-        build(load_config(site), site / "build", annotator=annotator)
+        build_site_folder(site, annotator, site / "build")
     return [str(error) for error in failed.value.errors]
 
 
@@ -281,13 +281,13 @@ def test_failed_build_leaves_previous_output_untouched(
 ) -> None:
     site = make_site({"content/a.md": GOOD})
     out = site / "build"
-    build(load_config(site), out, annotator=fake_annotator)
+    build_site_folder(site, fake_annotator, out)
     before = snapshot(out)
     make_site(breakage)
     with pytest.raises(SitegenError):
-        build(load_config(site), out, annotator=fake_annotator)
+        build_site_folder(site, fake_annotator, out)
     assert snapshot(out) == before
-    assert {p.name for p in site.iterdir()} == {"build", "content"} | {
+    assert {p.name for p in site.iterdir()} == {"build", "content", lock_path(out).name} | {
         Path(k).parts[0] for k in breakage
     }
 
@@ -322,7 +322,7 @@ def test_refuses_to_build_over_the_site(
     site = make_site({"content/a.md": GOOD})
     before = snapshot(site.parent)
     with pytest.raises(UsageError) as refused:
-        build(load_config(site), site / out, annotator=fake_annotator)
+        build_site_folder(site, fake_annotator, site / out)
     assert str(refused.value) == message.format(out=site / out, site=site.resolve())
     assert snapshot(site.parent) == before
 
@@ -357,7 +357,7 @@ def test_markup_in_title_author_and_tags_is_shown_as_text(
         "John Kerry flew to Moscow.\n"
     )
     site = make_site({"content/a.md": article})
-    build(load_config(site), site / "build", annotator=fake_annotator)
+    build_site_folder(site, fake_annotator, site / "build")
     pages = html_pages(site / "build")
     assert_inert(pages)
     article_page = text_content(pages["a/index.html"])
@@ -372,6 +372,7 @@ class _FindsPhrase:
 
     def __init__(self, phrase: str) -> None:
         self.phrase = phrase
+        self.fingerprint = f"finds {phrase!r}"
 
     def annotate(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -391,7 +392,7 @@ class _FindsPhrase:
 def test_markup_in_entity_name_is_shown_as_text(make_site: MakeSite) -> None:
     body = "Today &lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} spoke.\n"
     site = make_site({"content/a.md": f"---\ntitle: A\ndate: 2015-09-21\n---\n{body}"})
-    build(load_config(site), site / "build", annotator=_FindsPhrase(EVIL))
+    build_site_folder(site, _FindsPhrase(EVIL), site / "build")
     pages = html_pages(site / "build")
     entity_pages = [p for p in pages if p.startswith("entities/person/")]
     assert len(entity_pages) == 1
@@ -410,7 +411,7 @@ def test_drafts_are_built_only_when_asked(
     draft = "---\ntitle: Unfinished\ndate: 2015-09-22\ndraft: true\n---\nJohn Kerry.\n"
     site = make_site({"content/a.md": GOOD, "content/draft.md": draft})
     out = site / "build"
-    report = build(load_config(site), out, drafts=drafts, annotator=fake_annotator)
+    report = build_site_folder(site, fake_annotator, out, drafts=drafts)
     assert report.articles == (2 if drafts else 1)
     assert (out / "draft" / "index.html").exists() == drafts
     assert ("Unfinished" in text_content((out / "index.html").read_text())) == drafts

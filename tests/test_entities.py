@@ -5,32 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_fake_annotator
+from conftest import NO_SITE, make_fake_annotator, read_article
 
 from sitegen.catalog import EMPTY_CATALOG, Catalog, load_catalog
-from sitegen.enrich.article import enrich
 from sitegen.enrich.names import resolve_across, resolve_names
-from sitegen.errors import BuildFailed, Problems, SitegenError
+from sitegen.errors import BuildFailed, SitegenError
 from sitegen.model import Article
 from sitegen.nlp.annotator import SpacyAnnotator, trim_entity
-from sitegen.site.index import build_site
-from sitegen.source.load import load_source
-from sitegen.source.parse import parse_document
+from sitegen.site.index import aliases, build_site
 
 
 def article(
     text: str,
-    catalog: Catalog = EMPTY_CATALOG,
+    site: Path = NO_SITE,
     path: str = "content/a.md",
     annotator: SpacyAnnotator | None = None,
 ) -> Article:
-    problems = Problems()
-    source = load_source(path, text.encode(), problems)
-    assert source is not None
-    document = parse_document(source, problems)
-    assert document is not None, problems.errors
-    annotator = annotator or make_fake_annotator()
-    return enrich(document, annotator.annotate([b.text for b in document.blocks]), catalog)
+    """An article read by the pipeline with ``site``'s entities.toml."""
+    return read_article(text, annotator or make_fake_annotator(), path=path, site=site)
 
 
 def catalog_from(tmp_path: Path, text: str) -> Catalog:
@@ -104,14 +96,12 @@ def test_a_short_name_alone_in_one_article_joins_the_sites_only_fuller_name() ->
     site = build_site([one, two])
     assert [e.id for e in site.entities if e.label == "PERSON"] == ["person/john-kerry"]
     kerry = site.entities[0]
-    assert len(kerry.articles) == 2 and kerry.aliases == ("John Kerry", "Kerry")
+    assert len(kerry.articles) == 2 and aliases(kerry) == ("John Kerry", "Kerry")
     assert site.conflicts == ()
 
 
 def test_an_ambiguous_short_name_is_a_conflict_not_a_merge(tmp_path: Path) -> None:
-    annotator = SpacyAnnotator(
-        make_fake_annotator().nlp, ["PERSON"], phrases=[("PERSON", "Teresa Kerry")]
-    )
+    annotator = make_fake_annotator([("PERSON", "Teresa Kerry")])
     a = article("---\ntitle: A\n---\nJohn Kerry spoke.\n", path="content/a.md")
     b = article(
         "---\ntitle: B\n---\nTeresa Kerry spoke.\n", path="content/b.md", annotator=annotator
@@ -154,17 +144,11 @@ names = ["Washington"]
 """
 
 
-def curated_annotator(catalog: Catalog) -> SpacyAnnotator:
-    base = make_fake_annotator()
-    return SpacyAnnotator(base.nlp, base.labels, phrases=catalog.phrases())
-
-
 def test_aliases_are_one_entity_even_where_the_model_finds_nothing(tmp_path: Path) -> None:
-    catalog = catalog_from(tmp_path, CURATED)
+    catalog_from(tmp_path, CURATED)
     a = article(
         "---\ntitle: T\n---\nISIS, or the Islamic State of Iraq and the Levant, and ISIL.\n",
-        catalog,
-        annotator=curated_annotator(catalog),
+        tmp_path,
     )
     assert [(m.text, m.entity) for m in a.mentions] == [
         ("ISIS", "org/islamic-state"),
@@ -177,8 +161,7 @@ def test_curated_names_give_name_type_description_and_link(tmp_path: Path) -> No
     catalog = catalog_from(tmp_path, CURATED)
     a = article(
         "---\ntitle: T\n---\nThe New York Times said Moscow and Washington agreed.\n",
-        catalog,
-        annotator=curated_annotator(catalog),
+        tmp_path,
     )
     site = build_site([a], catalog)
     assert [(e.id, e.name, e.label) for e in site.entities] == [
@@ -186,11 +169,7 @@ def test_curated_names_give_name_type_description_and_link(tmp_path: Path) -> No
         ("loc/moscow", "Moscow", "LOC"),
     ]
     isis = build_site(
-        [
-            article(
-                "---\ntitle: T\n---\nISIS grew.\n", catalog, annotator=curated_annotator(catalog)
-            )
-        ],
+        [article("---\ntitle: T\n---\nISIS grew.\n", tmp_path)],
         catalog,
     ).entities[0]
     assert isis.description == "A jihadist group."
@@ -198,8 +177,8 @@ def test_curated_names_give_name_type_description_and_link(tmp_path: Path) -> No
 
 
 def test_ignored_names_are_not_highlighted(tmp_path: Path) -> None:
-    catalog = catalog_from(tmp_path, CURATED)
-    a = article("---\ntitle: T\n---\nWashington and Syria.\n", catalog)
+    catalog_from(tmp_path, CURATED)
+    a = article("---\ntitle: T\n---\nWashington and Syria.\n", tmp_path)
     assert [m.text for m in a.mentions] == ["Syria"]
 
 

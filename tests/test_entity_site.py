@@ -3,6 +3,7 @@ and the sample article's people resolved to one entity each (real model)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -10,12 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_fake_annotator
+from conftest import ROOT, build_site_folder, make_fake_annotator
 
 from sitegen import cli
-from sitegen.build import build
-from sitegen.config import load_config
 from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.pipeline import Pipeline
 
 ARTICLES = {
     "content/a.md": "---\ntitle: A\ndate: 2015-09-01\n---\nJohn Kerry met Kerry fans in "
@@ -25,7 +25,7 @@ ARTICLES = {
 
 
 def build_with(site: Path, annotator: SpacyAnnotator | None = None) -> Path:
-    build(load_config(site), site / "build", annotator=annotator or make_fake_annotator())
+    build_site_folder(site, annotator or make_fake_annotator())
     return site / "build"
 
 
@@ -118,14 +118,8 @@ def test_entities_command_lists_entities_and_conflicts(
             "content/c.md": "---\ntitle: C\ndate: 2015-10-01\n---\nTeresa Kerry spoke.\n",
         }
     )
-    fake = make_fake_annotator()
-    monkeypatch.setattr(
-        cli,
-        "make_annotator",
-        lambda config, catalog: SpacyAnnotator(
-            fake.nlp, fake.labels, phrases=[("PERSON", "Teresa Kerry"), *catalog.phrases()]
-        ),
-    )
+    fake = make_fake_annotator([("PERSON", "Teresa Kerry")])
+    monkeypatch.setattr(cli, "Pipeline", functools.partial(Pipeline, annotator=fake))
     assert cli.main(["entities", "--site", str(site)]) == 0
     table = capsys.readouterr().out
     assert re.search(r"PERSON\s+John Kerry\s+1\s+3\s+Kerry, John Kerry", table)
@@ -149,11 +143,7 @@ def test_sample_site_people_are_one_entity_each(
     shutil.copytree(ROOT / "content", site / "content")
     if curated:
         shutil.copy(ROOT / "entities.toml", site / "entities.toml")
-    config = load_config(site)
-    from sitegen.build import make_annotator
-    from sitegen.catalog import load_catalog
-
-    build(config, site / "build", annotator=make_annotator(config, load_catalog(site)))
+    build_site_folder(site, real_annotator)
     data = json.loads((site / "build/us-russia-syria-talks/annotations.json").read_text())
     owner = {
         m["text"]: e["name"]

@@ -7,7 +7,7 @@ import datetime as dt
 from sitegen.errors import Problems
 from sitegen.model import Document
 from sitegen.source.load import load_source
-from sitegen.source.parse import parse_document
+from sitegen.source.parse import body_tokens, parse_document
 
 
 def parse(text: str, path: str = "content/a-file.md") -> tuple[Document | None, Problems]:
@@ -25,7 +25,7 @@ def test_title_and_byline_lines_become_metadata_and_leave_the_body() -> None:
         dt.date(2015, 9, 21),
     )
     assert [b.text for b in doc.blocks] == ["Body text."]
-    assert all(t.type != "heading_open" for t in doc.tokens)
+    assert all(t.type != "heading_open" for t in body_tokens(doc))
 
 
 def test_block_lines_are_lines_of_the_file() -> None:
@@ -38,7 +38,7 @@ def test_second_heading_that_is_not_a_byline_stays_in_the_body() -> None:
     doc, _ = parse("# Title\n\n## Background\n\nText.\n")
     assert doc is not None
     assert doc.title == "Title" and doc.author is None
-    assert any(t.type == "heading_open" for t in doc.tokens)
+    assert any(t.type == "heading_open" for t in body_tokens(doc))
 
 
 def test_front_matter_fields_and_extra_keys() -> None:

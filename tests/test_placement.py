@@ -9,13 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import read_article
 
-from sitegen.enrich.article import enrich
-from sitegen.errors import Problems
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.render.body import render_article
-from sitegen.source.load import load_source
-from sitegen.source.parse import parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "placement.md"
 
@@ -46,11 +43,6 @@ def read_fixtures(path: Path) -> list[tuple[int, str, str, str]]:
 def test_placement(
     line: int, title: str, markdown: str, expected: str, fake_annotator: SpacyAnnotator
 ) -> None:
-    problems = Problems()
-    source = load_source("content/t.md", f"---\ntitle: T\n---\n{markdown}\n".encode(), problems)
-    assert source is not None
-    document = parse_document(source, problems)
-    assert document is not None
-    article = enrich(document, fake_annotator.annotate([b.text for b in document.blocks]))
+    article = read_article(f"---\ntitle: T\n---\n{markdown}\n", fake_annotator, path="content/t.md")
     html = render_article(article, "t/index.html")
     assert html.strip() == expected.strip(), title

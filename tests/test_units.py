@@ -12,7 +12,7 @@ from sitegen.enrich.names import entity_id
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.nlp.annotator import trim_entity
 from sitegen.render.body import relative_url
-from sitegen.render.pages import format_date
+from sitegen.render.theme import format_date
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Sequence
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, read_article
 from htmltext import nesting_problems, text_content
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +22,7 @@ from sitegen.model import Article, BlockNLP, Document, EntitySpan
 from sitegen.nlp.annotator import SpacyAnnotator, trim_entity
 from sitegen.render.body import render_article, render_body
 from sitegen.source.load import find_content, load_source
-from sitegen.source.parse import parse_document
+from sitegen.source.parse import body_tokens, parse_document
 
 WORDS = [
     "John Kerry",
@@ -128,7 +128,7 @@ def parse(text: str, path: str = "content/t.md") -> Document:
 
 
 def assert_invisible(document: Document, article: Article) -> None:
-    plain = render_body(document.tokens, "a/index.html")
+    plain = render_body(body_tokens(document), "a/index.html")
     annotated = render_article(article, "a/index.html")
     assert text_content(annotated) == text_content(plain)
     # Raw HTML in the Markdown may be unbalanced itself; annotation adds no problem.
@@ -151,14 +151,13 @@ def test_random_entity_spans_never_change_visible_text(text: str, seed: int) -> 
 def test_pattern_entities_never_change_visible_text(
     text: str, fake_annotator: SpacyAnnotator
 ) -> None:
-    document = parse(text)
-    article = enrich(document, fake_annotator.annotate([b.text for b in document.blocks]))
-    assert_invisible(document, article)
+    article = read_article(text, fake_annotator, path="content/t.md")
+    assert_invisible(article.document, article)
 
 
 def test_block_text_is_the_rendered_text_of_the_paragraph(fake_annotator: SpacyAnnotator) -> None:
     document = parse('---\ntitle: T\n---\n*New York* Times, `code` & "quote"[^1]\n\n[^1]: n\n')
-    html = render_body(document.tokens, "a/index.html")
+    html = render_body(body_tokens(document), "a/index.html")
     first_paragraph = html.split("</p>")[0]
     assert text_content(first_paragraph) == document.blocks[0].text
 
@@ -168,7 +167,7 @@ def test_block_text_is_the_rendered_text_of_the_paragraph(fake_annotator: SpacyA
     "path", find_content(ROOT / "content"), ids=lambda p: p.relative_to(ROOT).as_posix()
 )
 def test_content_articles_keep_their_visible_text(path, real_annotator: SpacyAnnotator) -> None:
-    document = parse(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
-    article = enrich(document, real_annotator.annotate([b.text for b in document.blocks]))
+    shown = path.relative_to(ROOT).as_posix()
+    article = read_article(path.read_text(encoding="utf-8"), real_annotator, path=shown)
     assert article.mentions, "the real model finds entities in every sample article"
-    assert_invisible(document, article)
+    assert_invisible(article.document, article)

@@ -8,13 +8,25 @@ tokens are split at mention edges, and a mention that crosses inline markup
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from types import MappingProxyType
 
 from markdown_it.token import Token
 
 from ..catalog import EMPTY_CATALOG, Catalog
-from ..model import Article, Block, BlockNLP, Document, EntitySpan, Mention
+from ..model import (
+    DEFAULT_LABELS,
+    Article,
+    Attribution,
+    Block,
+    BlockNLP,
+    Document,
+    EntitySpan,
+    Mention,
+)
+from ..source.parse import body_tokens
 from .attribution import attribute
 from .inline import offsets, split_at, width
 from .names import entity_id, normalise, resolve_names
@@ -24,37 +36,75 @@ SUMMARY_CHARS = 300
 
 
 def enrich(
-    document: Document, results: Sequence[BlockNLP], catalog: Catalog = EMPTY_CATALOG
+    document: Document,
+    results: Sequence[BlockNLP],
+    catalog: Catalog = EMPTY_CATALOG,
+    labels: Collection[str] = DEFAULT_LABELS,
 ) -> Article:
-    """Place the NLP results of each prose block on the document's tokens."""
-    mentions = _mentions(document, results, catalog)
-    tokens = list(document.tokens)
-    for block in document.blocks:
-        mine = [(i, m) for i, m in enumerate(mentions) if m.block == block.index]
-        if mine:
-            inline = tokens[block.token_index]
-            tokens[block.token_index] = inline.copy(
-                children=place_mentions(inline.children or [], mine)
-            )
+    """An article's annotations from its document and its blocks' NLP results.
+
+    A pure function of its arguments: names are resolved within the article
+    here, and across articles by the site stage.
+    """
+    mentions = _mentions(document, results, catalog, frozenset(labels))
     attributions, unattributed = attribute(document, results, mentions)
-    tokens, numbered, footnotes = place_notes(tokens, document.blocks, attributions)
+    _, numbered, footnotes = place_annotations(
+        body_tokens(document), document, mentions, attributions
+    )
     return Article(
         document,
-        tuple(tokens),
         tuple(mentions),
         _summary(document),
         numbered,
         MappingProxyType(footnotes),
         tuple((b, q.start, q.end) for b, q in unattributed),
+        key=document.digest,
     )
 
 
-def _mentions(document: Document, results: Sequence[BlockNLP], catalog: Catalog) -> list[Mention]:
+def place_annotations(
+    tokens: list[Token],
+    document: Document,
+    mentions: Sequence[Mention],
+    attributions: Sequence[Attribution],
+) -> tuple[list[Token], tuple[Attribution, ...], dict[int, int]]:
+    """The document's tokens with entity links and note markers placed, the
+    attributions numbered with the footnotes in reading order, and the footnote
+    numbers. The enrich stage numbers notes with it, the render stage places them."""
+    by_block: dict[int, list[tuple[int, Mention]]] = defaultdict(list)
+    for index, mention in enumerate(mentions):
+        by_block[mention.block].append((index, mention))
+    for block in document.blocks:
+        if block.index in by_block:
+            inline = tokens[block.token_index]
+            tokens[block.token_index] = inline.copy(
+                children=place_mentions(inline.children or [], by_block[block.index])
+            )
+    return place_notes(tokens, document.blocks, attributions)
+
+
+def block_entities(
+    block: Block, result: BlockNLP, catalog: Catalog, labels: Collection[str]
+) -> list[EntitySpan]:
+    """The block's entities: curated names where written, then the model's entities
+    of the wanted labels that do not overlap them; only in prose, no overlaps."""
+    curated = [EntitySpan(s, e, label) for s, e, label in catalog.find(block.text)]
+    found = list(curated)
+    for span in result.entities:
+        overlaps = any(c.start < span.end and span.start < c.end for c in curated)
+        if span.label in labels and not overlaps:
+            found.append(span)
+    return _prose_entities(block, found)
+
+
+def _mentions(
+    document: Document, results: Sequence[BlockNLP], catalog: Catalog, labels: Collection[str]
+) -> list[Mention]:
     """Every entity mention in the prose, named by its canonical entity."""
     found = [
         (block, span, result)
         for block, result in zip(document.blocks, results, strict=True)
-        for span in _prose_entities(block, result.entities)
+        for span in block_entities(block, result, catalog, labels)
     ]
     names = resolve_names(
         ((s.label, normalise(b.text[s.start : s.end])) for b, s, _ in found), catalog
@@ -92,9 +142,10 @@ def _prose_entities(block: Block, entities: Sequence[EntitySpan]) -> list[Entity
 
 
 def _sentence_at(sentences: Sequence[tuple[int, int]], at: int, length: int) -> tuple[int, int]:
-    for start, end in sentences:
-        if start <= at < end:
-            return (start, end)
+    """The sentence holding offset ``at`` (sentences are in text order)."""
+    i = bisect_right(sentences, (at, length + 1)) - 1
+    if i >= 0 and sentences[i][0] <= at < sentences[i][1]:
+        return sentences[i]
     return (0, length)
 
 

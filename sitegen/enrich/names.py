@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 
 from slugify import slugify
@@ -48,7 +49,7 @@ def resolve_names(found: Iterable[Key], catalog: Catalog) -> dict[Key, Key | Non
             first[(label, name)] = (curated.label, curated.name)
         else:
             first[(label, name)] = (label, name)
-    people = sorted({k[1] for k in first.values() if k is not None and k[0] == "PERSON"})
+    people = FullerNames({k[1] for k in first.values() if k is not None and k[0] == "PERSON"})
     curated_names = {e.name for e in catalog.entities}
     resolved: dict[Key, Key | None] = {}
     for seen, entity in first.items():
@@ -57,21 +58,37 @@ def resolve_names(found: Iterable[Key], catalog: Catalog) -> dict[Key, Key | Non
             entity[0] == "PERSON" or (entity[0] in _SURNAME_LABELS and " " not in entity[1])
         )
         if entity is not None and maybe_person and entity[1] not in curated_names:
-            fuller = fuller_names(entity[1], people)
+            fuller = people(entity[1])
             if len(fuller) == 1:
                 entity = ("PERSON", fuller[0])
         resolved[seen] = entity
     return resolved
 
 
-def fuller_names(name: str, names: Iterable[str]) -> list[str]:
-    """The fullest names that end with ``name`` as whole words.
+class FullerNames:
+    """Names by the shorter names they end with as whole words, so that finding
+    the fuller names of one name does not scan every name of the site."""
 
-    For "Assad" among "al-Assad" and "Bashar al-Assad" that is only "Bashar
-    al-Assad": a candidate that is itself the end of another does not count.
-    """
-    found = [other for other in names if other != name and _ends_with(other, name)]
-    return [a for a in found if not any(b != a and _ends_with(b, a) for b in found)]
+    def __init__(self, names: Iterable[str]) -> None:
+        self._by_end: dict[str, set[str]] = defaultdict(set)
+        for name in names:
+            for i, ch in enumerate(name):
+                if ch in " -" and i + 1 < len(name):
+                    self._by_end[name[i + 1 :]].add(name)
+
+    def __call__(self, name: str) -> list[str]:
+        """The fullest names that end with ``name`` as whole words.
+
+        For "Assad" among "al-Assad" and "Bashar al-Assad" that is only "Bashar
+        al-Assad": a candidate that is itself the end of another does not count.
+        """
+        found = sorted(self._by_end.get(name, ()))
+        return [a for a in found if not any(b != a and _ends_with(b, a) for b in found)]
+
+
+def fuller_names(name: str, names: Iterable[str]) -> list[str]:
+    """``FullerNames(names)(name)``: the fullest names that end with ``name``."""
+    return FullerNames(names)(name)
 
 
 def _ends_with(full: str, short: str) -> bool:
@@ -84,14 +101,14 @@ def resolve_across(keys: Iterable[Key], catalog: Catalog) -> tuple[dict[Key, Key
     Returns the merges and the short names left apart because they are ambiguous.
     """
     keys = sorted(set(keys))
-    people = [name for label, name in keys if label == "PERSON"]
+    people = FullerNames(name for label, name in keys if label == "PERSON")
     curated = {e.name for e in catalog.entities}
     merges: dict[Key, Key] = {}
     conflicts = []
     for label, name in keys:
         if label != "PERSON" or name in curated:
             continue
-        fuller = fuller_names(name, people)
+        fuller = people(name)
         if len(fuller) == 1:
             merges[(label, name)] = (label, fuller[0])
         elif len(fuller) > 1:

@@ -8,8 +8,14 @@ block and computed anywhere (the roadmap's cache and cluster fit here).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import importlib.metadata
+import importlib.util
+import inspect
+import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import ModelMissingError
@@ -34,7 +40,18 @@ _TITLE = re.compile(
 
 
 class Annotator(Protocol):
-    """Finds entities and sentences in block texts."""
+    """Finds entities, sentences and attribution cues in block texts.
+
+    A result depends only on the text and on what ``fingerprint`` names (the
+    model, its version, sitegen's annotation logic), so results can be cached
+    per block and computed anywhere: in this process, in worker processes, on a
+    cluster.
+    """
+
+    @property
+    def fingerprint(self) -> str:
+        """Everything besides the text that the results depend on."""
+        ...
 
     def annotate(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -44,7 +61,7 @@ class Annotator(Protocol):
 
 
 def load_model(name: str) -> Any:
-    """Load a spaCy pipeline once; each pass below runs only the components it needs."""
+    """Load a spaCy pipeline; each pass below runs only the components it needs."""
     try:
         import spacy
     except ImportError:  # pragma: no cover - spaCy is a dependency
@@ -52,16 +69,55 @@ def load_model(name: str) -> Any:
     try:
         nlp = spacy.load(name)
     except OSError:
-        package = name.replace("_", "-")
-        raise ModelMissingError(
-            f"spaCy model '{name}' is not installed; install it with "
-            f"'pip install {package}' (or set [nlp] model in sitegen.toml)"
-        ) from None
+        raise _missing(name) from None
     if "ner" not in nlp.pipe_names:
         raise ModelMissingError(f"spaCy model '{name}' has no 'ner' component")
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
     return nlp
+
+
+def _missing(name: str) -> ModelMissingError:
+    package = name.replace("_", "-")
+    return ModelMissingError(
+        f"spaCy model '{name}' is not installed; install it with "
+        f"'pip install {package}' (or set [nlp] model in sitegen.toml)"
+    )
+
+
+def model_fingerprint(name: str) -> str:
+    """The identity of an installed pipeline, read from its meta.json without
+    importing spaCy: name, version, spaCy's version and sitegen's NLP code."""
+    path = Path(name)
+    if path.is_dir():
+        meta_path = path / "meta.json"
+    else:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or spec.origin is None:
+            raise _missing(name)
+        meta_path = Path(spec.origin).parent / "meta.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        model = f"{meta['lang']}_{meta['name']}-{meta['version']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ModelMissingError(f"spaCy model '{name}' has no readable meta.json") from None
+    return f"{model} spacy-{importlib.metadata.version('spacy')} logic-{LOGIC_VERSION}"
+
+
+def _logic_version() -> str:
+    """A digest of the code that turns text into BlockNLP: editing it invalidates
+    every cached annotation, with no version number to forget to bump."""
+    digest = hashlib.sha256()
+    for name in ("annotator.py", "cues.py", "quotes.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    digest.update(inspect.getsource(BlockNLP).encode())
+    return digest.hexdigest()[:12]
+
+
+LOGIC_VERSION = _logic_version()
 
 
 class SpacyAnnotator:
@@ -70,29 +126,26 @@ class SpacyAnnotator:
     Every block gets the entity pass (``ner`` and ``senter``: 1.4x faster than the
     whole pipeline, same entities); only blocks that may hold an attribution (a
     quotation mark, a reporting verb) get the parse pass (tagger, parser,
-    lemmatizer) that attribution cues need.
+    lemmatizer) that attribution cues need. Every entity the model finds is
+    kept, whatever its label: which labels a site highlights, and its curated
+    names, are applied later, so changing them never means running spaCy again.
     """
 
-    def __init__(
-        self,
-        nlp: Any,
-        labels: Iterable[str],
-        batch_size: int = 64,
-        phrases: Iterable[tuple[str, str]] = (),
-    ) -> None:
-        """``phrases`` are (label, text) pairs found wherever they are written, as
-        spaCy's EntityRuler would, taking precedence over the model's entities."""
-        from spacy.matcher import PhraseMatcher
-
+    def __init__(self, nlp: Any, batch_size: int = 64, fingerprint: str | None = None) -> None:
         self.nlp = nlp
-        self.labels = frozenset(labels)
         self.batch_size = batch_size
-        self.matcher = PhraseMatcher(nlp.vocab)
-        for label, text in phrases:
-            self.matcher.add(label, [nlp.make_doc(text)])
+        meta = nlp.meta
+        self._fingerprint = fingerprint or (
+            f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')} "
+            f"{'+'.join(nlp.pipe_names)} logic-{LOGIC_VERSION}"
+        )
         self._entity_pass = _keep(nlp, {"ner", "senter", "sentencizer", "entity_ruler"})
         parse = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"}
         self._parse_pass = _keep(nlp, parse) if "parser" in nlp.pipe_names else None
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
 
     def annotate(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
@@ -110,7 +163,7 @@ class SpacyAnnotator:
 
     def _chunk(self, texts: list[str]) -> list[BlockNLP]:
         docs = self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._entity_pass)
-        found = [self._entities(doc) for doc in docs]
+        found = [_entities(doc) for doc in docs]
         if self._parse_pass is None:
             return found
         wanted = [i for i, text in enumerate(texts) if needs_parse(text)]
@@ -121,27 +174,20 @@ class SpacyAnnotator:
             found[i] = dataclasses.replace(found[i], cues=find_cues(doc))
         return found
 
-    def _entities(self, doc: Any) -> BlockNLP:
-        from spacy.util import filter_spans
 
-        curated = filter_spans(self.matcher(doc, as_spans=True))
-        taken = {i for span in curated for i in range(span.start, span.end)}
-        found = [*curated]
-        for ent in doc.ents:
-            overlaps = any(i in taken for i in range(ent.start, ent.end))
-            if ent.label_ in self.labels and not overlaps:
-                found.append(ent)
-        entities = []
-        text = doc.text  # built anew on each access
-        for ent in sorted(found, key=lambda e: e.start):
-            span = trim_entity(text, ent.start_char, ent.end_char, ent.label_)
-            if span is not None:
-                entities.append(EntitySpan(span[0], span[1], ent.label_))
-        if doc.has_annotation("SENT_START"):
-            sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
-        else:
-            sentences = ((0, len(doc.text)),)
-        return BlockNLP(tuple(entities), sentences)
+def _entities(doc: Any) -> BlockNLP:
+    """Every entity of a processed block, narrowed to its name, and its sentences."""
+    entities = []
+    text = doc.text  # built anew on each access
+    for ent in doc.ents:
+        span = trim_entity(text, ent.start_char, ent.end_char, ent.label_)
+        if span is not None:
+            entities.append(EntitySpan(span[0], span[1], ent.label_))
+    if doc.has_annotation("SENT_START"):
+        sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+    else:
+        sentences = ((0, len(text)),)
+    return BlockNLP(tuple(entities), sentences)
 
 
 def _keep(nlp: Any, wanted: set[str]) -> list[str]:

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import escape
 
+from ..enrich.article import place_annotations
 from ..enrich.notes import place_notes
 from ..model import LABELS, Article, Document, Mention
-from ..source.parse import markdown
+from ..source.parse import body_tokens, new_markdown
 from .sidenotes import attribution_note, footnote_contents, marker, sidenote
 
-_NO_DOCUMENT = Document("", "", "", None, None, (), None, False, {}, (), ())
+_NO_DOCUMENT = Document("", "", "", None, None, (), None, False, {}, "", ())
 
 
 def relative_url(target: str, page: str) -> str:
@@ -43,20 +46,31 @@ def render_body(
     ``notes`` (number -> HTML) receives every note rendered, for the print list.
     """
     numbered, _, footnotes = place_notes(list(tokens), (), ())
-    article = Article(_NO_DOCUMENT, tuple(numbered), tuple(mentions), "", (), footnotes)
-    return render_article(article, page, highlight, notes)
+    article = Article(_NO_DOCUMENT, tuple(mentions), "", (), footnotes)
+    return _render(numbered, article, page, highlight, notes)
 
 
 def render_article(
     article: Article, page: str, highlight: str = "first", notes: dict[int, str] | None = None
 ) -> str:
     """The body of ``article`` as HTML, with highlights and notes."""
+    doc = article.document
+    tokens, _, _ = place_annotations(body_tokens(doc), doc, article.mentions, article.attributions)
+    return _render(tokens, article, page, highlight, notes)
+
+
+def _render(
+    tokens: list[Token],
+    article: Article,
+    page: str,
+    highlight: str,
+    notes: dict[int, str] | None,
+) -> str:
     firsts: dict[str, int] = {}
     for index, mention in enumerate(article.mentions):
         firsts.setdefault(mention.entity, index)
-    tokens = list(article.tokens)
     end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
-    md = markdown()
+    md = _renderer()
     env: dict[str, Any] = {
         "page": page,
         "mentions": article.mentions,
@@ -128,7 +142,14 @@ def _footnote_notes(footnote: int, env: Any) -> str:
     return sidenote(number, content) + "".join(_footnote_notes(n, env) for n in nested)
 
 
-markdown().add_render_rule("entity_open", _entity_open)
-markdown().add_render_rule("entity_close", _entity_close)
-markdown().add_render_rule("note_ref", _note_ref)
-markdown().add_render_rule("footnote_ref", _footnote_ref)
+def annotation_rules(md: MarkdownIt) -> None:
+    """A markdown-it plugin: how entity links, source notes and footnotes render."""
+    md.add_render_rule("entity_open", _entity_open)
+    md.add_render_rule("entity_close", _entity_close)
+    md.add_render_rule("note_ref", _note_ref)
+    md.add_render_rule("footnote_ref", _footnote_ref)
+
+
+@cache
+def _renderer() -> MarkdownIt:
+    return new_markdown().use(annotation_rules)

@@ -1,16 +1,18 @@
-"""Render: Site -> OutputFile, with Jinja templates and markdown-it's renderer.
+"""Render: Site -> Page, with Jinja templates and markdown-it's renderer.
 
-Templates are looked up in the site's ``templates/`` first, then the built-in
-theme, file by file; static files likewise. Every internal link is relative to
-the page it is on (one ``url()`` helper), so the site works at any path prefix.
+``plan_site`` lists every file of the site with a key: a digest of what the
+file is made from (its articles' keys, the entity rows it shows, the code,
+templates and settings). Rendering is deferred to the writer, which renders a
+page only when its key differs from the one it was last written with. Every
+internal link is relative to the page it is on (one ``url()`` helper), so the
+site works at any path prefix.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,114 +20,124 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
+from ..cache import digest
 from ..errors import SitegenError
-from ..model import HIGHLIGHT_STYLES, LABELS, MONTHS, Article, Entity, OutputFile, Site
+from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, Page, Site
+from ..site.index import entity_page
 from ..site.ledger import cite
 from .annotations import article_annotations, to_json
 from .body import relative_url, render_article
-from .figures import cards_json, month_chart, month_label
+from .figures import cards_json, month_chart
+from .theme import Settings, Theme, static_files
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What templates know of the site."""
+def plan_site(site: Site, settings: Settings, theme: Theme, salt: str) -> list[Page]:
+    """Every file of the site, each with the digest of what it is made from.
 
-    title: str
-    description: str
-    language: str
-    highlight: str = "first"
-    """How mentions are highlighted (see ``body.HIGHLIGHT_MODES``)."""
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Where templates and static files come from, first match wins."""
-
-    template_dirs: tuple[Path, ...]
-    static_dirs: tuple[Path, ...]
-    site_dir: Path
-
-
-def builtin_theme_dir() -> Path:
-    """The default theme: inside the installed package, or ``templates/`` in a checkout."""
-    package = Path(__file__).parent.parent
-    packaged = package / "_theme"
-    return packaged if packaged.is_dir() else package.parent / "templates"
-
-
-def make_theme(site_dir: Path) -> Theme:
-    builtin = builtin_theme_dir()
-    templates = [d for d in (site_dir / "templates", builtin) if d.is_dir()]
-    static = [d for d in (site_dir / "static", builtin / "static") if d.is_dir()]
-    return Theme(tuple(templates), tuple(static), site_dir)
-
-
-def format_date(value: dt.date | None) -> str:
-    """``21 September 2015``, the same on every machine (no locale)."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
-
-
-def render_site(site: Site, settings: Settings, theme: Theme) -> list[OutputFile]:
-    """Every page, annotation file and static file of the site, sorted by path."""
+    Nothing is rendered here: a page is rendered when the writer finds that its
+    key differs from the one it was last written with. ``salt`` names what
+    every page depends on (sitegen's code, the templates, the settings).
+    """
     renderer = _Renderer(settings, theme)
-    files = list(renderer.pages(site))
-    files += static_files(theme)
-    files.append(OutputFile(".nojekyll", b""))
-    return sorted(files, key=lambda f: f.path)
+    key = functools.partial(_key, salt)
+    everything = tuple(a.key for a in site.articles)
+    sources = tuple(a.document.source for a in site.articles)
+    pages = [
+        Page("index.html", key("home", *everything), renderer.home(site), sources),
+        Page("entities/index.html", key("entities", *_entity_rows(site)), renderer.index(site)),
+        Page("sources/index.html", key("sources", *everything), renderer.sources(site), sources),
+    ]
+    entities = {e.id: e for e in site.entities}
+    for article in site.articles:
+        mentioned = [entities[i] for i in dict.fromkeys(m.entity for m in article.mentions)]
+        path = f"{article.slug}/index.html"
+        cards = cards_json(article, mentioned, path)
+        pages.append(
+            Page(
+                path,
+                key("article", article.key, cards),
+                functools.partial(renderer.article, article, mentioned, cards),
+                (article.document.source,),
+            )
+        )
+        pages.append(
+            Page(
+                f"{article.slug}/annotations.json",
+                key("annotations", article.key),
+                functools.partial(_annotations, article),
+                (article.document.source,),
+            )
+        )
+    for entity in site.entities:
+        shown = _entity_articles(entity)
+        pages.append(
+            Page(
+                f"entities/{entity.id}/index.html",
+                key("entity", entity.id, entity.name, entity.label, *[a.key for a in shown]),
+                functools.partial(renderer.entity, entity),
+                tuple(a.document.source for a in shown),
+            )
+        )
+    for rel, file in static_files(theme).items():
+        content = file.read_bytes()
+        pages.append(
+            Page(f"static/{rel}", key("static", content), functools.partial(bytes, content))
+        )
+    pages.append(Page(".nojekyll", key("nojekyll"), lambda: b""))
+    return sorted(pages, key=lambda p: p.path)
 
 
-def static_files(theme: Theme) -> list[OutputFile]:
-    """The theme's static files under ``static/``, site files overriding by name."""
-    found: dict[str, Path] = {}
-    for root in theme.static_dirs:
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and not rel.startswith(".") and rel not in found:
-                found[rel] = path
-    return [OutputFile(f"static/{rel}", path.read_bytes()) for rel, path in sorted(found.items())]
+def _key(*parts: str | bytes) -> str:
+    return digest(*parts).hex()
+
+
+def _entity_rows(site: Site) -> list[str]:
+    """What the entity index shows of each entity."""
+    return [
+        f"{e.id}\t{e.name}\t{e.label}\t{len(e.found)}\t{e.mention_count}" for e in site.entities
+    ]
+
+
+def _entity_articles(entity: Entity) -> list[Article]:
+    """The articles an entity's page is made from: those naming it or quoting it."""
+    found = {a.slug: a for a in entity.articles}
+    for quoted in entity.quotes:
+        found.setdefault(quoted.article.slug, quoted.article)
+    return sorted(found.values(), key=lambda a: a.slug)
+
+
+def _annotations(article: Article) -> bytes:
+    return to_json(article_annotations(article)).encode()
 
 
 class _Renderer:
-    """Fills the templates; one instance per build."""
+    """Fills the templates."""
 
     def __init__(self, settings: Settings, theme: Theme) -> None:
         self.settings = settings
         self.theme = theme
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters["date"] = format_date
-        self.env.filters["month"] = month_label
+        self.env = theme.env
 
-    def pages(self, site: Site) -> Iterator[OutputFile]:
-        yield self.page("index.html", "home.html", articles=site.articles)
-        entities = {e.id: e for e in site.entities}
-        for article in site.articles:
-            yield self.article(article, entities)
-            data = to_json(article_annotations(article))
-            yield OutputFile(f"{article.slug}/annotations.json", data.encode())
+    def home(self, site: Site) -> Callable[[], bytes]:
+        return lambda: self.page("index.html", "home.html", articles=site.articles)
+
+    def index(self, site: Site) -> Callable[[], bytes]:
         groups = [
             (label, LABELS[label][2], [e for e in site.entities if e.label == label])
             for label in LABELS
         ]
-        yield self.page(
+        return lambda: self.page(
             "entities/index.html",
             "entities.html",
             groups=[g for g in groups if g[2]],
             entities=site.entities,
         )
-        for entity in site.entities:
-            yield self.entity(entity)
-        yield self.page("sources/index.html", "sources.html", cited=site.cited)
 
-    def article(self, article: Article, entities: Mapping[str, Entity]) -> OutputFile:
+    def sources(self, site: Site) -> Callable[[], bytes]:
+        return lambda: self.page("sources/index.html", "sources.html", cited=site.cited)
+
+    def article(self, article: Article, mentioned: Sequence[Entity], cards: str) -> bytes:
         path = f"{article.slug}/index.html"
-        mentioned = [entities[i] for i in dict.fromkeys(m.entity for m in article.mentions)]
         notes: dict[int, str] = {}
         body = render_article(article, path, self.settings.highlight, notes)
         return self.page(
@@ -141,22 +153,23 @@ class _Renderer:
                     for label in sorted({e.label for e in mentioned}, key=list(LABELS).index)
                 )
             ),
-            cards=Markup(cards_json(article, mentioned, path)),
+            cards=Markup(cards),
             # The printed list repeats the notes: without their ids, which must be unique.
             notes=[(n, Markup(re.sub(r' id="[^"]*"', "", notes[n]))) for n in sorted(notes)],
             sources=cite([article]),
             highlight=self.settings.highlight,
         )
 
-    def entity(self, entity: Entity) -> OutputFile:
+    def entity(self, entity: Entity) -> bytes:
+        shown = entity_page(entity)
         return self.page(
             f"entities/{entity.id}/index.html",
             "entity.html",
-            entity=entity,
-            chart=Markup(month_chart(entity.months, entity.name)),
+            entity=shown,
+            chart=Markup(month_chart(shown.months, shown.name)),
         )
 
-    def page(self, path: str, template: str, **context: Any) -> OutputFile:
+    def page(self, path: str, template: str, **context: Any) -> bytes:
         def url(target: str) -> str:
             return relative_url(target, path)
 
@@ -171,7 +184,7 @@ class _Renderer:
             )
         except jinja2.TemplateError as exc:
             raise self._template_error(exc, template) from None
-        return OutputFile(path, html.encode())
+        return html.encode()
 
     def _template_error(self, exc: jinja2.TemplateError, name: str) -> SitegenError:
         filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Entity
+from ..site.index import aliases
 
 
 def entity_row(entity: Entity) -> dict[str, Any]:
@@ -13,7 +14,7 @@ def entity_row(entity: Entity) -> dict[str, Any]:
         "id": entity.id,
         "name": entity.name,
         "label": entity.label,
-        "aliases": list(entity.aliases),
+        "aliases": list(aliases(entity)),
         "articles": len(entity.articles),
         "mentions": entity.mention_count,
         "description": entity.description,

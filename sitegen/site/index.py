@@ -1,8 +1,10 @@
 """Site: the cross-article indexes, a pure function of the set of articles.
 
-Short person names are merged across articles here (see ``names.py``); every
-entity then gets its articles and passages, aliases, curated description, the
-entities it is named with, and its mentions by month.
+Names are resolved across articles here, once (short person names merged into
+the one fuller name the site knows, see ``enrich/names.py``); every entity gets
+its mentioning articles, curated description and quotes. What an entity's own
+page adds (passages, the names it is written as, the entities named with it,
+mentions by month) comes from its articles alone, worked out by ``entity_page``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from ..cache import digest
 from ..catalog import EMPTY_CATALOG, Catalog
 from ..enrich.names import entity_id, resolve_across
 from ..model import (
@@ -20,6 +23,7 @@ from ..model import (
     Conflict,
     Entity,
     EntityArticle,
+    EntityPage,
     Mention,
     Passage,
     Related,
@@ -32,23 +36,40 @@ RELATED_COUNT = 8
 
 
 def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) -> Site:
-    """Order the articles newest first, resolve names across them, gather entities."""
+    """Order the articles newest first, resolve names across them once, gather entities.
+
+    Entities get only what the whole site needs (names, counts, quotes); what
+    their own pages show is worked out by ``entity_page`` when one is rendered.
+    """
     ordered = sorted(articles, key=article_order)
     merges, conflicts = resolve_across(
         ((m.label, m.name) for a in ordered for m in a.mentions), catalog
     )
-    resolved = tuple(_remap(a, merges) for a in ordered)
-    by_entity: dict[str, list[tuple[Article, Mention]]] = defaultdict(list)
-    for article in resolved:
+    renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
+    resolved = tuple(_remap(a, renames) for a in ordered)
+    by_entity: dict[str, dict[int, list[Mention]]] = defaultdict(dict)
+    for number, article in enumerate(resolved):
         for mention in article.mentions:
-            by_entity[mention.entity].append((article, mention))
-    together = _cooccurrence(resolved)
+            by_entity[mention.entity].setdefault(number, []).append(mention)
     cited = cite(resolved)
     quotes = {c.entity: c.items for c in cited if c.entity}
-    entities = [
-        dataclasses.replace(_entity(found, catalog, together), quotes=quotes.get(eid, ()))
-        for eid, found in by_entity.items()
-    ]
+    entities = []
+    for eid, found in by_entity.items():
+        first = next(iter(found.values()))[0]
+        names = Counter(m.name for ms in found.values() for m in ms)
+        name = min(names, key=lambda n: (-names[n], n))
+        curated = catalog.lookup(name)
+        entities.append(
+            Entity(
+                id=eid,
+                name=name,
+                label=first.label,
+                found=tuple((resolved[n], tuple(ms)) for n, ms in found.items()),
+                description=curated.description if curated else None,
+                url=curated.url if curated else None,
+                quotes=quotes.get(eid, ()),
+            )
+        )
     entities.sort(key=lambda e: (_LABEL_ORDER[e.label], e.name.casefold(), e.id))
     return Site(resolved, tuple(entities), _with_sources(conflicts, resolved), cited)
 
@@ -59,27 +80,62 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
     return (date is None, -date.toordinal() if date else 0, article.document.title, article.slug)
 
 
-def _remap(article: Article, merges: dict[tuple[str, str], tuple[str, str]]) -> Article:
-    if not any((m.label, m.name) in merges for m in article.mentions):
+def _remap(article: Article, renames: dict[str, tuple[str, str, str]]) -> Article:
+    """The article with the site's names: a copy only where a name changes."""
+    if not any(m.entity in renames for m in article.mentions):
         return article
-    mentions = []
-    renamed: dict[str, tuple[str, str]] = {}
-    for mention in article.mentions:
-        label, name = merges.get((mention.label, mention.name), (mention.label, mention.name))
-        renamed[mention.entity] = (entity_id(label, name), name)
-        mentions.append(
-            dataclasses.replace(mention, entity=renamed[mention.entity][0], name=name, label=label)
-        )
+    mentions = tuple(
+        dataclasses.replace(m, entity=renamed[0], label=renamed[1], name=renamed[2])
+        if (renamed := renames.get(m.entity))
+        else m
+        for m in article.mentions
+    )
     attributions = []
     for a in article.attributions:
-        entity, source = renamed.get(a.entity or "", (a.entity, a.source))
-        medium_entity, medium = renamed.get(a.medium_entity or "", (a.medium_entity, a.medium))
+        source = renames.get(a.entity or "")
+        medium = renames.get(a.medium_entity or "")
         attributions.append(
             dataclasses.replace(
-                a, entity=entity, source=source, medium_entity=medium_entity, medium=medium
+                a,
+                entity=source[0] if source else a.entity,
+                source=source[2] if source else a.source,
+                medium_entity=medium[0] if medium else a.medium_entity,
+                medium=medium[2] if medium else a.medium,
             )
         )
-    return dataclasses.replace(article, mentions=tuple(mentions), attributions=tuple(attributions))
+    applied = sorted(
+        {(m.entity, *renames[m.entity]) for m in article.mentions if m.entity in renames}
+    )
+    return dataclasses.replace(
+        article,
+        mentions=mentions,
+        attributions=tuple(attributions),
+        key=digest(article.key, repr(applied)).hex(),
+    )
+
+
+def entity_page(entity: Entity) -> EntityPage:
+    """What the entity's page shows: passages, the names it is written as, the
+    entities named with it and its mentions by month (from its articles only)."""
+    return EntityPage(
+        id=entity.id,
+        name=entity.name,
+        label=entity.label,
+        articles=tuple(EntityArticle(a, passages(a, ms)) for a, ms in entity.found),
+        aliases=aliases(entity),
+        description=entity.description,
+        url=entity.url,
+        related=_related(entity),
+        months=_months(entity),
+        quotes=entity.quotes,
+        mention_count=entity.mention_count,
+    )
+
+
+def aliases(entity: Entity) -> tuple[str, ...]:
+    """The forms the articles name ``entity`` by, most frequent first."""
+    surfaces = Counter(" ".join(m.text.split()) for _, ms in entity.found for m in ms)
+    return tuple(sorted(surfaces, key=lambda s: (-surfaces[s], s)))
 
 
 def _with_sources(
@@ -99,72 +155,28 @@ def _with_sources(
     return tuple(out)
 
 
-def _cooccurrence(articles: Sequence[Article]) -> dict[str, Counter[tuple[str, str]]]:
-    """For each entity, (other, "articles"|"mentions") -> count over the articles they share."""
-    together: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
-    for article in articles:
-        counts = Counter(m.entity for m in article.mentions)
-        for one in counts:
-            for other, mentions in counts.items():
-                if other != one:
-                    together[one][(other, "articles")] += 1
-                    together[one][(other, "mentions")] += mentions
-    return together
-
-
-def _entity(
-    found: Sequence[tuple[Article, Mention]],
-    catalog: Catalog,
-    together: dict[str, Counter[tuple[str, str]]],
-) -> Entity:
-    first = found[0][1]
-    names = Counter(m.name for _, m in found)
-    name = min(names, key=lambda n: (-names[n], n))
-    curated = catalog.lookup(name)
-    surfaces = Counter(" ".join(m.text.split()) for _, m in found)
-    by_article: dict[str, list[Mention]] = {}
-    owners: dict[str, Article] = {}
-    for article, mention in found:
-        by_article.setdefault(article.slug, []).append(mention)
-        owners[article.slug] = article
-    return Entity(
-        id=first.entity,
-        name=name,
-        label=first.label,
-        articles=tuple(
-            EntityArticle(owners[slug], passages(owners[slug], mentions))
-            for slug, mentions in by_article.items()
-        ),
-        aliases=tuple(sorted(surfaces, key=lambda s: (-surfaces[s], s))),
-        description=curated.description if curated else None,
-        url=curated.url if curated else None,
-        related=_related(first.entity, together, found),
-        months=_months(found),
-    )
-
-
-def _related(
-    entity: str,
-    together: dict[str, Counter[tuple[str, str]]],
-    found: Sequence[tuple[Article, Mention]],
-) -> tuple[Related, ...]:
+def _related(entity: Entity) -> tuple[Related, ...]:
     """Most shared articles first, then most mentioned in them, then by id."""
+    shared: Counter[str] = Counter()
+    mentions: Counter[str] = Counter()
     names: dict[str, Mention] = {}
-    for article, _ in found:
+    for article, _ in entity.found:
+        counts = Counter(m.entity for m in article.mentions)
         for m in article.mentions:
             names.setdefault(m.entity, m)
-    counts = together[entity]
-    others = sorted(
-        {other for other, _ in counts},
-        key=lambda o: (-counts[(o, "articles")], -counts[(o, "mentions")], o),
-    )[:RELATED_COUNT]
-    return tuple(Related(o, names[o].name, names[o].label, counts[(o, "articles")]) for o in others)
+        for other, count in counts.items():
+            if other != entity.id:
+                shared[other] += 1
+                mentions[other] += count
+    others = sorted(shared, key=lambda o: (-shared[o], -mentions[o], o))[:RELATED_COUNT]
+    return tuple(Related(o, names[o].name, names[o].label, shared[o]) for o in others)
 
 
-def _months(found: Sequence[tuple[Article, Mention]]) -> tuple[tuple[str, int], ...]:
-    counts = Counter(
-        (a.document.date.year, a.document.date.month) for a, _ in found if a.document.date
-    )
+def _months(entity: Entity) -> tuple[tuple[str, int], ...]:
+    counts: Counter[tuple[int, int]] = Counter()
+    for article, mentions in entity.found:
+        if article.document.date:
+            counts[(article.document.date.year, article.document.date.month)] += len(mentions)
     if not counts:
         return ()
     (year, month), last = min(counts), max(counts)

@@ -6,6 +6,7 @@ not raised one by one, so a run reports every broken file at once.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from types import MappingProxyType
@@ -13,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ..cache import digest
 from ..errors import Problems
 from ..model import Source
 
@@ -70,7 +72,13 @@ def load_source(rel: str, raw: bytes, problems: Problems) -> Source | None:
     if not text.strip():
         problems.error("the file is empty", rel, 1)
         return None
-    return _split_front_matter(rel, text, problems)
+    source = _split_front_matter(rel, text, problems)
+    return dataclasses.replace(source, digest=file_digest(rel, raw)) if source else None
+
+
+def file_digest(rel: str, raw: bytes) -> str:
+    """What identifies a content file: its path in the site and its bytes."""
+    return digest(rel, raw).hex()
 
 
 def _split_front_matter(rel: str, text: str, problems: Problems) -> Source | None:

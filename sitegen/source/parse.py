@@ -45,7 +45,13 @@ _TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$", re.S)
 
 @cache
 def markdown() -> MarkdownIt:
-    """The one markdown-it configuration every page is parsed and rendered with."""
+    """The parser every article is parsed with (shared; never given render rules)."""
+    return new_markdown()
+
+
+def new_markdown() -> MarkdownIt:
+    """A markdown-it instance in sitegen's one configuration: CommonMark, tables,
+    strikethrough, footnotes, typographic quotes made directional."""
     md = MarkdownIt("commonmark", {"typographer": True})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
     md.use(footnote_plugin)
@@ -82,8 +88,8 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
     if meta is None:
         return None
     # Pad with blank lines so markdown-it's token maps are lines of the file.
-    padded = "\n" * (source.body_line - 1) + meta.body
-    tokens = tuple(markdown().parse(padded))
+    body = "\n" * (source.body_line - 1) + meta.body
+    found = markdown().parse(body)
     return Document(
         source=source.path,
         slug=meta.slug,
@@ -94,11 +100,17 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
         summary=meta.summary,
         draft=meta.draft,
         extra=MappingProxyType(meta.extra),
-        tokens=tokens,
-        blocks=find_blocks(tokens),
+        body=body,
+        blocks=find_blocks(found),
         lines=source.meta_lines,
         sources=meta.sources,
+        digest=source.digest,
     )
+
+
+def body_tokens(document: Document) -> list[Token]:
+    """The document's markdown-it tokens, as the parse stage saw them (a fresh list)."""
+    return markdown().parse(document.body)
 
 
 def plain_text(markdown_text: str) -> str:

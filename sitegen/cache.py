@@ -1,0 +1,188 @@
+"""The annotation cache: what spaCy found in each prose block, and each enriched
+article, kept between runs in ``.sitegen-cache/cache.sqlite`` in the site folder.
+
+SQLite in WAL mode: several builds may read and write it at once (writers wait
+for each other), and a crash mid-write loses at most that write. The cache is
+never trusted: a file that is not a cache, a truncated or corrupt one, or one
+of another schema is reported in one line and rebuilt; an entry that does not
+decode is a miss. Values are msgpack (msgspec), never pickle, so a cache file
+from elsewhere (a CI cache restore) cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".sitegen-cache"
+FILE = "cache.sqlite"
+SCHEMA = "sitegen-cache/1"
+TABLES = ("blocks", "articles")
+"""``blocks``: BlockNLP by block text and NLP fingerprint; ``articles``: Article by file
+content and everything enrichment depends on."""
+_CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
+
+
+def digest(*parts: str | bytes) -> bytes:
+    """A 16-byte key for ``parts`` (each part delimited, so ("ab", "c") != ("a", "bc"))."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    path: str
+    size: int
+    """Bytes on disk, the write-ahead log included."""
+    entries: dict[str, int]
+
+
+class Cache:
+    """Key-value tables in one SQLite file, opened on first use."""
+
+    def __init__(self, folder: Path, notice: Callable[[str], None] = lambda _: None) -> None:
+        self.folder = folder
+        self.path = folder / FILE
+        self._notice = notice
+        self._db: sqlite3.Connection | None = None
+        self._disabled = False
+
+    def get(self, table: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
+        """The values found for ``keys`` (missing keys are simply absent)."""
+        found: dict[bytes, bytes] = {}
+        if self._db is None and not self.path.exists():
+            return found  # nothing cached yet: do not make the file before anything is put
+        for at in range(0, len(keys), _CHUNK):
+            chunk = list(keys[at : at + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self._run(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk)
+            found.update(rows or ())
+        return found
+
+    def put(self, table: str, items: Iterable[tuple[bytes, bytes]]) -> None:
+        """Store ``items`` in one transaction."""
+        rows = list(items)
+        if rows:
+            self._run(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", rows, many=True)
+
+    def forget(self, table: str, keys: Iterable[bytes]) -> None:
+        self._run(f"DELETE FROM {table} WHERE key = ?", [(k,) for k in keys], many=True)
+
+    def stats(self) -> CacheStats:
+        entries = {}
+        for table in TABLES:
+            rows: list[Any] = self._run(f"SELECT count(*) FROM {table}", []) or [(0,)]
+            entries[table] = int(rows[0][0])
+        files = [self.path, self.path.with_name(FILE + "-wal")]
+        size = sum(f.stat().st_size for f in files if f.exists())
+        return CacheStats(str(self.path), size, entries)
+
+    def clear(self) -> None:
+        """Delete the cache folder and everything in it."""
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _run(
+        self, sql: str, params: Sequence[Any], many: bool = False
+    ) -> list[tuple[bytes, bytes]] | None:
+        """Run one statement; on a broken cache, rebuild it once and retry."""
+        for attempt in (1, 2):
+            db = self._open()
+            if db is None:
+                return None
+            try:
+                with db:
+                    cursor = db.executemany(sql, params) if many else db.execute(sql, params)
+                    return cursor.fetchall()
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    self._notice(f"{self._shown}: busy ({exc}); this run does not use it")
+                    self._disable()
+                    return None
+                self._rebuild(exc, attempt)
+            except sqlite3.DatabaseError as exc:
+                self._rebuild(exc, attempt)
+        return None
+
+    @property
+    def _shown(self) -> str:
+        return f"{CACHE_DIR}/{FILE}"
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._disabled:
+            return None
+        if self._db is not None:
+            return self._db
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db.isolation_level = "DEFERRED"  # transactions by ``with db``
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._db = db
+            self._check_schema(db)
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc, 1)
+            return self._open() if not self._disabled else None
+        except OSError as exc:
+            self._notice(f"{self._shown}: cannot be opened ({exc.strerror}); running without it")
+            self._disable()
+            return None
+        return self._db
+
+    def _check_schema(self, db: sqlite3.Connection) -> None:
+        with db:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is not None and row[0] != SCHEMA:
+                self._notice(f"{self._shown}: made by another version ({row[0]}); rebuilding it")
+                for table in TABLES:
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
+            for table in TABLES:
+                db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} (key BLOB PRIMARY KEY, value BLOB) "
+                    "WITHOUT ROWID"
+                )
+
+    def _rebuild(self, exc: Exception, attempt: int) -> None:
+        """Throw a broken cache away and start an empty one (once per run)."""
+        self.close()
+        if attempt > 1:
+            self._notice(f"{self._shown}: still unusable ({exc}); running without it")
+            self._disable()
+            return
+        self._notice(f"{self._shown}: unusable ({exc}); rebuilding it")
+        for name in (FILE, FILE + "-wal", FILE + "-shm", FILE + "-journal"):
+            with contextlib.suppress(OSError):
+                (self.folder / name).unlink(missing_ok=True)
+
+    def _disable(self) -> None:
+        self.close()
+        self._disabled = True
+
+
+@cache
+def code_digest() -> str:
+    """A digest of sitegen's own code: results made by other code are not reused."""
+    package = Path(__file__).parent
+    parts: list[str | bytes] = []
+    for path in sorted(package.rglob("*.py")):
+        parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    return digest(*parts).hex()

@@ -1,0 +1,90 @@
+"""Annotating on every core: worker processes that each load the model once.
+
+Blocks go to the workers in batches sized for ``nlp.pipe``; each worker keeps
+its loaded pipeline for the whole run, and results come back as plain
+``BlockNLP`` data. Workers are spawned, not forked, so they never inherit a
+parent's threads (the progress bar) or its half-loaded state.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ..errors import SitegenError
+from ..model import BlockNLP
+from .annotator import SpacyAnnotator, load_model
+
+#: Below this many blocks, starting workers (each loads the model) costs more than it saves.
+POOL_MIN_BLOCKS = 1000
+
+_annotator: SpacyAnnotator | None = None
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _start(model: str, batch_size: int) -> None:
+    global _annotator
+    _annotator = SpacyAnnotator(load_model(model), batch_size)
+
+
+def _annotate(texts: Sequence[str]) -> list[BlockNLP]:
+    assert _annotator is not None, "worker not started"
+    return _annotator.annotate(texts)
+
+
+class PoolAnnotator:
+    """An Annotator that spreads blocks over ``jobs`` worker processes."""
+
+    def __init__(self, model: str, fingerprint: str, jobs: int, batch_size: int = 64) -> None:
+        self.model = model
+        self.jobs = jobs
+        self.batch_size = batch_size
+        self._fingerprint = fingerprint
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
+        step = self.batch_size * 4
+        batches = [list(texts[at : at + step]) for at in range(0, len(texts), step)]
+        results: list[list[BlockNLP] | None] = [None] * len(batches)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            self.jobs,
+            mp_context=context,
+            initializer=_start,
+            initargs=(self.model, self.batch_size),
+        ) as pool:
+            pending: dict[Future[list[BlockNLP]], int] = {
+                pool.submit(_annotate, batch): number for number, batch in enumerate(batches)
+            }
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    number = pending.pop(future)
+                    results[number] = _result(future)
+                    if progress is not None:
+                        progress(len(batches[number]))
+        return [result for batch in results if batch is not None for result in batch]
+
+
+def _result(future: Future[list[BlockNLP]]) -> list[BlockNLP]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise SitegenError(
+            "an annotation worker process died (out of memory?); try again with --jobs 1"
+        ) from None

@@ -1,0 +1,272 @@
+"""The pipeline object: what a build needs across runs, and the build itself.
+
+content/*.md --load--> Source --parse--> Document --annotate--> BlockNLP (cached)
+  --enrich--> Article (cached) --site--> Site --plan--> Page --write--> build/
+
+Per-article work (load, parse, annotate, enrich) is a pure function of one
+file and the site's settings, so its results are cached by the file's digest
+and reused until the file or a setting changes. Site-wide work (names across
+articles, entities, ledgers) is a function of the set of articles, done once
+per build. Every output file is keyed by what it is made from, and only files
+whose key changed are rendered and written. ``sitegen build``, ``annotate``,
+``entities`` and the preview all go through one ``Pipeline``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import msgspec
+
+from .cache import CACHE_DIR, Cache, code_digest, digest
+from .catalog import load_catalog
+from .config import load_config
+from .enrich.article import enrich
+from .errors import Problems, SitegenError
+from .model import Article, BlockNLP, BuildReport, Conflict, Document, Site
+from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
+from .nlp.cached import CachedAnnotator
+from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
+from .output.write import check_out_dir, locked, write_site
+from .render.pages import plan_site
+from .render.theme import Settings, make_theme, template_digest
+from .site.index import build_site
+from .source.load import file_digest, find_content, load_source
+from .source.parse import parse_document
+
+#: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
+Progress = Callable[[str, int], Callable[[int], None]]
+#: Warnings made reading a file, kept with its article: (message, path, line).
+Warnings = tuple[tuple[str, str | None, int | None], ...]
+_encode_article = msgspec.msgpack.Encoder(enc_hook=dict).encode
+_decode_article = msgspec.msgpack.Decoder(tuple[Article, Warnings]).decode
+
+
+class Pipeline:
+    """Settings, curated entities, theme, annotator and cache of one site folder.
+
+    The spaCy model is loaded on first need, at most once per process, and
+    kept; in a long-running preview, ``reload()`` picks up edited settings.
+    """
+
+    _spacy_model = ""
+
+    def __init__(
+        self,
+        site_dir: Path,
+        *,
+        annotator: Annotator | None = None,
+        use_cache: bool = True,
+        jobs: int | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.site_dir = site_dir
+        self.jobs = jobs or default_jobs()
+        self.progress = progress
+        self.notices: list[str] = []
+        """One-line notes for the terminal (a cache rebuilt, for example)."""
+        self.cache = Cache(site_dir / CACHE_DIR, self.notices.append) if use_cache else None
+        self._given = annotator
+        self._spacy: SpacyAnnotator | None = None
+        self._memo: dict[bytes, tuple[Article, Warnings]] = {}
+        """Articles enriched or read from the cache in this process, by key."""
+        self.reload()
+
+    def reload(self) -> None:
+        """Read ``sitegen.toml``, ``entities.toml`` and the theme (again)."""
+        self.config = load_config(self.site_dir)
+        self.catalog = load_catalog(self.site_dir)
+        self.theme = make_theme(self.site_dir)
+        if self._spacy is not None and self._spacy_model != self.config.model:
+            self._spacy = None
+        fingerprint = self._given.fingerprint if self._given else None
+        self.annotator = CachedAnnotator(
+            self._inner, fingerprint or model_fingerprint(self.config.model), self.cache
+        )
+        self.settings = Settings(
+            self.config.title, self.config.description, self.config.language, self.config.highlight
+        )
+
+    @property
+    def enrich_digest(self) -> str:
+        """What an article depends on besides its file: the NLP, the curated entities,
+        the labels highlighted and sitegen's code."""
+        labels = ",".join(self.config.labels)
+        parts = (self.annotator.fingerprint, self.catalog.fingerprint, labels, code_digest())
+        return digest(*parts).hex()
+
+    def build(self, out_dir: Path, *, drafts: bool = False, strict: bool = False) -> BuildReport:
+        """Build the site into ``out_dir``; raise BuildFailed listing every problem."""
+        config = self.config
+        check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
+        problems = Problems()
+        site = self.analyse(problems, drafts=drafts, strict=strict)
+        warn_about(site, problems)
+        problems.raise_if_any(strict)
+        salt = digest(self.enrich_digest, template_digest(self.theme), repr(self.settings))
+        pages = plan_site(site, self.settings, self.theme, salt.hex())
+        with locked(out_dir):
+            written = write_site(pages, out_dir)
+        return BuildReport(
+            out_dir=str(out_dir),
+            articles=len(site.articles),
+            entities=len(site.entities),
+            files=written.files,
+            warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
+            rendered=written.rendered,
+            changed=written.changed,
+            annotated=self.annotator.annotated,
+        )
+
+    def analyse(
+        self,
+        problems: Problems,
+        *,
+        drafts: bool = False,
+        strict: bool = False,
+        extra: Sequence[tuple[str, bytes]] = (),
+    ) -> Site:
+        """Load, parse, annotate and enrich every article (reusing what is cached),
+        then the site-wide indexes. ``extra`` adds (path, bytes) files to the site."""
+        files = self._content(problems) + list(extra)
+        return build_site(self.articles(files, problems, drafts, strict), self.catalog)
+
+    def articles(
+        self,
+        files: Sequence[tuple[str, bytes]],
+        problems: Problems,
+        drafts: bool = False,
+        strict: bool = False,
+    ) -> list[Article]:
+        """The article of each (path, bytes) file, drafts only when asked.
+
+        Every file is read and checked before any is annotated, so bad input
+        fails before the model loads.
+        """
+        salt = self.enrich_digest
+        keys = [digest(file_digest(rel, raw), salt) for rel, raw in files]
+        done = self._known(keys)  # key -> (article, warnings)
+        parsed: dict[bytes, tuple[Document, Warnings]] = {}
+        for (rel, raw), key in zip(files, keys, strict=True):
+            if key in done:
+                problems.warnings += [SitegenError(*w) for w in done[key][1]]
+            elif (read := self._parse(rel, raw, problems)) is not None:
+                parsed[key] = read
+        documents = {k: v[0].document for k, v in done.items()} | {
+            k: v[0] for k, v in parsed.items()
+        }
+        wanted = [k for k in dict.fromkeys(keys) if k in documents]
+        wanted = [k for k in wanted if drafts or not documents[k].draft]
+        _check_slugs([documents[k] for k in wanted], problems)
+        problems.raise_if_any(strict)
+        todo = [k for k in wanted if k not in done]
+        self.annotator.annotated = 0
+        results = annotate([documents[k] for k in todo], self.annotator, self.progress)
+        for key, result in zip(todo, results, strict=True):
+            article = enrich(documents[key], result, self.catalog, self.config.labels)
+            done[key] = self._memo[key] = (article, parsed[key][1])
+        self._store(todo)
+        return [done[k][0] for k in wanted]
+
+    def _parse(self, rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
+        local = Problems()
+        source = load_source(rel, raw, local)
+        document = parse_document(source, local) if source else None
+        problems.errors += local.errors
+        problems.warnings += local.warnings
+        if document is None:
+            return None
+        return document, tuple((w.message, w.path, w.line) for w in local.warnings)
+
+    def _known(self, keys: Sequence[bytes]) -> dict[bytes, tuple[Article, Warnings]]:
+        """What earlier runs enriched: in this process, then in the cache."""
+        found: dict[bytes, tuple[Article, Warnings]] = {
+            k: self._memo[k] for k in keys if k in self._memo
+        }
+        missing = [k for k in keys if k not in found]
+        if self.cache is None or not missing:
+            return found
+        for key, value in self.cache.get("articles", missing).items():
+            with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
+                found[key] = self._memo[key] = _decode_article(value)  # else: enriched again
+        return found
+
+    def _store(self, keys: Sequence[bytes]) -> None:
+        if self.cache is not None and keys:
+            self.cache.put("articles", ((k, _encode_article(self._memo[k])) for k in keys))
+
+    def _content(self, problems: Problems) -> list[tuple[str, bytes]]:
+        content = self.config.content_dir
+        if not content.is_dir():
+            raise SitegenError(
+                "no content/ folder: put your Markdown articles there", self.site_dir.as_posix()
+            )
+        paths = find_content(content)
+        if not paths:
+            problems.error("no Markdown (*.md) files found", "content/")
+        return [(p.relative_to(self.site_dir).as_posix(), p.read_bytes()) for p in paths]
+
+    def _inner(self, blocks: int) -> Annotator:
+        """The annotator for ``blocks`` blocks the cache does not have."""
+        if self._given is not None:
+            return self._given
+        if blocks >= POOL_MIN_BLOCKS and self.jobs > 1:
+            return PoolAnnotator(
+                self.config.model, self.annotator.fingerprint, self.jobs, self.config.batch_size
+            )
+        if self._spacy is None:
+            nlp = load_model(self.config.model)
+            self._spacy = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
+            self._spacy_model = self.config.model
+        return self._spacy
+
+
+def annotate(
+    documents: Sequence[Document], annotator: Annotator, progress: Progress | None = None
+) -> list[list[BlockNLP]]:
+    """Run the annotator over every prose block of every document in one stream."""
+    texts = [block.text for doc in documents for block in doc.blocks]
+    if not texts:
+        return [[] for _ in documents]
+    advance = progress("Annotating", len(texts)) if progress else None
+    flat = annotator.annotate(texts, advance)
+    out, at = [], 0
+    for doc in documents:
+        out.append(flat[at : at + len(doc.blocks)])
+        at += len(doc.blocks)
+    return out
+
+
+def warn_about(site: Site, problems: Problems) -> None:
+    """What a reader of the site should know: ambiguous names, unsourced quotations."""
+    for conflict in site.conflicts:
+        problems.warn(conflict_message(conflict), conflict.sources[0] if conflict.sources else None)
+    for article in site.articles:
+        for block, start, end in article.unattributed:
+            text = article.document.blocks[block]
+            words = " ".join(text.text[start:end].split()[:8])
+            problems.warn(
+                f"quotation without a source: “{words}…”", article.document.source, text.line
+            )
+
+
+def conflict_message(conflict: Conflict) -> str:
+    candidates = " or ".join(f"'{c}'" for c in conflict.candidates)
+    return (
+        f"'{conflict.name}' could be {candidates}; it is kept apart "
+        f"(add it to an entity's aliases in entities.toml to decide)"
+    )
+
+
+def _check_slugs(documents: Sequence[Document], problems: Problems) -> None:
+    owners: dict[str, Document] = {}
+    for doc in documents:
+        first = owners.setdefault(doc.slug.lower(), doc)
+        if first is not doc:
+            problems.error(
+                f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'",
+                doc.source,
+                doc.lines.get("slug", 1),
+            )

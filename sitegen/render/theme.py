@@ -1,0 +1,89 @@
+"""Render, the theme: where templates and static files come from, and the Jinja
+environment that fills them (made once and kept, so a long-running preview
+compiles each template once and again only when its file changes).
+
+Templates are looked up in the site's ``templates/`` first, then the built-in
+theme, file by file; static files likewise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from ..cache import digest
+from ..model import MONTHS
+from .figures import month_label
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What templates know of the site."""
+
+    title: str
+    description: str
+    language: str
+    highlight: str = "first"
+    """How mentions are highlighted (see ``model.HIGHLIGHT_MODES``)."""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where templates and static files come from, first match wins."""
+
+    template_dirs: tuple[Path, ...]
+    static_dirs: tuple[Path, ...]
+    site_dir: Path
+    env: jinja2.Environment = field(compare=False, repr=False)
+
+
+def builtin_theme_dir() -> Path:
+    """The default theme: inside the installed package, or ``templates/`` in a checkout."""
+    package = Path(__file__).parent.parent
+    packaged = package / "_theme"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+def make_theme(site_dir: Path) -> Theme:
+    builtin = builtin_theme_dir()
+    templates = tuple(d for d in (site_dir / "templates", builtin) if d.is_dir())
+    static = tuple(d for d in (site_dir / "static", builtin / "static") if d.is_dir())
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in templates]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = format_date
+    env.filters["month"] = month_label
+    return Theme(templates, static, site_dir, env)
+
+
+def format_date(value: dt.date | None) -> str:
+    """``21 September 2015``, the same on every machine (no locale)."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else ""
+
+
+def template_digest(theme: Theme) -> str:
+    """A digest of every template the theme can use (site overrides and built-in)."""
+    parts: list[str | bytes] = []
+    for root in theme.template_dirs:
+        for path in sorted(root.rglob("*.html")):
+            parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return digest(*parts).hex()
+
+
+def static_files(theme: Theme) -> dict[str, Path]:
+    """The theme's static files by their path under ``static/``, site files first."""
+    found: dict[str, Path] = {}
+    for root in theme.static_dirs:
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            if path.is_file() and not rel.startswith(".") and rel not in found:
+                found[rel] = path
+    return dict(sorted(found.items()))
