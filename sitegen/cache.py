@@ -51,12 +51,16 @@ class CacheStats:
 class Cache:
     """Key-value tables in one SQLite file, opened on first use."""
 
+    busy_timeout = 10.0
+    """Seconds to wait for another build's write before going on without the cache."""
+
     def __init__(self, folder: Path, notice: Callable[[str], None] = lambda _: None) -> None:
         self.folder = folder
         self.path = folder / FILE
         self._notice = notice
         self._db: sqlite3.Connection | None = None
         self._disabled = False
+        self._rebuilt = False
 
     def get(self, table: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
         """The values found for ``keys`` (missing keys are simply absent)."""
@@ -102,7 +106,7 @@ class Cache:
         self, sql: str, params: Sequence[Any], many: bool = False
     ) -> list[tuple[bytes, bytes]] | None:
         """Run one statement; on a broken cache, rebuild it once and retry."""
-        for attempt in (1, 2):
+        for _ in range(2):
             db = self._open()
             if db is None:
                 return None
@@ -110,15 +114,20 @@ class Cache:
                 with db:
                     cursor = db.executemany(sql, params) if many else db.execute(sql, params)
                     return cursor.fetchall()
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
-                    self._notice(f"{self._shown}: busy ({exc}); this run does not use it")
-                    self._disable()
-                    return None
-                self._rebuild(exc, attempt)
             except sqlite3.DatabaseError as exc:
-                self._rebuild(exc, attempt)
+                self._failed(exc)
         return None
+
+    def _failed(self, exc: sqlite3.DatabaseError) -> None:
+        """Another build holding the cache too long: go on without it. Anything
+        else: the file is broken; rebuild it."""
+        if isinstance(exc, sqlite3.OperationalError) and (
+            "locked" in str(exc) or "busy" in str(exc)
+        ):
+            self._notice(f"{self._shown}: busy ({exc}); this run goes on without it")
+            self._disable()
+        else:
+            self._rebuild(exc)
 
     @property
     def _shown(self) -> str:
@@ -131,14 +140,14 @@ class Cache:
             return self._db
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
             db.isolation_level = "DEFERRED"  # transactions by ``with db``
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             self._db = db
             self._check_schema(db)
         except sqlite3.DatabaseError as exc:
-            self._rebuild(exc, 1)
+            self._failed(exc)
             return self._open() if not self._disabled else None
         except OSError as exc:
             self._notice(f"{self._shown}: cannot be opened ({exc.strerror}); running without it")
@@ -161,13 +170,14 @@ class Cache:
                     "WITHOUT ROWID"
                 )
 
-    def _rebuild(self, exc: Exception, attempt: int) -> None:
+    def _rebuild(self, exc: Exception) -> None:
         """Throw a broken cache away and start an empty one (once per run)."""
         self.close()
-        if attempt > 1:
+        if self._rebuilt:
             self._notice(f"{self._shown}: still unusable ({exc}); running without it")
             self._disable()
             return
+        self._rebuilt = True
         self._notice(f"{self._shown}: unusable ({exc}); rebuilding it")
         for name in (FILE, FILE + "-wal", FILE + "-shm", FILE + "-journal"):
             with contextlib.suppress(OSError):

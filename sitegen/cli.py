@@ -240,6 +240,7 @@ def _annotate(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     pipeline = _pipeline(args)
+    pipeline.refresh()
     site_dir = pipeline.site_dir.resolve()
     try:
         shown = path.resolve().relative_to(site_dir).as_posix()

@@ -21,15 +21,15 @@ from pathlib import Path
 import msgspec
 
 from .cache import CACHE_DIR, Cache, code_digest, digest
-from .catalog import load_catalog
-from .config import load_config
+from .catalog import CATALOG_NAME, load_catalog
+from .config import CONFIG_NAME, load_config
 from .enrich.article import enrich
 from .errors import Problems, SitegenError
 from .model import Article, BlockNLP, BuildReport, Conflict, Document, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
-from .output.write import check_out_dir, locked, write_site
+from .output.write import check_out_dir, locked, recover, write_site
 from .render.pages import plan_site
 from .render.theme import Settings, make_theme, template_digest
 from .site.index import build_site
@@ -47,11 +47,11 @@ _decode_article = msgspec.msgpack.Decoder(tuple[Article, Warnings]).decode
 class Pipeline:
     """Settings, curated entities, theme, annotator and cache of one site folder.
 
-    The spaCy model is loaded on first need, at most once per process, and
-    kept; in a long-running preview, ``reload()`` picks up edited settings.
+    Every build first re-reads whatever of ``sitegen.toml``, ``entities.toml``
+    and the theme's folders changed on disk, so one long-lived pipeline (the
+    preview's) always builds the site as it is now. The spaCy model is loaded
+    on first need, at most once per process, and kept.
     """
-
-    _spacy_model = ""
 
     def __init__(
         self,
@@ -69,18 +69,23 @@ class Pipeline:
         """One-line notes for the terminal (a cache rebuilt, for example)."""
         self.cache = Cache(site_dir / CACHE_DIR, self.notices.append) if use_cache else None
         self._given = annotator
-        self._spacy: SpacyAnnotator | None = None
+        self._spacy: tuple[str, SpacyAnnotator] | None = None
+        """The in-process annotator, with the model name it was loaded for."""
         self._memo: dict[bytes, tuple[Article, Warnings]] = {}
-        """Articles enriched or read from the cache in this process, by key."""
-        self.reload()
+        """The articles of the last run, by key: a preview's rebuild starts from them."""
+        self._stamp: tuple[object, ...] | None = None
 
-    def reload(self) -> None:
-        """Read ``sitegen.toml``, ``entities.toml`` and the theme (again)."""
+    def refresh(self) -> None:
+        """Read the settings, curated entities and theme again where they changed."""
+        config_file, catalog_file = self.site_dir / CONFIG_NAME, self.site_dir / CATALOG_NAME
+        templates = self.site_dir / "templates", self.site_dir / "static"
+        stamp = (*map(_stat, (config_file, catalog_file)), *(d.is_dir() for d in templates))
+        if stamp == self._stamp:
+            return
         self.config = load_config(self.site_dir)
         self.catalog = load_catalog(self.site_dir)
-        self.theme = make_theme(self.site_dir)
-        if self._spacy is not None and self._spacy_model != self.config.model:
-            self._spacy = None
+        if self._stamp is None or stamp[2:] != self._stamp[2:]:
+            self.theme = make_theme(self.site_dir)
         fingerprint = self._given.fingerprint if self._given else None
         self.annotator = CachedAnnotator(
             self._inner, fingerprint or model_fingerprint(self.config.model), self.cache
@@ -88,6 +93,7 @@ class Pipeline:
         self.settings = Settings(
             self.config.title, self.config.description, self.config.language, self.config.highlight
         )
+        self._stamp = stamp
 
     @property
     def enrich_digest(self) -> str:
@@ -99,7 +105,9 @@ class Pipeline:
 
     def build(self, out_dir: Path, *, drafts: bool = False, strict: bool = False) -> BuildReport:
         """Build the site into ``out_dir``; raise BuildFailed listing every problem."""
+        self.refresh()
         config = self.config
+        recover(out_dir)
         check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
         problems = Problems()
         site = self.analyse(problems, drafts=drafts, strict=strict)
@@ -130,6 +138,7 @@ class Pipeline:
     ) -> Site:
         """Load, parse, annotate and enrich every article (reusing what is cached),
         then the site-wide indexes. ``extra`` adds (path, bytes) files to the site."""
+        self.refresh()
         files = self._content(problems) + list(extra)
         return build_site(self.articles(files, problems, drafts, strict), self.catalog)
 
@@ -145,6 +154,7 @@ class Pipeline:
         Every file is read and checked before any is annotated, so bad input
         fails before the model loads.
         """
+        self.refresh()
         salt = self.enrich_digest
         keys = [digest(file_digest(rel, raw), salt) for rel, raw in files]
         done = self._known(keys)  # key -> (article, warnings)
@@ -168,6 +178,7 @@ class Pipeline:
             article = enrich(documents[key], result, self.catalog, self.config.labels)
             done[key] = self._memo[key] = (article, parsed[key][1])
         self._store(todo)
+        self._memo = {k: done[k] for k in keys if k in done}
         return [done[k][0] for k in wanted]
 
     def _parse(self, rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
@@ -216,11 +227,12 @@ class Pipeline:
             return PoolAnnotator(
                 self.config.model, self.annotator.fingerprint, self.jobs, self.config.batch_size
             )
-        if self._spacy is None:
-            nlp = load_model(self.config.model)
-            self._spacy = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
-            self._spacy_model = self.config.model
-        return self._spacy
+        model = self.config.model
+        if self._spacy is None or self._spacy[0] != model:
+            nlp = load_model(model)
+            annotator = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
+            self._spacy = (model, annotator)
+        return self._spacy[1]
 
 
 def annotate(
@@ -270,3 +282,11 @@ def _check_slugs(documents: Sequence[Document], problems: Problems) -> None:
                 doc.source,
                 doc.lines.get("slug", 1),
             )
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)

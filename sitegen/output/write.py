@@ -236,15 +236,28 @@ def _libc() -> Any:
         return None
 
 
+def recover(out_dir: Path) -> None:
+    """Before a build: if killed builds left anything beside the output folder,
+    clean it up (under the lock), putting back an output folder left missing."""
+    out_dir = out_dir.resolve()
+    if _leftovers(out_dir):
+        with locked(out_dir):  # which cleans up
+            pass
+
+
+def _leftovers(out_dir: Path) -> list[Path]:
+    return sorted(
+        path for what in (_TMP, _OLD) for path in out_dir.parent.glob(f".{out_dir.name}.{what}-*")
+    )
+
+
 def _recover(out_dir: Path) -> None:
     """Remove what killed builds left beside the output folder; if one died between
     its two renames, put the previous output back first."""
-    leftovers = sorted(out_dir.parent.glob(f".{out_dir.name}.{_OLD}-*"))
     if not out_dir.exists():
-        for old in leftovers:
+        for old in out_dir.parent.glob(f".{out_dir.name}.{_OLD}-*"):
             if (old / MARKER).exists():
                 os.rename(old, out_dir)
                 break
-    for pattern in (f".{out_dir.name}.{_TMP}-*", f".{out_dir.name}.{_OLD}-*"):
-        for path in out_dir.parent.glob(pattern):
-            shutil.rmtree(path, ignore_errors=True)
+    for path in _leftovers(out_dir):
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,422 @@
+"""Annotate once: the annotation cache, pages re-rendered only when their inputs
+change, files rewritten only when their bytes change, and incremental builds
+that always equal a fresh full build."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import build_site_folder, make_fake_annotator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_golden import tree
+
+from sitegen import cli
+from sitegen.cache import CACHE_DIR, FILE, Cache
+from sitegen.errors import SitegenError
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.output.write import MARKER, locked
+from sitegen.pipeline import Pipeline
+
+MakeSite = Callable[..., Path]
+SITE = {
+    "content/a.md": "---\ntitle: A\ndate: 2015-09-01\n---\nJohn Kerry spoke in Moscow.\n\n"
+    "Kerry met Andrew Tabler.\n",
+    "content/b.md": "---\ntitle: B\ndate: 2015-09-02\n---\nKerry left Syria.\n",
+    "content/c.md": "---\ntitle: C\ndate: 2015-09-03\n---\nWashington read the New York Times.\n",
+}
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    """Each output file's inode and mtime: what tells a rewritten file from a kept one."""
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+
+
+def fresh_build(site: Path, out: Path, annotator: SpacyAnnotator) -> dict[str, bytes]:
+    """The site built from nothing: no cache, an empty output folder."""
+    build_site_folder(site, annotator, out)
+    return tree(out)
+
+
+def test_a_second_build_annotates_nothing_and_rewrites_nothing(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(SITE)
+    first = build_site_folder(site, fake_annotator, use_cache=True)
+    assert first.annotated == 4 and first.rendered == first.files
+    before = stamps(site / "build")
+    again = build_site_folder(site, fake_annotator, use_cache=True)
+    assert (again.annotated, again.rendered, again.changed) == (0, 0, ())
+    assert stamps(site / "build") == before
+
+
+def test_editing_one_paragraph_annotates_that_paragraph_only(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    make_site({"content/a.md": SITE["content/a.md"].replace("Kerry met", "Kerry later met")})
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    assert report.annotated == 1
+    assert "</a> later met" in (site / "build/a/index.html").read_text()
+
+
+def test_an_edit_rewrites_only_the_pages_it_affects(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    before = stamps(site / "build")
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    after = stamps(site / "build")
+    rewritten = {path for path in after if after[path] != before.get(path)} - {MARKER}
+    assert rewritten == set(report.changed)
+    # c's page and annotations (offsets moved), the home page's summary of it, and the
+    # pages of the entities it names.
+    assert rewritten == {
+        "c/index.html",
+        "c/annotations.json",
+        "index.html",
+        "entities/gpe/washington/index.html",
+        "entities/org/new-york-times/index.html",
+    }
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_a_fuller_name_in_a_new_article_renames_the_entity_in_the_others(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    site = make_site({"content/b.md": SITE["content/b.md"]})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    ids = json.loads((site / "build/b/annotations.json").read_text())["entities"]
+    assert ids[0]["id"] == "person/kerry"
+    make_site({"content/a.md": SITE["content/a.md"]})
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    ids = json.loads((site / "build/b/annotations.json").read_text())["entities"]
+    assert ids[0]["id"] == "person/john-kerry"
+    assert {"b/index.html", "b/annotations.json"} <= set(report.changed)
+    assert not (site / "build/entities/person/kerry").exists()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_output_is_byte_identical_with_and_without_the_cache(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, tmp_path / "one", use_cache=True)
+    build_site_folder(site, fake_annotator, tmp_path / "two", use_cache=True)  # all cached
+    without = fresh_build(site, tmp_path / "three", fake_annotator)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two") == without
+
+
+# What the cache is keyed by ---------------------------------------------------
+
+
+def test_another_model_or_model_version_annotates_everything_again(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(SITE)
+    assert build_site_folder(site, make_fake_annotator(), use_cache=True).annotated == 4
+    other = make_fake_annotator([("ORG", "Moscow")])  # a different model: other fingerprint
+    assert build_site_folder(site, other, use_cache=True).annotated == 4
+    assert build_site_folder(site, make_fake_annotator(), use_cache=True).annotated == 0
+
+
+def test_labels_and_curated_entities_apply_without_annotating_again(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert (site / "build/entities/gpe/moscow").is_dir()
+    make_site({"sitegen.toml": '[nlp]\nlabels = ["PERSON", "ORG"]\n'})
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    assert report.annotated == 0
+    assert not (site / "build/entities/gpe/moscow").exists()
+    make_site(
+        {
+            "entities.toml": '[[entity]]\nname = "Sergei Lavrov"\ntype = "PERSON"\n'
+            'aliases = ["Moscow"]\n'
+        }
+    )
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    assert report.annotated == 0
+    assert (site / "build/entities/person/sergei-lavrov").is_dir()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+@pytest.mark.model
+def test_sitegens_annotation_logic_is_part_of_the_key(
+    make_site: MakeSite, real_nlp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"content/b.md": SITE["content/b.md"]})
+    assert build_site_folder(site, use_cache=True).annotated == 1
+    assert build_site_folder(site, use_cache=True).annotated == 0
+    monkeypatch.setattr("sitegen.nlp.annotator.LOGIC_VERSION", "changed")
+    assert build_site_folder(site, use_cache=True).annotated == 1
+
+
+# A cache never trusted --------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other schema"])
+def test_a_broken_cache_is_reported_and_rebuilt(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    damage: str,
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    path = site / CACHE_DIR / FILE
+    Cache(site / CACHE_DIR).close()  # a checkpoint: the WAL's content into the file
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database" * 100)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    else:
+        import sqlite3
+
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE meta SET value = 'sitegen-cache/0' WHERE key = 'schema'")
+    for name in (FILE + "-wal", FILE + "-shm"):
+        (site / CACHE_DIR / name).unlink(missing_ok=True)
+    pipeline = Pipeline(site, annotator=fake_annotator)
+    pipeline.build(tmp_path / "out")
+    assert len(pipeline.notices) == 1, pipeline.notices
+    assert "rebuilding it" in pipeline.notices[0] and FILE in pipeline.notices[0]
+    assert tree(tmp_path / "out") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+    assert Cache(site / CACHE_DIR).stats().entries["blocks"] == 4
+
+
+def test_a_busy_cache_is_skipped_not_waited_for_forever(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sqlite3
+
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    monkeypatch.setattr(Cache, "busy_timeout", 0.1)
+    make_site({"content/b.md": SITE["content/b.md"].replace("left", "flew to")})  # to store
+    holder = sqlite3.connect(site / CACHE_DIR / FILE, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        pipeline = Pipeline(site, annotator=fake_annotator)
+        pipeline.build(tmp_path / "out")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert any("busy" in note for note in pipeline.notices)
+    assert tree(tmp_path / "out") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def _build_in_process(site: str, out: str) -> None:
+    """A build in another process (for the concurrency test)."""
+    Pipeline(Path(site), annotator=make_fake_annotator()).build(Path(out))
+
+
+def test_two_builds_at_once_share_the_cache_safely(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    import multiprocessing
+
+    site = make_site(SITE | {f"content/x{i}.md": f"# X{i}\n\nKerry {i} left.\n" for i in range(40)})
+    context = multiprocessing.get_context("spawn")
+    outs = [tmp_path / f"out{i}" for i in range(2)]
+    workers = [context.Process(target=_build_in_process, args=(str(site), str(o))) for o in outs]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    expected = fresh_build(site, tmp_path / "fresh", fake_annotator)
+    assert tree(outs[0]) == tree(outs[1]) == expected
+    assert Cache(site / CACHE_DIR).stats().entries["articles"] == 43
+
+
+# Writing the output -------------------------------------------------------------
+
+
+def test_a_build_into_a_folder_another_build_is_writing_fails_clearly(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator)
+    before = tree(site / "build")
+    make_site({"content/b.md": SITE["content/b.md"].replace("left", "flew to")})
+    with locked(site / "build"), pytest.raises(SitegenError) as failed:
+        build_site_folder(site, fake_annotator)
+    assert "another sitegen build" in str(failed.value)
+    assert tree(site / "build") == before
+
+
+def test_what_killed_builds_left_is_cleaned_up_and_a_missing_output_put_back(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator)
+    before = tree(site / "build")
+    (site / ".build.sitegen-tmp-4242" / "a").mkdir(parents=True)  # killed while writing
+    # Killed between the two renames of a swap: the output folder is missing.
+    os.rename(site / "build", site / ".build.sitegen-old-4243")
+    make_site({"content/b.md": "---\ntitle: broken\n"})  # and this build fails
+    with pytest.raises(SitegenError):
+        build_site_folder(site, fake_annotator)
+    assert tree(site / "build") == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".build")) == [
+        ".build.sitegen-lock"
+    ]
+
+
+def test_the_marker_lists_every_file_with_its_key(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator)
+    marker = json.loads((site / "build" / MARKER).read_text())
+    files = {p for p in tree(site / "build") if p != MARKER}
+    assert set(marker["files"]) == files
+    assert all(len(key) == 32 and size >= 0 for key, size in marker["files"].values())
+
+
+# Incremental builds equal full builds, whatever the edits ---------------------
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["edit", "add", "delete", "rename", "curate", "uncurate"]),
+        st.integers(0, 5),
+        st.sampled_from(["John Kerry", "Kerry", "Tabler", "Moscow", "the White House", "Syria"]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+def _apply(site: Path, edit: tuple[str, int, str]) -> None:
+    what, n, name = edit
+    articles = sorted((site / "content").glob("*.md"))
+    target = articles[n % len(articles)] if articles else None
+    if what == "add" or target is None:
+        (site / "content" / f"n{n}-{len(articles)}.md").write_text(
+            f"---\ntitle: New {n}\ndate: 2016-01-0{1 + n % 9}\n---\n{name} said “we will go on.”\n"
+        )
+    elif what == "edit":
+        target.write_text(target.read_text() + f"\n{name} was in Washington.\n")
+    elif what == "delete" and len(articles) > 1:
+        target.unlink()
+    elif what == "rename":
+        target.rename(target.with_name(f"r{n}-{target.name}"))
+    elif what == "curate":
+        (site / "entities.toml").write_text(
+            f'[[entity]]\nname = "{name.removeprefix("the ")} Curated"\ntype = "ORG"\n'
+            f'aliases = ["{name}"]\n'
+        )
+    else:
+        (site / "entities.toml").unlink(missing_ok=True)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(edits=EDITS)
+def test_incremental_builds_equal_full_builds(
+    edits: list[tuple[str, int, str]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("site")
+    site = root / "site"
+    (site / "content").mkdir(parents=True)
+    for rel, text in SITE.items():
+        (site / rel).write_text(text)
+    annotator = make_fake_annotator()
+    pipeline = Pipeline(site, annotator=annotator)  # one long-lived pipeline, as the preview's
+    pipeline.build(root / "incremental")
+    for number, edit in enumerate(edits):
+        _apply(site, edit)
+        pipeline.build(root / "incremental")
+        full = root / f"full{number}"
+        Pipeline(site, annotator=annotator, use_cache=False).build(full)
+        assert tree(root / "incremental") == tree(full), edits[: number + 1]
+
+
+# One pipeline for every command ---------------------------------------------------
+
+
+def test_annotate_prints_exactly_what_the_build_writes(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\n---\nJohn Kerry spoke.\n",
+            "content/b.md": "---\ntitle: B\n---\nKerry left.\n",
+        }
+    )
+    monkeypatch.setattr(cli, "Pipeline", functools.partial(Pipeline, annotator=fake_annotator))
+    assert cli.main(["build", "--site", str(site), "-q"]) == 0
+    assert cli.main(["annotate", str(site / "content/b.md"), "--site", str(site)]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed)["entities"][0]["id"] == "person/john-kerry"
+    assert printed == (site / "build/b/annotations.json").read_text()
+
+
+@pytest.mark.model
+def test_a_build_with_nothing_to_annotate_never_imports_spacy(
+    make_site: MakeSite, real_nlp: object
+) -> None:
+    site = make_site(SITE)
+    build = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "-q"]
+    subprocess.run(build, check=True, timeout=300)
+    make_site({"content/c.md": SITE["content/c.md"] + "\n<!-- a comment -->\n"})
+    check = (
+        "import sys; from sitegen.cli import main; "
+        f"code = main(['build', '--site', {str(site)!r}, '-q']); "
+        "print(code, 'spacy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=300
+    )
+    assert result.stdout.strip() == "0 False", result.stderr
+
+
+def test_cache_command_shows_and_clears_the_cache(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site(SITE)
+    assert cli.main(["cache", "--site", str(site)]) == 0
+    assert "No annotation cache yet" in capsys.readouterr().out
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert cli.main(["cache", "--site", str(site)]) == 0
+    out = capsys.readouterr().out
+    assert "4 annotated paragraphs, 3 enriched articles" in out and "MiB" in out
+    assert cli.main(["cache", "clear", "--site", str(site)]) == 0
+    assert not (site / CACHE_DIR).exists()
+    assert build_site_folder(site, fake_annotator, use_cache=True).annotated == 4
+
+
+def test_no_cache_neither_reads_nor_writes_it(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(SITE)
+    monkeypatch.setattr(cli, "Pipeline", functools.partial(Pipeline, annotator=fake_annotator))
+    assert cli.main(["build", "--site", str(site), "-q", "--no-cache"]) == 0
+    assert not (site / CACHE_DIR).exists()
