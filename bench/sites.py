@@ -12,6 +12,7 @@ cannot shortcut a cold build.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 from pathlib import Path
@@ -53,7 +54,7 @@ def articles(count: int, seed: int = 7) -> list[tuple[str, str]]:
             words += len(paragraph.split())
         date = f"{2001 + number % 3}-{1 + number % 12:02d}-{1 + number % 28:02d}"
         title = " ".join(paragraphs[-1].split()[:7]).rstrip(",.;:")
-        front = f"---\ntitle: {title!r}\ndate: {date}\n---\n\n"
+        front = f"---\ntitle: {json.dumps(title)}\ndate: {date}\n---\n\n"
         out.append((f"a{number:05d}.md", front + "\n\n".join(paragraphs) + "\n"))
     return out
 

@@ -72,14 +72,24 @@ def _direct_open_quotes(state: StateCore) -> None:
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 before = " "
-            if child.type != "text":
+            if child.type != "text" or not child.content:
                 continue
-            chars = list(child.content)
-            for i, ch in enumerate(chars):
-                if ch == '"':
-                    chars[i] = "“" if before.isspace() or before in "([{—–-" else "”"
-                before = chars[i]
-            child.content = "".join(chars)
+            if '"' in child.content:
+                child.content = _directional(child.content, before)
+            before = child.content[-1]
+
+
+def _directional(text: str, before: str) -> str:
+    """``text`` with each straight double quote made “ or ”, by the character before
+    it (``before`` for the first character)."""
+    parts = text.split('"')
+    out = [parts[0]]
+    last = parts[0][-1] if parts[0] else before
+    for part in parts[1:]:
+        last = "“" if last.isspace() or last in "([{—–-" else "”"
+        out += [last, part]
+        last = part[-1] if part else last
+    return "".join(out)
 
 
 def parse_document(source: Source, problems: Problems) -> Document | None:
