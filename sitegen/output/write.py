@@ -1,15 +1,16 @@
-"""Write: the output tree, replaced whole and at once, rewriting only what changed.
+"""Write: the output folder, changed only where the site changed, and never broken.
 
-The new tree is made in a temporary folder beside the output folder: a page
-whose key (see ``render.pages``) is the one it was last written with, or whose
-new bytes equal the old, is a hard link to the old file (so its mtime stays);
-only the rest is rendered and written. The new tree then takes the old one's
-place in one atomic exchange (``renameat2(RENAME_EXCHANGE)`` on Linux), so at
-every instant the output folder is either the old site or the new one; where
-the exchange is unavailable, two renames, and the next build puts back an
-output folder a crash left missing. A failed build leaves the previous output
-untouched. A lock file beside the output folder keeps two builds from writing
-it at once; leftovers of killed builds are removed by the next one.
+A page whose key (see ``render.pages``) is the one it was last written with is
+not rendered; a rendered page whose bytes equal the old file's is not written
+(its mtime stays). Pages are rendered into a temporary folder beside the output
+folder first, so a failed build leaves the previous output untouched. A small
+change is then moved in file by file (each move atomic, new files before the
+pages linking to them, removals last); a large one, or the first build, makes a
+whole new tree that takes the old one's place in one atomic exchange
+(``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames, and the next
+build puts back an output folder a crash left missing). A lock file beside the
+output folder keeps two builds from writing it at once; leftovers of killed
+builds are removed by the next one.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ MARKER = ".sitegen-build"
 It lists the files sitegen wrote there, with the key each was made from and its
 size: no time or machine detail, so the same input gives the same bytes here too."""
 _TMP, _OLD, _LOCK = "sitegen-tmp", "sitegen-old", "sitegen-lock"
+#: When more than this share of the files change, a whole new tree is made and
+#: exchanged for the old one; below it, changed files are moved in one by one.
+WHOLE_TREE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -106,29 +110,43 @@ def locked(out_dir: Path) -> Iterator[None]:
 
 
 def write_site(pages: Sequence[Page], out_dir: Path) -> Written:
-    """Make the output folder hold exactly ``pages``; call inside ``locked(out_dir)``."""
+    """Make the output folder hold exactly ``pages``; call inside ``locked(out_dir)``.
+
+    Only pages whose key changed are rendered, into a temporary folder first, so
+    a failure leaves the output as it was. Then, if most of the site changed (or
+    there is no output yet), the new tree replaces the old in one exchange;
+    otherwise the changed files are moved in one by one (each move atomic): new
+    files first, then changed ones, then removals, so that at every instant every
+    link of the site leads to a file.
+    """
     out_dir = out_dir.resolve()
     _check_paths(pages)
-    previous = read_manifest(out_dir)
-    fresh = {p.path for p in pages if _unchanged(p, previous, out_dir)}
-    if len(fresh) == len(pages) == len(previous):
+    previous = read_manifest(out_dir) if out_dir.is_dir() else {}
+    todo = [page for page in pages if previous.get(page.path) != page.key]
+    removed = sorted(set(previous) - {page.path for page in pages})
+    if not todo and not removed:
         return Written(len(pages), 0, ())  # nothing to do: the output is this site already
     staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
+    record = {"sitegen": __version__, "files": {page.path: page.key for page in pages}}
     try:
-        rendered, changed, manifest = _fill(staging, pages, fresh, out_dir)
-        changed += sorted(set(previous) - set(manifest))
-        record = {"sitegen": __version__, "files": manifest}
-        (staging / MARKER).write_text(json.dumps(record, sort_keys=True, indent=0) + "\n")
-        _swap(staging, out_dir)
+        if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
+            changed = _render(staging, pages, previous, out_dir, link_unchanged=True)
+            (staging / MARKER).write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
+            _swap(staging, out_dir)
+        else:
+            changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
+            _move_in(staging, out_dir, changed, removed)
+            (staging / MARKER).write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
+            os.replace(staging / MARKER, out_dir / MARKER)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Written(len(pages), rendered, tuple(sorted(changed)))
+    return Written(len(pages), len(todo), tuple(sorted(changed + removed)))
 
 
-def read_manifest(out_dir: Path) -> dict[str, list[Any]]:
-    """path -> [key, size] of what the last build wrote ({} if unknown)."""
+def read_manifest(out_dir: Path) -> dict[str, str]:
+    """path -> key of what the last build wrote ({} if unknown or another version)."""
     try:
         data = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))
         files = data["files"]
@@ -146,46 +164,59 @@ def _check_paths(pages: Sequence[Page]) -> None:
         seen.add(page.path)
 
 
-def _unchanged(page: Page, previous: dict[str, list[Any]], out_dir: Path) -> bool:
-    entry = previous.get(page.path)
-    if not entry or entry[0] != page.key:
-        return False
-    try:
-        stat = (out_dir / page.path).stat()
-    except OSError:
-        return False
-    return [stat.st_size] == entry[1:]
+def _render(
+    staging: Path,
+    pages: Sequence[Page],
+    previous: dict[str, str],
+    out_dir: Path,
+    *,
+    link_unchanged: bool,
+) -> list[str]:
+    """Render ``pages`` into ``staging``; return the paths whose bytes changed.
 
-
-def _fill(
-    staging: Path, pages: Sequence[Page], fresh: set[str], out_dir: Path
-) -> tuple[int, list[str], dict[str, list[Any]]]:
-    rendered = 0
+    With ``link_unchanged`` (a whole new tree), a page with its old key, or with
+    the old bytes, is a hard link to the old file; otherwise such pages are left
+    out of ``staging``.
+    """
     changed = []
-    manifest: dict[str, list[Any]] = {}
     for page in pages:
         target = safe_path(staging, page.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         old = out_dir / page.path
-        if page.path in fresh:
+        if link_unchanged and previous.get(page.path) == page.key and old.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
             _link(old, target)
-        else:
-            content = page.make()
-            rendered += 1
-            if _same_bytes(old, content):
+            continue
+        content = page.make()
+        if _same_bytes(old, content):
+            if link_unchanged:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 _link(old, target)
-            else:
-                target.write_bytes(content)
-                changed.append(page.path)
-        manifest[page.path] = [page.key, target.stat().st_size]
-    return rendered, changed, manifest
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        changed.append(page.path)
+    return changed
+
+
+def _move_in(staging: Path, out_dir: Path, changed: list[str], removed: list[str]) -> None:
+    """Move the staged files into place: new ones, changed ones, then removals."""
+    for path in sorted(changed, key=lambda p: (out_dir / p).exists()):
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / path, target)
+    for path in removed:
+        target = out_dir / path
+        target.unlink(missing_ok=True)
+        for folder in target.parents:
+            if folder == out_dir or any(folder.iterdir()):
+                break
+            folder.rmdir()
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
     try:
-        return (
-            path.is_file() and path.stat().st_size == len(content) and path.read_bytes() == content
-        )
+        same_size = path.is_file() and path.stat().st_size == len(content)
+        return same_size and path.read_bytes() == content
     except OSError:
         return False
 
