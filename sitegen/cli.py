@@ -23,6 +23,7 @@ from .pipeline import Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
 from .render.report import entity_row, format_entities
 from .render.urls import BaseUrlError, normalise_base_url
+from .scaffold import DEFAULT_REQUIREMENT, init_site
 from .source.select import build_date
 
 DESCRIPTION = """\
@@ -35,6 +36,7 @@ EPILOG = """\
 usage of the commands:
   sitegen build [--site DIR] [--out DIR] [--base-url URL] [--drafts] [--future]
                 [--now DATE] [--strict] [--jobs N] [--no-cache] [-q|-v]
+  sitegen init DIR [--force] [--sitegen REQUIREMENT]
   sitegen annotate FILE.md [--format json|text] [--site DIR] [--no-cache]
   sitegen entities [--site DIR] [--json] [--conflicts] [--drafts] [--no-cache]
   sitegen cache [info|clear] [--site DIR]
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     for add in (
         _build_command,
+        _init_command,
         _annotate_command,
         _entities_command,
         _cache_command,
@@ -267,6 +270,47 @@ def _build(args: argparse.Namespace) -> int:
                 f"{plural(report.annotated, 'paragraph')} annotated by spaCy, "
                 f"{plural(report.rendered, 'page')} rendered."
             )
+    return 0
+
+
+def _init_command(commands: Any) -> argparse.ArgumentParser:
+    i: argparse.ArgumentParser = commands.add_parser(
+        "init",
+        help="create a new site that builds at once and publishes on GitHub Pages",
+        description="Create a site in DIR: sitegen.toml, content/ with an example "
+        "article, entities.toml, .gitignore and .github/workflows/pages.yml.",
+    )
+    i.add_argument("dir", type=Path, metavar="DIR")
+    i.add_argument(
+        "--force",
+        action="store_true",
+        help="add the files to a folder that is not empty (never replacing a file)",
+    )
+    i.add_argument(
+        "--sitegen",
+        metavar="REQUIREMENT",
+        help="what the workflow pip-installs sitegen from (default: where this sitegen "
+        "was installed from with pip install git+URL, if so)",
+    )
+    i.set_defaults(run=_init)
+    return i
+
+
+def _init(args: argparse.Namespace) -> int:
+    created = init_site(args.dir, force=args.force, requirement=args.sitegen)
+    for rel in created.files:
+        print(f"created {args.dir / rel}")
+    print(
+        f"\nBuild it: sitegen build --site {args.dir}\n"
+        "Publish it: push to a GitHub repository and set Settings > Pages > Source "
+        "to 'GitHub Actions'."
+    )
+    if created.requirement == DEFAULT_REQUIREMENT:
+        print(
+            "Before you push: set SITEGEN in .github/workflows/pages.yml to where pip "
+            "installs sitegen from (replace OWNER), or run init with --sitegen.",
+            file=sys.stderr,
+        )
     return 0
 
 
