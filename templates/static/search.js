@@ -14,12 +14,12 @@
     showImages: false,
     autofocus: true,
   });
+  // Pagefind labels its box with a title only; the page's heading is visible.
+  var input = root.querySelector("input");
+  if (input) input.setAttribute("aria-labelledby", "search-heading");
   var query = new URLSearchParams(window.location.search).get("q");
-  if (query) {
-    var input = root.querySelector("input");
-    if (input) {
-      input.value = query;
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-    }
+  if (query && input) {
+    input.value = query;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
   }
 })();
