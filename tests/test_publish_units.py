@@ -265,3 +265,29 @@ def test_this_repository_publishes_with_the_workflow_init_writes() -> None:
     for step in ("configure-pages", "actions/cache", "upload-pages-artifact", "deploy-pages"):
         assert f"uses: actions/{step.removeprefix('actions/')}@" in ours
     assert 'sitegen build --base-url "${{ steps.pages.outputs.base_url }}" --out _site' in ours
+
+
+def test_build_options_reach_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--base-url wins over sitegen.toml; --future and --now decide what is published."""
+    import sitegen.cli
+
+    seen: dict[str, object] = {}
+
+    def fake_build(config: object, out_dir: Path, **options: object) -> object:
+        seen.update(options, base_url=config.base_url)  # type: ignore[attr-defined]
+        raise SitegenError("stop here")
+
+    monkeypatch.setattr(sitegen.cli, "build", fake_build)
+    (tmp_path / "sitegen.toml").write_text('[site]\nbase_url = "https://a.org/"\n')
+    args = ["build", "--site", str(tmp_path), "--base-url", "https://b.org/x"]
+    assert main([*args, "--future", "--now", "2015-09-21"]) == 1
+    assert seen["base_url"] == "https://b.org/x/"
+    assert seen["future"] is True and seen["today"] == dt.date(2015, 9, 21)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1442880000")
+    assert main(["build", "--site", str(tmp_path)]) == 1
+    assert seen["base_url"] == "https://a.org/"
+    assert seen["future"] is False and seen["today"] == dt.date(2015, 9, 22)
+    assert main([*args, "--now", "next week"]) == 2
+    assert "--now must look like 2015-09-21" in capsys.readouterr().err
