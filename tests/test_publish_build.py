@@ -8,9 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import build_site_folder
 
-from sitegen.build import build
-from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import Annotator
 
@@ -35,7 +34,7 @@ TODAY = dt.date(2015, 10, 4)
 
 def built(site: Path, annotator: Annotator, **options: object) -> set[str]:
     out = site / "build"
-    build(load_config(site), out, annotator=annotator, today=TODAY, **options)  # type: ignore[arg-type]
+    build_site_folder(site, annotator, out, today=TODAY, **options)
     return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
 
 

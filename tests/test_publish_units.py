@@ -271,15 +271,17 @@ def test_build_options_reach_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--base-url wins over sitegen.toml; --future and --now decide what is published."""
-    import sitegen.cli
+    from sitegen.pipeline import Pipeline
 
     seen: dict[str, object] = {}
 
-    def fake_build(config: object, out_dir: Path, **options: object) -> object:
-        seen.update(options, base_url=config.base_url)  # type: ignore[attr-defined]
+    def fake_build(self: Pipeline, out_dir: Path, **options: object) -> object:
+        seen.update(options)
+        if options["base_url"] is None:
+            seen["base_url"] = self.settings.base_url
         raise SitegenError("stop here")
 
-    monkeypatch.setattr(sitegen.cli, "build", fake_build)
+    monkeypatch.setattr(Pipeline, "build", fake_build)
     (tmp_path / "sitegen.toml").write_text('[site]\nbase_url = "https://a.org/"\n')
     args = ["build", "--site", str(tmp_path), "--base-url", "https://b.org/x"]
     assert main([*args, "--future", "--now", "2015-09-21"]) == 1
