@@ -277,6 +277,7 @@ def test_build_options_reach_the_build(
 
     def fake_build(self: Pipeline, out_dir: Path, **options: object) -> object:
         seen.update(options)
+        self.refresh()
         if options["base_url"] is None:
             seen["base_url"] = self.settings.base_url
         raise SitegenError("stop here")
