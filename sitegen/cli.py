@@ -22,6 +22,9 @@ from .nlp.workers import default_jobs
 from .pipeline import Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
 from .render.report import entity_row, format_entities
+from .render.urls import BaseUrlError, normalise_base_url
+from .scaffold import DEFAULT_REQUIREMENT, init_site
+from .source.select import build_date
 
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every
@@ -31,7 +34,9 @@ numbered source notes."""
 
 EPILOG = """\
 usage of the commands:
-  sitegen build [--site DIR] [--out DIR] [--drafts] [--strict] [--jobs N] [--no-cache] [-q|-v]
+  sitegen build [--site DIR] [--out DIR] [--base-url URL] [--drafts] [--future]
+                [--now DATE] [--strict] [--jobs N] [--no-cache] [-q|-v]
+  sitegen init DIR [--force] [--sitegen REQUIREMENT]
   sitegen annotate FILE.md [--format json|text] [--site DIR] [--no-cache]
   sitegen entities [--site DIR] [--json] [--conflicts] [--drafts] [--no-cache]
   sitegen cache [info|clear] [--site DIR]
@@ -88,7 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--debug", action="store_true", help=_DEBUG)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for add in (_build_command, _annotate_command, _entities_command, _cache_command):
+    for add in (
+        _build_command,
+        _init_command,
+        _annotate_command,
+        _entities_command,
+        _cache_command,
+    ):
         command = add(commands)
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
     return parser
@@ -102,7 +113,22 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
     )
     _site_option(b, "the site folder (default: the current folder)")
     b.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: DIR/build)")
+    b.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the absolute URL the site is served from, such as https://user.github.io/repo/ "
+        "(overrides [site] base_url; feeds, sitemap and canonical links need it)",
+    )
     b.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
+    b.add_argument(
+        "--future", action="store_true", help="include articles dated after today (see --now)"
+    )
+    b.add_argument(
+        "--now",
+        metavar="DATE",
+        help="today's date for --future, as 2015-09-21 (default: SOURCE_DATE_EPOCH if set, "
+        "else today in UTC)",
+    )
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument(
         "--jobs",
@@ -207,10 +233,24 @@ def _pipeline(args: argparse.Namespace, progress: Progress | None = None) -> Pip
 
 def _build(args: argparse.Namespace) -> int:
     out_dir = args.out if args.out is not None else _site_dir(args) / "build"
+    base_url = None
+    if args.base_url is not None:
+        try:
+            base_url = normalise_base_url(args.base_url)
+        except BaseUrlError as exc:
+            raise UsageError(f"--base-url: {exc}") from None
+    today = build_date(args.now)
     with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         pipeline = _pipeline(args, progress)
         try:
-            report = pipeline.build(out_dir, drafts=args.drafts, strict=args.strict)
+            report = pipeline.build(
+                out_dir,
+                drafts=args.drafts,
+                strict=args.strict,
+                future=args.future,
+                today=today,
+                base_url=base_url,
+            )
         finally:
             _notices(pipeline, args.quiet)
     if not args.quiet:
@@ -230,6 +270,47 @@ def _build(args: argparse.Namespace) -> int:
                 f"{plural(report.annotated, 'paragraph')} annotated by spaCy, "
                 f"{plural(report.rendered, 'page')} rendered."
             )
+    return 0
+
+
+def _init_command(commands: Any) -> argparse.ArgumentParser:
+    i: argparse.ArgumentParser = commands.add_parser(
+        "init",
+        help="create a new site that builds at once and publishes on GitHub Pages",
+        description="Create a site in DIR: sitegen.toml, content/ with an example "
+        "article, entities.toml, .gitignore and .github/workflows/pages.yml.",
+    )
+    i.add_argument("dir", type=Path, metavar="DIR")
+    i.add_argument(
+        "--force",
+        action="store_true",
+        help="add the files to a folder that is not empty (never replacing a file)",
+    )
+    i.add_argument(
+        "--sitegen",
+        metavar="REQUIREMENT",
+        help="what the workflow pip-installs sitegen from (default: where this sitegen "
+        "was installed from with pip install git+URL, if so)",
+    )
+    i.set_defaults(run=_init)
+    return i
+
+
+def _init(args: argparse.Namespace) -> int:
+    created = init_site(args.dir, force=args.force, requirement=args.sitegen)
+    for rel in created.files:
+        print(f"created {args.dir / rel}")
+    print(
+        f"\nBuild it: sitegen build --site {args.dir}\n"
+        "Publish it: push to a GitHub repository and set Settings > Pages > Source "
+        "to 'GitHub Actions'."
+    )
+    if created.requirement == DEFAULT_REQUIREMENT:
+        print(
+            "Before you push: set SITEGEN in .github/workflows/pages.yml to where pip "
+            "installs sitegen from (replace OWNER), or run init with --sitegen.",
+            file=sys.stderr,
+        )
     return 0
 
 

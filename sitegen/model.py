@@ -406,6 +406,16 @@ class Site:
 
 
 @dataclass(frozen=True)
+class OutputFile:
+    """A file made eagerly (feeds, sitemap, search index, deploy files), before it is
+    planned as a Page keyed by its content."""
+
+    path: str
+    """Relative to the output folder, POSIX style (``feed.xml``)."""
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Page:
     """One file of the built site, described by what it is made from."""
 

@@ -15,6 +15,8 @@ whose key changed are rendered and written. ``sitegen build``, ``annotate``,
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -35,7 +37,12 @@ from .render.theme import Settings, make_theme, template_digest
 from .site.index import build_site
 from .source.load import file_digest, find_content, load_source
 from .source.parse import parse_document
+from .source.select import build_date, published
 
+NO_BASE_URL = (
+    "no base_url: feeds, sitemap.xml and canonical links are left out "
+    "(set [site] base_url or pass --base-url)"
+)
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
 #: Warnings made reading a file, kept with its article: (message, path, line).
@@ -90,8 +97,9 @@ class Pipeline:
         self.annotator = CachedAnnotator(
             self._inner, fingerprint or model_fingerprint(self.config.model), self.cache
         )
+        c = self.config
         self.settings = Settings(
-            self.config.title, self.config.description, self.config.language, self.config.highlight
+            c.title, c.description, c.language, c.highlight, c.base_url, c.page_size, c.search
         )
         self._stamp = stamp
 
@@ -103,18 +111,35 @@ class Pipeline:
         parts = (self.annotator.fingerprint, self.catalog.fingerprint, labels, code_digest())
         return digest(*parts).hex()
 
-    def build(self, out_dir: Path, *, drafts: bool = False, strict: bool = False) -> BuildReport:
-        """Build the site into ``out_dir``; raise BuildFailed listing every problem."""
+    def build(
+        self,
+        out_dir: Path,
+        *,
+        drafts: bool = False,
+        strict: bool = False,
+        future: bool = False,
+        today: dt.date | None = None,
+        base_url: str | None = None,
+    ) -> BuildReport:
+        """Build the site into ``out_dir``; raise BuildFailed listing every problem.
+
+        Articles dated after ``today`` (default ``build_date()``) only with ``future``;
+        ``base_url`` (normalised) replaces the one of ``sitegen.toml``."""
         self.refresh()
         config = self.config
         recover(out_dir)
         check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
+        settings = self.settings
+        if base_url is not None:
+            settings = dataclasses.replace(settings, base_url=base_url)
         problems = Problems()
-        site = self.analyse(problems, drafts=drafts, strict=strict)
+        if not settings.base_url:
+            problems.warn(NO_BASE_URL, "sitegen.toml")
+        site = self.analyse(problems, drafts=drafts, strict=strict, future=future, today=today)
         warn_about(site, problems)
         problems.raise_if_any(strict)
-        salt = digest(self.enrich_digest, template_digest(self.theme), repr(self.settings))
-        pages = plan_site(site, self.settings, self.theme, salt.hex())
+        salt = digest(self.enrich_digest, template_digest(self.theme), repr(settings))
+        pages = plan_site(site, settings, self.theme, salt.hex(), self.config.cname)
         with locked(out_dir):
             written = write_site(pages, out_dir)
         return BuildReport(
@@ -135,12 +160,15 @@ class Pipeline:
         drafts: bool = False,
         strict: bool = False,
         extra: Sequence[tuple[str, bytes]] = (),
+        future: bool = False,
+        today: dt.date | None = None,
     ) -> Site:
         """Load, parse, annotate and enrich every article (reusing what is cached),
         then the site-wide indexes. ``extra`` adds (path, bytes) files to the site."""
         self.refresh()
         files = self._content(problems) + list(extra)
-        return build_site(self.articles(files, problems, drafts, strict), self.catalog)
+        articles = self.articles(files, problems, drafts, strict, future, today)
+        return build_site(articles, self.catalog)
 
     def articles(
         self,
@@ -148,8 +176,10 @@ class Pipeline:
         problems: Problems,
         drafts: bool = False,
         strict: bool = False,
+        future: bool = False,
+        today: dt.date | None = None,
     ) -> list[Article]:
-        """The article of each (path, bytes) file, drafts only when asked.
+        """The article of each (path, bytes) file, drafts and future ones only when asked.
 
         Every file is read and checked before any is annotated, so bad input
         fails before the model loads.
@@ -168,7 +198,14 @@ class Pipeline:
             k: v[0] for k, v in parsed.items()
         }
         wanted = [k for k in dict.fromkeys(keys) if k in documents]
-        wanted = [k for k in wanted if drafts or not documents[k].draft]
+        shown = published(
+            [documents[k] for k in wanted],
+            drafts=drafts,
+            future=future,
+            today=today or build_date(),
+        )
+        kept = {id(d) for d in shown}
+        wanted = [k for k in wanted if id(documents[k]) in kept]
         _check_slugs([documents[k] for k in wanted], problems)
         problems.raise_if_any(strict)
         todo = [k for k in wanted if k not in done]

@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,10 +108,12 @@ def build_site_folder(
     use_cache: bool = False,
     drafts: bool = False,
     strict: bool = False,
+    **options: Any,
 ) -> BuildReport:
-    """Build ``site`` into ``out`` (default: ``site/build``) through the pipeline."""
+    """Build ``site`` into ``out`` (default: ``site/build``) through the pipeline;
+    ``options`` as ``Pipeline.build`` takes them (``base_url``, ``future``, ``today``)."""
     pipeline = Pipeline(site, annotator=annotator, use_cache=use_cache)
-    return pipeline.build(out or site / "build", drafts=drafts, strict=strict)
+    return pipeline.build(out or site / "build", drafts=drafts, strict=strict, **options)
 
 
 @pytest.fixture(scope="session")

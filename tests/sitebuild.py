@@ -15,6 +15,8 @@ from conftest import build_site_folder
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "repo"
 """The path prefix the site is served under: ``/repo/``."""
+BASE_URL = f"https://example.org/{PREFIX}/"
+"""The public address the sample is built for (feeds, sitemap, canonical links)."""
 
 #: The sample article and one of its entities, from content/ in the repository.
 ARTICLE = "us-russia-syria-talks"
@@ -38,6 +40,6 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for name in ("sitegen.toml", "entities.toml"):  # settings; curated entities
             if (ROOT / name).is_file():
                 shutil.copy(ROOT / name, site / name)
-        build_site_folder(site, out=out, use_cache=True)
+        build_site_folder(site, out=out, use_cache=True, base_url=BASE_URL)
         done.touch()
     return out

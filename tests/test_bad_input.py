@@ -149,7 +149,7 @@ def test_unknown_config_key_names_file_and_line(
     assert main(["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == (
         "error: sitegen.toml:3: [site] unknown key 'titel' "
-        "(known: title, description, language, base_url)\n" + FAILED_1
+        "(known: title, description, language, base_url, cname, page_size, search)\n" + FAILED_1
     )
 
 

@@ -177,7 +177,7 @@ def test_verbose_build_lists_warnings_and_succeeds(
     real_nlp: object, make_site: Callable[..., Path]
 ) -> None:
     site = make_site({"content/a.md": UNDATED})
-    result = run_cli("build", "--site", site, "-v")
+    result = run_cli("build", "--site", site, "-v", "--base-url", "https://example.org/")
     assert result.returncode == 0, result.stderr
     assert (
         result.stderr
@@ -189,7 +189,7 @@ def test_verbose_build_lists_warnings_and_succeeds(
 
 def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/a.md": UNDATED})
-    result = run_cli("build", "--site", site, "--strict")
+    result = run_cli("build", "--site", site, "--strict", "--base-url", "https://example.org/")
     assert result.returncode == 1
     assert result.stderr == (
         "error: content/a.md:1: no date: the article is listed after dated ones\n"

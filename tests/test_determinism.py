@@ -15,8 +15,9 @@ pytestmark = pytest.mark.model
 
 def build_with_seed(site: Path, out: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
+    command = ["sitegen", "build", "--site", str(site), "--out", str(out), "-q"]
     subprocess.run(
-        [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--out", str(out), "-q"],
+        [sys.executable, "-m", *command, "--base-url", "https://example.org/"],
         check=True,
         env=env,
         timeout=300,

@@ -19,14 +19,14 @@ from sitegen.output.write import MARKER
 pytestmark = pytest.mark.model
 
 
-def tree(root: Path, skip: str | None = None) -> dict[str, bytes]:
-    """Every file below ``root`` by relative path (those under ``skip/`` left out)."""
+def tree(root: Path, *skip: str) -> dict[str, bytes]:
+    """Every file below ``root`` by relative path (those under the ``skip`` folders left out)."""
     found = {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
-    return {k: v for k, v in found.items() if skip is None or not k.startswith(skip + "/")}
+    return {k: v for k, v in found.items() if not any(k.startswith(s + "/") for s in skip)}
 
 
 def test_basic_site_matches_golden_tree(
@@ -37,14 +37,16 @@ def test_basic_site_matches_golden_tree(
     build_site_folder(site, real_annotator)
     expected_dir = SITES / "basic" / "expected"
     # The theme's static files are copied byte for byte; pinning them again here
-    # would only duplicate templates/static/.
+    # would only duplicate templates/static/. The search bundle is Pagefind's
+    # (binary, per Pagefind version): tests/test_search.py checks it in a browser.
     assert tree(site / "build" / "static") == tree(ROOT / "templates" / "static")
+    assert (site / "build" / "pagefind" / "pagefind-entry.json").is_file()
     if request.config.getoption("--regen-golden"):
         shutil.rmtree(expected_dir, ignore_errors=True)
         # The marker lists each file's key, which names sitegen's code: not pinned.
-        ignore = shutil.ignore_patterns("static", MARKER)
+        ignore = shutil.ignore_patterns("static", "pagefind", MARKER)
         shutil.copytree(site / "build", expected_dir, ignore=ignore)
-    got, expected = tree(site / "build", skip="static"), tree(expected_dir)
+    got, expected = tree(site / "build", "static", "pagefind"), tree(expected_dir)
     assert MARKER in got
     del got[MARKER]
     assert sorted(got) == sorted(expected), "the set of output files changed"

@@ -138,14 +138,26 @@ def test_ids_are_unique_on_every_page(pages: dict[str, Page]) -> None:
 
 
 def test_no_internal_link_is_root_absolute(pages: dict[str, Page]) -> None:
-    """``/x`` would point at the user's site root, not the project site."""
+    """``/x`` would point at the user's site root, not the project site.
+
+    Except in ``404.html``: GitHub Pages serves it at any missing path, so a
+    relative link could not work there; its links start with the base path."""
     problems = [
         f"{path}:{line} <{tag} {attr}={value!r}>"
         for path, page in pages.items()
         for line, tag, attr, value in page.refs
-        if value.strip().startswith("/") and not value.strip().startswith("//")
+        if value.strip().startswith("/")
+        and not value.strip().startswith("//")
+        and path != "404.html"
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_404_links_start_with_the_base_path(pages: dict[str, Page]) -> None:
+    refs = pages["404.html"].refs
+    internal = [value for _, _, _, value in refs if not value.startswith(("#", "data:"))]
+    assert len(internal) > 5
+    assert all(value.startswith(f"/{PREFIX}/") for value in internal), internal
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from sitegen.config import load_config
 from sitegen.enrich.names import entity_id
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.nlp.annotator import trim_entity
-from sitegen.render.body import relative_url
 from sitegen.render.theme import format_date
+from sitegen.render.urls import relative_url
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_config_errors_name_file_and_line(tmp_path: Path) -> None:
         load_config(tmp_path)
     assert [str(e) for e in info.value.errors] == [
         "sitegen.toml:3: [site] unknown key 'colour' (known: title, description, language, "
-        "base_url)",
+        "base_url, cname, page_size, search)",
         "sitegen.toml:5: [nlp] labels: unknown label NOPE (known: PERSON, ORG, GPE, LOC, NORP, "
         "FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE)",
     ]

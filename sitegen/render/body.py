@@ -8,7 +8,6 @@ the annotations stay in ``annotations.json`` and on entity pages).
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -22,16 +21,9 @@ from ..enrich.notes import place_notes
 from ..model import LABELS, Article, Document, Mention
 from ..source.parse import body_tokens, new_markdown
 from .sidenotes import attribution_note, footnote_contents, marker, sidenote
+from .urls import relative_url
 
 _NO_DOCUMENT = Document("", "", "", None, None, (), None, False, {}, "", ())
-
-
-def relative_url(target: str, page: str) -> str:
-    """The link from output file ``page`` to site path ``target`` ("" is the home page)."""
-    rel = posixpath.relpath(target or ".", posixpath.dirname(page) or ".")
-    if target == "" or target.endswith("/"):
-        return "./" if rel == "." else rel + "/"
-    return rel
 
 
 def render_body(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from markupsafe import escape
 
 from ..model import LABELS, MONTHS, Article, Entity
-from .body import relative_url
+from .urls import relative_url
 
 CHART_HEIGHT = 64
 CHART_WIDTH = 560

@@ -22,16 +22,33 @@ from markupsafe import Markup
 from .. import __version__
 from ..cache import digest
 from ..errors import SitegenError
-from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, Page, Site
+from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
+from ..output.pages import deploy_files
 from ..site.index import entity_page
 from ..site.ledger import cite
+from ..site.listings import by_author, by_tag, group_slug
 from .annotations import article_annotations, to_json
-from .body import relative_url, render_article
+from .body import render_article
 from .figures import cards_json, month_chart
+from .meta import Head, article_head, page_head
+from .publication import (
+    archive_page,
+    crawler_files,
+    feed_files,
+    group_pages,
+    home_pages,
+    not_found_page,
+    search_page,
+    site_feeds,
+)
+from .search import FACETS, search_index
 from .theme import Settings, Theme, static_files
+from .urls import relative_url, rooted_url
 
 
-def plan_site(site: Site, settings: Settings, theme: Theme, salt: str) -> list[Page]:
+def plan_site(
+    site: Site, settings: Settings, theme: Theme, salt: str, cname: str = ""
+) -> list[Page]:
     """Every file of the site, each with the digest of what it is made from.
 
     Nothing is rendered here: a page is rendered when the writer finds that its
@@ -43,7 +60,6 @@ def plan_site(site: Site, settings: Settings, theme: Theme, salt: str) -> list[P
     everything = tuple(a.key for a in site.articles)
     sources = tuple(a.document.source for a in site.articles)
     pages = [
-        Page("index.html", key("home", *everything), renderer.home(site), sources),
         Page("entities/index.html", key("entities", *_entity_rows(site)), renderer.index(site)),
         Page("sources/index.html", key("sources", *everything), renderer.sources(site), sources),
     ]
@@ -83,8 +99,50 @@ def plan_site(site: Site, settings: Settings, theme: Theme, salt: str) -> list[P
         pages.append(
             Page(f"static/{rel}", key("static", content), functools.partial(bytes, content))
         )
-    pages.append(Page(".nojekyll", key("nojekyll"), lambda: b""))
+    pages += publication_pages(renderer, site, settings, key)
+    if settings.search:
+        pages += search_bundle(pages, settings.language, key)
+    # Deploy-only files: to move to the writer's deploy form (output/pages.py).
+    pages += _files(deploy_files(cname), key)
     return sorted(pages, key=lambda p: p.path)
+
+
+def publication_pages(
+    renderer: _Renderer, site: Site, settings: Settings, key: Callable[..., str]
+) -> list[Page]:
+    """Home and listing pages, tags, authors, archive, search, 404, feeds, sitemap."""
+    s, articles, page = settings, site.articles, renderer.page
+    groups = [("tags", g) for g in by_tag(articles)] + [("authors", g) for g in by_author(articles)]
+    pages = list(home_pages(page, key, articles, s.page_size, s.title, s.description, s.base_url))
+    for kind in ("tags", "authors"):
+        listed = [g for k, g in groups if k == kind]
+        pages += group_pages(page, key, kind, listed, s.page_size, s.title, s.base_url)
+    pages.append(archive_page(page, key, articles, s.base_url))
+    if s.search:
+        pages.append(search_page(page, key, s.base_url))
+    pages.append(not_found_page(page, key))
+    pages += _files(feed_files(articles, groups, s.title, s.language, s.base_url), key)
+    paths = [p.path for p in pages] + [f"{a.slug}/index.html" for a in articles]
+    paths += [f"entities/{e.id}/index.html" for e in site.entities]
+    paths += ["entities/index.html", "sources/index.html"]
+    return pages + _files(crawler_files(paths, articles, s.base_url), key)
+
+
+def _files(files: Sequence[OutputFile], key: Callable[..., str]) -> list[Page]:
+    """Files made eagerly (small: feeds, sitemap), keyed by their content."""
+    return [
+        Page(f.path, key("file", f.content), functools.partial(bytes, f.content)) for f in files
+    ]
+
+
+def search_bundle(pages: Sequence[Page], language: str, key: Callable[..., str]) -> list[Page]:
+    """Pagefind's index of the article and entity pages (``data-pagefind-body``).
+
+    It needs those pages' HTML, so they are rendered here; each page's ``make``
+    is kept so the writer does not render it again."""
+    indexed = [p for p in pages if p.path.endswith(".html")]
+    html = [OutputFile(p.path, p.make()) for p in indexed]
+    return _files(search_index(html, language), key)
 
 
 def _key(*parts: str | bytes) -> str:
@@ -117,9 +175,7 @@ class _Renderer:
         self.settings = settings
         self.theme = theme
         self.env = theme.env
-
-    def home(self, site: Site) -> Callable[[], bytes]:
-        return lambda: self.page("index.html", "home.html", articles=site.articles)
+        self.env.filters["slug"] = group_slug
 
     def index(self, site: Site) -> Callable[[], bytes]:
         groups = [
@@ -140,9 +196,12 @@ class _Renderer:
         path = f"{article.slug}/index.html"
         notes: dict[int, str] = {}
         body = render_article(article, path, self.settings.highlight, notes)
+        s = self.settings
+        feeds = site_feeds(s.title, s.base_url)
         return self.page(
             path,
             "article.html",
+            head=article_head(article, mentioned, s.title, s.language, s.base_url, feeds),
             article=article,
             page=article.document,
             body=Markup(body),
@@ -162,22 +221,44 @@ class _Renderer:
 
     def entity(self, entity: Entity) -> bytes:
         shown = entity_page(entity)
+        path = f"entities/{entity.id}/index.html"
+        kind = LABELS[entity.label][1]
+        count = len(shown.articles)
+        described = entity.description or f"{kind} named in {count} article{'s' * (count != 1)}."
         return self.page(
-            f"entities/{entity.id}/index.html",
+            path,
             "entity.html",
+            head=page_head(path, entity.name, described, self.settings.base_url),
             entity=shown,
             chart=Markup(month_chart(shown.months, shown.name)),
         )
 
-    def page(self, path: str, template: str, **context: Any) -> bytes:
-        def url(target: str) -> str:
-            return relative_url(target, path)
+    def page(
+        self,
+        path: str,
+        template: str,
+        *,
+        head: Head | None = None,
+        rooted: bool = False,
+        **context: Any,
+    ) -> bytes:
+        """Fill ``template`` for output file ``path``; ``url()`` links relatively, or
+        path-absolute under the base path when ``rooted`` (``404.html``)."""
+        s = self.settings
 
+        def url(target: str) -> str:
+            return rooted_url(s.base_url, target) if rooted else relative_url(target, path)
+
+        if head is None:
+            feeds = site_feeds(s.title, s.base_url)
+            head = page_head(path, s.title, s.description, s.base_url, feeds)
         try:
             html = self.env.get_template(template).render(
                 site=self.settings,
+                head=head,
                 url=url,
                 labels=LABELS,
+                facets=FACETS,
                 path=path,
                 version=__version__,
                 **context,

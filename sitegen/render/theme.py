@@ -28,6 +28,12 @@ class Settings:
     language: str
     highlight: str = "first"
     """How mentions are highlighted (see ``model.HIGHLIGHT_MODES``)."""
+    base_url: str = ""
+    """Normalised (ends in ``/``), or ``""``: no feeds, sitemap or canonical URLs."""
+    page_size: int = 10
+    """Articles per listing page."""
+    search: bool = True
+    """The search page and its Pagefind index."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,75 @@
+"""Render: every URL sitegen writes, in one place.
+
+Three kinds of link, for three kinds of reader:
+
+- pages link to each other *relatively* (``../entities/``), so a site works at
+  any path prefix (``https://user.github.io/repo/``) and opened from disk;
+- ``404.html`` is served by GitHub Pages for a missing path at any depth, so its
+  links are *path-absolute* under the site's base path (``/repo/static/...``);
+- feeds, the sitemap, canonical links, Open Graph and JSON-LD are read away from
+  the site, so they are *absolute* under ``base_url``.
+
+Site paths (``target``) are output paths without a leading slash: ``""`` is the
+home page, ``"entities/"`` a folder's ``index.html``, ``"feed.xml"`` a file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote, urlsplit
+
+
+class BaseUrlError(ValueError):
+    """``base_url`` is not an absolute http(s) URL."""
+
+
+def relative_url(target: str, page: str) -> str:
+    """The link from output file ``page`` to site path ``target`` ("" is the home page)."""
+    rel = posixpath.relpath(target or ".", posixpath.dirname(page) or ".")
+    if target == "" or target.endswith("/"):
+        return "./" if rel == "." else rel + "/"
+    return rel
+
+
+def normalise_base_url(value: str) -> str:
+    """``base_url`` checked and ending in one ``/``; ``""`` stays ``""`` (not set).
+
+    Raises BaseUrlError with a message a user can act on.
+    """
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BaseUrlError(
+            f"base_url must be an absolute http:// or https:// URL, not {value!r} "
+            "(for example https://user.github.io/repo/)"
+        )
+    if parts.query or parts.fragment:
+        raise BaseUrlError(f"base_url must not have a query or fragment: {value!r}")
+    path = parts.path.rstrip("/") + "/"
+    return f"{parts.scheme}://{parts.netloc.lower()}{path}"
+
+
+def base_path(base_url: str) -> str:
+    """The path the site is served under: ``/repo/`` for a project site, ``/`` otherwise."""
+    return urlsplit(base_url).path or "/" if base_url else "/"
+
+
+def absolute_url(base_url: str, target: str) -> str:
+    """``target`` as an absolute URL under ``base_url`` (which must be normalised and set)."""
+    if not base_url:
+        raise BaseUrlError("an absolute URL needs base_url")
+    return base_url + quote(target, safe="/:@!$&'()*+,;=-._~%")
+
+
+def rooted_url(base_url: str, target: str) -> str:
+    """``target`` as a path-absolute link (``/repo/static/style.css``), for ``404.html``."""
+    return base_path(base_url) + quote(target, safe="/:@!$&'()*+,;=-._~%")
+
+
+def page_url(path: str) -> str:
+    """The site path a reader uses for output file ``path``: ``a/index.html`` is ``a/``."""
+    if path == "index.html":
+        return ""
+    return path[: -len("index.html")] if path.endswith("/index.html") else path
