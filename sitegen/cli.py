@@ -18,6 +18,7 @@ from typing import Any
 from . import __version__
 from .cache import CACHE_DIR, Cache
 from .errors import BuildFailed, Problems, SitegenError, UsageError
+from .model import BuildReport
 from .nlp.workers import default_jobs
 from .pipeline import Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
@@ -36,6 +37,8 @@ EPILOG = """\
 usage of the commands:
   sitegen build [--site DIR] [--out DIR] [--base-url URL] [--drafts] [--future]
                 [--now DATE] [--strict] [--jobs N] [--no-cache] [-q|-v]
+  sitegen serve [--site DIR] [--out DIR] [--host 127.0.0.1] [--port 8000] [--open]
+                [--drafts] [--no-cache]
   sitegen init DIR [--force] [--sitegen REQUIREMENT]
   sitegen annotate FILE.md [--format json|text] [--site DIR] [--no-cache]
   sitegen entities [--site DIR] [--json] [--conflicts] [--drafts] [--no-cache]
@@ -95,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     for add in (
         _build_command,
+        _serve_command,
         _init_command,
         _annotate_command,
         _entities_command,
@@ -270,6 +274,55 @@ def _build(args: argparse.Namespace) -> int:
                 f"{plural(report.annotated, 'paragraph')} annotated by spaCy, "
                 f"{plural(report.rendered, 'page')} rendered."
             )
+    return 0
+
+
+def _serve_command(commands: Any) -> argparse.ArgumentParser:
+    s: argparse.ArgumentParser = commands.add_parser(
+        "serve",
+        help="preview the site, rebuilt and reloaded on every save",
+        description="Build the site, serve it and rebuild it whenever content/, templates/, "
+        "static/, sitegen.toml or entities.toml change; open pages reload by themselves "
+        "(stylesheets in place) and show build errors over the last good build.",
+    )
+    _site_option(s, "the site folder (default: the current folder)")
+    s.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: DIR/build)")
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only; "
+        "0.0.0.0 is every network interface)",
+    )
+    s.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    s.add_argument("--open", action="store_true", help="open the site in a web browser")
+    s.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
+    _no_cache_option(s)
+    s.set_defaults(run=_serve)
+    return s
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .output.serve import Options, serve
+
+    site_dir = _site_dir(args)
+    out_dir = args.out if args.out is not None else site_dir / "build"
+    pipeline = _pipeline(args)
+    try:
+        pipeline.refresh()
+        base_url = pipeline.config.base_url
+    except SitegenError:
+        base_url = ""  # the first build reports it
+
+    def build(search: bool) -> BuildReport:
+        try:
+            return pipeline.build(out_dir, drafts=args.drafts, search=search)
+        finally:
+            _notices(pipeline, quiet=False)
+
+    options = Options(site_dir, out_dir, args.host, args.port, args.open, args.drafts)
+    serve(options, build, base_url)
     return 0
 
 

@@ -32,7 +32,7 @@ from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerpr
 from .nlp.cached import CachedAnnotator
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
 from .output.write import check_out_dir, locked, recover, write_site
-from .render.pages import plan_site
+from .render.pages import plan_site, search_bundle
 from .render.theme import Settings, make_theme, template_digest
 from .site.index import build_site
 from .source.load import file_digest, find_content, load_source
@@ -120,11 +120,13 @@ class Pipeline:
         future: bool = False,
         today: dt.date | None = None,
         base_url: str | None = None,
+        search: bool = True,
     ) -> BuildReport:
         """Build the site into ``out_dir``; raise BuildFailed listing every problem.
 
         Articles dated after ``today`` (default ``build_date()``) only with ``future``;
-        ``base_url`` (normalised) replaces the one of ``sitegen.toml``."""
+        ``base_url`` (normalised) replaces the one of ``sitegen.toml``. ``search=False``
+        keeps the last search index even if pages changed (the preview's edits)."""
         self.refresh()
         config = self.config
         recover(out_dir)
@@ -140,8 +142,9 @@ class Pipeline:
         problems.raise_if_any(strict)
         salt = digest(self.enrich_digest, template_digest(self.theme), repr(settings))
         pages = plan_site(site, settings, self.theme, salt.hex(), self.config.cname)
+        index = search_bundle(pages, settings.language, search) if settings.search else None
         with locked(out_dir):
-            written = write_site(pages, out_dir)
+            written = write_site(pages, out_dir, index)
         return BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),

@@ -18,18 +18,19 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import functools
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import __version__
 from ..errors import SitegenError, UsageError
-from ..model import Page
+from ..model import OutputFile, Page
 
 MARKER = ".sitegen-build"
 """A file in every output folder: sitegen only ever replaces a folder that has it.
@@ -109,8 +110,22 @@ def locked(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def write_site(pages: Sequence[Page], out_dir: Path) -> Written:
-    """Make the output folder hold exactly ``pages``; call inside ``locked(out_dir)``.
+@dataclass(frozen=True)
+class Derived:
+    """Files made from the written site itself (the search index), all under ``prefix``."""
+
+    prefix: str
+    key: str
+    """A digest of what they are made from: equal keys, the files are kept as they are."""
+    make: Callable[[Path], Sequence[OutputFile]]
+    """Makes them from a folder holding the new site."""
+    refresh: bool = True
+    """False keeps the files of the last build even when stale (the preview's edits)."""
+
+
+def write_site(pages: Sequence[Page], out_dir: Path, derived: Derived | None = None) -> Written:
+    """Make the output folder hold exactly ``pages`` (and ``derived``'s files); call
+    inside ``locked(out_dir)``.
 
     Only pages whose key changed are rendered, into a temporary folder first, so
     a failure leaves the output as it was. Then, if most of the site changed (or
@@ -122,27 +137,76 @@ def write_site(pages: Sequence[Page], out_dir: Path) -> Written:
     out_dir = out_dir.resolve()
     _check_paths(pages)
     previous = read_manifest(out_dir) if out_dir.is_dir() else {}
+    kept, derive = _reuse(previous, derived, out_dir)
+    pages = [*pages, *kept]
     todo = [page for page in pages if previous.get(page.path) != page.key]
-    removed = sorted(set(previous) - {page.path for page in pages})
-    if not todo and not removed:
+    paths = {page.path for page in pages}
+    removed = sorted(p for p in previous if p not in paths)
+    if not todo and not removed and derive is None:
         return Written(len(pages), 0, ())  # nothing to do: the output is this site already
     staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    record = {"sitegen": __version__, "files": {page.path: page.key for page in pages}}
     try:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
             changed = _render(staging, pages, previous, out_dir, link_unchanged=True)
-            (staging / MARKER).write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
+            made = _derive(derive, staging, staging, out_dir, link_unchanged=True)
+            _record(staging / MARKER, pages, made, derive)
             _swap(staging, out_dir)
         else:
             changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
-            _move_in(staging, out_dir, changed, removed)
-            (staging / MARKER).write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
+            _move_in(staging, out_dir, changed, [])
+            made = _derive(derive, out_dir, staging, out_dir, link_unchanged=False)
+            _move_in(staging, out_dir, made.changed, [])
+            _record(staging / MARKER, pages, made, derive)
+            _move_in(staging, out_dir, [], sorted(set(removed) - set(made.paths)))
             os.replace(staging / MARKER, out_dir / MARKER)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Written(len(pages), len(todo), tuple(sorted(changed + removed)))
+    gone = sorted(set(removed) - set(made.paths))
+    return Written(
+        len(pages) + len(made.paths), len(todo), tuple(sorted(changed + made.changed + gone))
+    )
+
+
+@dataclass(frozen=True)
+class _Made:
+    paths: tuple[str, ...] = ()
+    changed: list[str] = field(default_factory=list)
+
+
+def _reuse(
+    previous: dict[str, str], derived: Derived | None, out_dir: Path
+) -> tuple[list[Page], Derived | None]:
+    """The derived files of the last build to keep as they are, and the Derived to
+    make anew (None when the kept ones do)."""
+    if derived is None:
+        return [], None
+    old = {p: k for p, k in previous.items() if p.startswith(derived.prefix)}
+    if old and (not derived.refresh or set(old.values()) == {derived.key}):
+        kept = [Page(p, k, functools.partial((out_dir / p).read_bytes)) for p, k in old.items()]
+        return kept, None
+    return [], derived
+
+
+def _derive(
+    derived: Derived | None, site: Path, staging: Path, out_dir: Path, *, link_unchanged: bool
+) -> _Made:
+    """Make the derived files from the site in ``site``, staged like pages."""
+    if derived is None:
+        return _Made()
+    files = derived.make(site)
+    pages = [Page(f.path, derived.key, functools.partial(bytes, f.content)) for f in files]
+    _check_paths(pages)
+    changed = _render(staging, pages, {}, out_dir, link_unchanged=link_unchanged)
+    return _Made(tuple(f.path for f in files), changed)
+
+
+def _record(path: Path, pages: Sequence[Page], made: _Made, derived: Derived | None) -> None:
+    files = {page.path: page.key for page in pages}
+    files.update((p, derived.key) for p in made.paths if derived is not None)
+    record = {"sitegen": __version__, "files": files}
+    path.write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:

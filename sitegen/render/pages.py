@@ -24,6 +24,7 @@ from ..cache import digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..output.pages import deploy_files
+from ..output.write import Derived
 from ..site.index import entity_page
 from ..site.ledger import cite
 from ..site.listings import by_author, by_tag, group_slug
@@ -41,7 +42,7 @@ from .publication import (
     search_page,
     site_feeds,
 )
-from .search import FACETS, search_index
+from .search import BUNDLE, FACETS, search_index
 from .theme import Settings, Theme, static_files
 from .urls import relative_url, rooted_url
 
@@ -100,8 +101,6 @@ def plan_site(
             Page(f"static/{rel}", key("static", content), functools.partial(bytes, content))
         )
     pages += publication_pages(renderer, site, settings, key)
-    if settings.search:
-        pages += search_bundle(pages, settings.language, key)
     # Deploy-only files: to move to the writer's deploy form (output/pages.py).
     pages += _files(deploy_files(cname), key)
     return sorted(pages, key=lambda p: p.path)
@@ -135,14 +134,16 @@ def _files(files: Sequence[OutputFile], key: Callable[..., str]) -> list[Page]:
     ]
 
 
-def search_bundle(pages: Sequence[Page], language: str, key: Callable[..., str]) -> list[Page]:
-    """Pagefind's index of the article and entity pages (``data-pagefind-body``).
-
-    It needs those pages' HTML, so they are rendered here; each page's ``make``
-    is kept so the writer does not render it again."""
-    indexed = [p for p in pages if p.path.endswith(".html")]
-    html = [OutputFile(p.path, p.make()) for p in indexed]
-    return _files(search_index(html, language), key)
+def search_bundle(pages: Sequence[Page], language: str, refresh: bool = True) -> Derived:
+    """Pagefind's index of the site's pages (those marked ``data-pagefind-body``),
+    made by the writer from the written HTML, and again only when a page changed."""
+    html = [p.key for p in pages if p.path.endswith(".html")]
+    return Derived(
+        f"{BUNDLE}/",
+        digest("search", language, *html).hex(),
+        functools.partial(search_index, language=language),
+        refresh,
+    )
 
 
 def _key(*parts: str | bytes) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
@@ -58,17 +58,14 @@ def pagefind_binary() -> Path:
     return path
 
 
-def search_index(pages: Sequence[OutputFile], language: str) -> list[OutputFile]:
-    """The Pagefind bundle for the HTML ``pages``, as files under ``pagefind/``."""
+def search_index(site: Path, language: str) -> list[OutputFile]:
+    """The Pagefind bundle for the HTML pages of the folder ``site``, as files under
+    ``pagefind/`` (made in a private temporary folder: ``site`` is only read)."""
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
-        root = Path(tmp) / "site"
-        for page in pages:
-            if page.path.endswith(".html"):
-                target = root / page.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(page.content)
-        command = [str(binary), "--site", str(root), "--output-subdir", BUNDLE, "--silent"]
+        root = Path(tmp)
+        command = [str(binary), "--site", str(site), "--output-path", str(root / BUNDLE)]
+        command += ["--silent"]
         command += ["--force-language", language.split("-")[0].lower()]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=600)

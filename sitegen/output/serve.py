@@ -1,0 +1,370 @@
+"""The live preview: ``sitegen serve``. Build, serve, watch, rebuild, reload.
+
+One long-running process keeps one ``Pipeline``, so the model stays loaded and
+a save re-reads, re-annotates and re-renders only what it changed (the cache
+and page keys do that). Files are watched by events (watchfiles), a burst of
+saves is one rebuild, and a save during a rebuild starts another right after
+it. Pages are served by Tornado with python-livereload's reload protocol and
+client (``livereload.js``: whole-page reloads, stylesheets swapped in place),
+but reloads are sent straight after each rebuild, never through livereload's
+poller, which drops changes within 3 s of the last reload. Build errors go to
+the terminal and to every open page (``preview.js``), which keeps showing the
+last good build. Only files inside the output folder are served: no dotfiles,
+nothing through a link out of it, and the preview script is added to pages as
+they are sent, never written into the output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import json
+import mimetypes
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import BuildFailed, SitegenError
+from ..model import BuildReport
+
+PREVIEW_JS = Path(__file__).with_name("preview.js")
+#: What the preview adds to each HTML page it sends.
+SNIPPET = (
+    '<script src="/_sitegen/preview.js" defer></script>'
+    '<script src="/livereload.js?port={port}" defer></script>'
+)
+
+
+@dataclass
+class State:
+    """What the open pages are told: the last build's errors and warnings."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        return json.dumps({"errors": self.errors, "warnings": self.warnings})
+
+
+@dataclass(frozen=True)
+class Options:
+    site_dir: Path
+    out_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    open_browser: bool = False
+    drafts: bool = False
+
+
+def prefix_of(base_url: str) -> str:
+    """The path the site is served under: ``/repo/`` for ``https://u.github.io/repo/``."""
+    path = urlsplit(base_url).path if base_url else "/"
+    return "/" + "/".join(part for part in path.split("/") if part) + "/" if path != "/" else "/"
+
+
+def resolve(out_dir: Path, request_path: str) -> Path | None:
+    """The file to send for ``request_path`` (below the prefix), or None: never a
+    dotfile, never anything outside ``out_dir`` (links out included)."""
+    pure = PurePosixPath("/" + request_path)
+    if any(part.startswith(".") or "\\" in part for part in pure.parts[1:]):
+        return None
+    root = out_dir.resolve()
+    candidate = root.joinpath(*pure.parts[1:])
+    if candidate.is_dir():
+        candidate = candidate / "index.html"
+    try:
+        real = candidate.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if root not in real.parents or not real.is_file():
+        return None
+    return real
+
+
+def inject(html: bytes, port: int) -> bytes:
+    """``html`` with the preview's scripts before ``</head>`` (or at the end)."""
+    snippet = SNIPPET.format(port=port).encode()
+    at = html.lower().find(b"</head>")
+    return html[:at] + snippet + html[at:] if at >= 0 else html + snippet
+
+
+def reload_paths(changed: tuple[str, ...]) -> list[str]:
+    """What to tell livereload.js: each stylesheet when only stylesheets changed
+    (swapped in place), else one page path (a reload)."""
+    if not changed:
+        return []
+    if all(path.endswith(".css") for path in changed):
+        return list(changed)
+    pages = [path for path in changed if path.endswith(".html")]
+    return [pages[0] if pages else changed[0]]
+
+
+def describe(exc: BaseException) -> list[str]:
+    """One line per problem, as the terminal shows them."""
+    if isinstance(exc, BuildFailed):
+        return [str(e) for e in exc.errors]
+    if isinstance(exc, SitegenError):
+        return [str(exc)]
+    return [f"internal error: {type(exc).__name__}: {exc} (please report it)"]
+
+
+class Rebuilder:
+    """Runs builds one at a time off the server's thread; a change that arrives
+    during a build is built right after it, never dropped."""
+
+    def __init__(self, build: Callable[[], BuildReport], done: Callable[[Any], None]) -> None:
+        self._build = build
+        self._done = done
+        self._wanted = asyncio.Event()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wanted.wait()
+            self._wanted.clear()
+            try:
+                outcome: Any = await loop.run_in_executor(None, self._build)
+            except Exception as exc:  # shown to the user; the preview goes on
+                if not isinstance(exc, SitegenError):
+                    traceback.print_exc()
+                outcome = exc
+            self._done(outcome)
+
+
+async def watch(site_dir: Path, out_dir: Path, changed: Callable[[], None]) -> None:
+    """Call ``changed()`` after each burst of changes to the site's inputs.
+
+    ``content/``, ``templates/`` and ``static/`` are watched recursively and the
+    site folder itself not (its settings files; the output and cache folders
+    inside it are never watched); a folder made or removed restarts the watch.
+    """
+    ignored = {out_dir.resolve(), (site_dir / ".sitegen-cache").resolve()}
+
+    def relevant(_: Any, path: str) -> bool:
+        name = Path(path).name
+        return not name.startswith(".") and not name.endswith("~") and Path(path) not in ignored
+
+    while True:
+        await _watch_once(site_dir, relevant, changed)
+
+
+_INPUT_FOLDERS = ("content", "templates", "static")
+
+
+async def _watch_once(site_dir: Path, relevant: Any, changed: Callable[[], None]) -> None:
+    """Watch until one of the input folders appears or goes away."""
+    from watchfiles import awatch
+
+    def present() -> list[Path]:
+        return [f for f in (site_dir / n for n in _INPUT_FOLDERS) if f.is_dir()]
+
+    folders = present()
+    stop = asyncio.Event()
+    sources = [awatch(site_dir, watch_filter=relevant, recursive=False, stop_event=stop)]
+    if folders:
+        sources.append(awatch(*folders, watch_filter=relevant, stop_event=stop))
+
+    async def follow(source: Any) -> None:
+        async for _ in source:
+            changed()
+            if present() != folders:
+                stop.set()
+
+    tasks = [asyncio.ensure_future(follow(s)) for s in sources]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def bind(host: str, port: int) -> list[Any]:
+    """Listening sockets, or a message a person can act on."""
+    from tornado.netutil import bind_sockets
+
+    try:
+        return bind_sockets(port, host)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise SitegenError(
+                f"port {port} is in use on {host}: choose another with --port "
+                "(--port 0 picks a free one)"
+            ) from None
+        raise SitegenError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def content_type(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return (
+        f"{kind}; charset=utf-8"
+        if kind.startswith("text/") or kind.endswith(("javascript", "json", "xml"))
+        else kind
+    )
+
+
+class Preview:
+    """The running preview: its pipeline's builds, the open pages, the server."""
+
+    def __init__(self, options: Options, build: Callable[[bool], BuildReport]) -> None:
+        self.options = options
+        self.state = State()
+        self.sockets: set[Any] = set()
+        self._build = build
+        self.builds = 0
+        self.prefix = "/"
+        self.port = options.port
+
+    def run_build(self) -> BuildReport:
+        """A build; the first one also makes the search index (edits keep it)."""
+        self.builds += 1
+        return self._build(self.builds == 1)
+
+    def built(self, outcome: Any) -> None:
+        """Tell the terminal and every open page how the build went."""
+        from livereload.handlers import LiveReloadHandler
+
+        if isinstance(outcome, BuildReport):
+            self.state = State([], list(outcome.warnings))
+            files = len(outcome.changed)
+            said = f"{files} file{'s' if files != 1 else ''} changed" if files else "no change"
+            print(f"Built: {said}.", flush=True)
+            for path in reload_paths(outcome.changed):
+                LiveReloadHandler.reload_waiters(self.prefix + path)
+        else:
+            self.state = State(describe(outcome), [])
+            for line in self.state.errors:
+                print(f"error: {line}", flush=True)
+            print("Build failed: still serving the last good build.", flush=True)
+        for socket in list(self.sockets):
+            socket.write_message(self.state.message())
+        if self.builds == 1 and self.options.open_browser:
+            import webbrowser
+
+            webbrowser.open(self.url)
+
+    @property
+    def url(self) -> str:
+        host = "localhost" if self.options.host in ("0.0.0.0", "::", "") else self.options.host
+        return f"http://{host}:{self.port}{self.prefix}"
+
+
+def application(preview: Preview) -> Any:
+    """The Tornado application: the site under its prefix, and the preview's own paths."""
+    import re
+    from types import SimpleNamespace
+
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+    from tornado import web, websocket
+
+    LiveReloadHandler.watcher = SimpleNamespace(filepath=None)  # its log line reads it
+    LiveReloadHandler.live_css = True
+    out_dir, prefix = preview.options.out_dir, preview.prefix
+
+    class Events(websocket.WebSocketHandler):
+        def open(self) -> None:
+            preview.sockets.add(self)
+            self.write_message(preview.state.message())
+
+        def on_close(self) -> None:
+            preview.sockets.discard(self)
+
+    class Script(web.RequestHandler):
+        def get(self) -> None:
+            self.set_header("Content-Type", "text/javascript; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.write(PREVIEW_JS.read_bytes())
+
+    class Site(web.RequestHandler):
+        def get(self, path: str) -> None:
+            self.set_header("Cache-Control", "no-store")
+            folder = out_dir / path
+            if path and not path.endswith("/") and resolve(out_dir, path + "/") and folder.is_dir():
+                self.redirect(prefix + path + "/")
+                return
+            found = resolve(out_dir, path)
+            if found is None:
+                self.set_status(404)
+                found = resolve(out_dir, "404.html")
+                if found is None:
+                    self.write(f"Not found. The site is at {prefix}")
+                    return
+            self.set_header("Content-Type", content_type(found))
+            body = found.read_bytes()
+            self.write(inject(body, preview.port) if found.suffix == ".html" else body)
+
+    class Outside(web.RequestHandler):
+        def get(self) -> None:
+            if self.request.path == "/":
+                self.redirect(prefix)
+                return
+            self.set_status(404)
+            self.write(f"Not found: the site is served at {prefix}")
+
+    return web.Application(
+        [
+            (r"/livereload", LiveReloadHandler),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/_sitegen/events", Events),
+            (r"/_sitegen/preview\.js", Script),
+            (re.escape(prefix) + r"(.*)", Site),
+            (r"/.*", Outside),
+        ],
+        log_function=lambda handler: None,  # the terminal shows builds, not requests
+    )
+
+
+def serve(options: Options, build: Callable[[bool], BuildReport], base_url: str) -> None:
+    """Serve until Ctrl-C or SIGTERM; the output folder is a whole site when it returns."""
+    sockets = bind(options.host, options.port)
+    preview = Preview(options, build)
+    preview.prefix = prefix_of(base_url)
+    preview.port = sockets[0].getsockname()[1]
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_main(preview, sockets))
+    if preview.builds > 1:  # edits kept the old search index: make it whole again
+        print("Stopping: updating the search index…", flush=True)
+        try:
+            build(True)
+        except SitegenError as exc:
+            print(f"error: {exc}", flush=True)
+    print("Stopped.", flush=True)
+
+
+async def _main(preview: Preview, sockets: list[Any]) -> None:
+    import signal
+
+    from tornado.httpserver import HTTPServer
+
+    options = preview.options
+    server = HTTPServer(application(preview))
+    server.add_sockets(sockets)
+    everywhere = options.host in ("0.0.0.0", "::", "")
+    print(f"Serving {options.site_dir} at {preview.url} (Ctrl-C to stop)", flush=True)
+    if everywhere:
+        print(
+            f"Listening on all network interfaces ({options.host}): anyone who can reach "
+            "this machine can read the preview.",
+            flush=True,
+        )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    rebuilder = Rebuilder(preview.run_build, preview.built)
+    rebuilder.request()
+    tasks = [
+        asyncio.ensure_future(rebuilder.run()),
+        asyncio.ensure_future(watch(options.site_dir, options.out_dir, rebuilder.request)),
+    ]
+    await stop.wait()
+    server.stop()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

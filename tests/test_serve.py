@@ -1,0 +1,275 @@
+"""The live preview, end to end: ``sitegen serve`` in its own process, pages open
+in headless Chromium, files edited on disk as an author's editor would."""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, make_fake_annotator
+from test_golden import tree
+
+from sitegen.output.serve import Options, Preview, inject, prefix_of, reload_paths, resolve
+from sitegen.pipeline import Pipeline
+
+ARTICLE = "content/us-russia-syria-talks.md"
+PHRASE = "initiated high level talks last week"
+
+
+class Server:
+    """``sitegen serve`` running on a free port, its output read line by line."""
+
+    def __init__(self, site: Path, *args: str) -> None:
+        command = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
+        self.process = subprocess.Popen(
+            [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.log: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        first = self.wait_for("Serving ")
+        self.url = first.split(" at ", 1)[1].split(" ", 1)[0]
+        self.wait_for("Built")
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, start: str, timeout: float = 120) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    break
+                continue
+            self.log.append(line)
+            if line.startswith(start):
+                return line
+        raise AssertionError(f"no line starting {start!r}; output: {self.log}")
+
+    def stop(self) -> int:
+        self.process.send_signal(2)  # Ctrl-C
+        try:
+            return self.process.wait(60)
+        finally:
+            self.process.kill()
+            self.process.wait()
+            if self.process.stdout is not None:
+                self.process.stdout.close()
+
+
+@pytest.fixture
+def served(sample_site: Path, real_nlp: object, chromium: Path) -> Iterator[tuple[Path, Server]]:
+    static = sample_site / "static"
+    static.mkdir()
+    shutil.copy(ROOT / "templates" / "static" / "style.css", static / "style.css")
+    server = Server(sample_site)
+    try:
+        yield sample_site, server
+    finally:
+        assert server.stop() == 0, server.log
+
+
+@pytest.fixture
+def browser(chromium: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(chromium),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield instance.new_page()
+        instance.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def wait_text(page: Any, text: str, present: bool = True) -> None:
+    check = (
+        "t => document.body.innerText.includes(t)"
+        if present
+        else ("t => !document.body.innerText.includes(t)")
+    )
+    page.wait_for_function(check, arg=text, timeout=30_000)
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_a_save_shows_in_the_open_page_and_a_second_quick_save_too(
+    served: tuple[Path, Server], browser: Any
+) -> None:
+    site, server = served
+    browser.goto(server.url + "us-russia-syria-talks/")
+    wait_text(browser, PHRASE)
+    browser.evaluate("window.scrollTo(0, 1200)")
+    browser.evaluate("window.__before = true")
+    edit(site / ARTICLE, PHRASE, "initiated FIRST level talks last week")
+    wait_text(browser, "FIRST level talks")
+    assert browser.evaluate("window.__before") is None  # the page reloaded by itself
+    assert abs(browser.evaluate("window.scrollY") - 1200) < 50  # at the same place
+    edit(site / ARTICLE, "FIRST level", "SECOND level")
+    time.sleep(0.3)
+    edit(site / ARTICLE, "SECOND level", "THIRD level")
+    wait_text(browser, "THIRD level talks")
+    time.sleep(1)
+    assert "THIRD level talks" in browser.inner_text("body")
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_a_build_error_shows_over_the_page_until_fixed(
+    served: tuple[Path, Server], browser: Any
+) -> None:
+    site, server = served
+    browser.goto(server.url + "us-russia-syria-talks/")
+    original = (site / ARTICLE).read_text(encoding="utf-8")
+    (site / ARTICLE).write_text("---\ntitle: [unclosed\n---\n" + original, encoding="utf-8")
+    overlay = browser.locator("#sitegen-preview")
+    overlay.wait_for(timeout=30_000)
+    assert f"{ARTICLE}:2: front matter" in overlay.inner_text()
+    assert PHRASE in browser.inner_text("main")  # still the last good build
+    (site / ARTICLE).write_text(original.replace(PHRASE, "FIXED talks"), encoding="utf-8")
+    wait_text(browser, "FIXED talks")
+    assert browser.locator("#sitegen-preview[role=alert]").count() == 0
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_a_stylesheet_change_applies_without_a_reload(
+    served: tuple[Path, Server], browser: Any
+) -> None:
+    site, server = served
+    browser.goto(server.url)
+    browser.evaluate("window.__before = true")
+    with (site / "static" / "style.css").open("a") as css:
+        css.write("\nbody { outline: 7px solid rgb(1, 2, 3); }\n")
+    browser.wait_for_function(
+        "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=30_000
+    )
+    assert browser.evaluate("window.__before") is True
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_the_home_page_follows_articles_added_and_deleted(
+    served: tuple[Path, Server], browser: Any
+) -> None:
+    site, server = served
+    browser.goto(server.url)
+    new = site / "content" / "added.md"
+    new.write_text("---\ntitle: A brand new article\ndate: 2016-01-01\n---\nHello.\n")
+    wait_text(browser, "A brand new article")
+    new.unlink()
+    wait_text(browser, "A brand new article", present=False)
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_only_the_output_folder_is_served_and_builds_never_hold_the_preview_script(
+    served: tuple[Path, Server],
+) -> None:
+    site, server = served
+    for path in (".sitegen-build", "..%2F..%2Fsitegen.toml", "static/..%2F..%2Fcontent"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(server.url + path)
+        assert refused.value.code == 404
+    html = urllib.request.urlopen(server.url).read().decode()
+    assert "/_sitegen/preview.js" in html
+    for path, content in tree(site / "build").items():
+        assert b"_sitegen" not in content and b"livereload" not in content, path
+
+
+def test_a_port_in_use_is_a_clear_message(make_site: Any) -> None:
+    site = make_site({"content/a.md": "---\ntitle: A\n---\nHello.\n"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: port {port} is in use on 127.0.0.1: choose another with --port "
+        "(--port 0 picks a free one)\n"
+    )
+
+
+# The pieces, without a browser ------------------------------------------------------
+
+
+def test_paths_outside_the_output_folder_are_never_resolved(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "index.html").write_text("a")
+    (out / ".sitegen-build").write_text("{}")
+    (tmp_path / "secret.txt").write_text("secret")
+    (out / "link.txt").symlink_to(tmp_path / "secret.txt")
+    assert resolve(out, "a/") == (out / "a" / "index.html").resolve()
+    assert resolve(out, "a/index.html") is not None
+    for bad in (".sitegen-build", "../secret.txt", "a/../../secret.txt", "link.txt", "nope"):
+        assert resolve(out, bad) is None, bad
+
+
+def test_preview_helpers() -> None:
+    assert prefix_of("") == "/"
+    assert prefix_of("https://user.github.io/") == "/"
+    assert prefix_of("https://user.github.io/repo") == "/repo/"
+    assert inject(b"<html><head></head></html>", 5).startswith(b"<html><head><script")
+    assert reload_paths(("static/style.css",)) == ["static/style.css"]
+    assert reload_paths(("static/style.css", "a/index.html")) == ["a/index.html"]
+    assert reload_paths(()) == []
+
+
+def test_incremental_preview_builds_equal_full_builds(make_site: Any, tmp_path: Path) -> None:
+    """The preview's rebuild path (one pipeline, search index kept between edits)
+    gives the same pages as a fresh full build, edit after edit."""
+    from test_incremental import SITE, _apply
+
+    site = make_site(SITE)
+    annotator = make_fake_annotator()
+    pipeline = Pipeline(site, annotator=annotator)
+    preview = Preview(
+        Options(site, site / "build"),
+        lambda search: pipeline.build(site / "build", search=search),
+    )
+    preview.run_build()
+    edits = [
+        ("edit", 1, "Kerry"),
+        ("add", 2, "John Kerry"),
+        ("curate", 0, "Moscow"),
+        ("rename", 0, "Syria"),
+        ("delete", 1, "Tabler"),
+        ("uncurate", 0, ""),
+    ]
+    for number, change in enumerate(edits):
+        _apply(site, change)
+        preview.run_build()
+        full = tmp_path / f"full{number}"
+        Pipeline(site, annotator=annotator, use_cache=False).build(full)
+        ours = {k: v for k, v in tree(site / "build").items() if not k.startswith("pagefind/")}
+        theirs = {k: v for k, v in tree(full).items() if not k.startswith("pagefind/")}
+        ours.pop(".sitegen-build"), theirs.pop(".sitegen-build")
+        assert ours == theirs, edits[: number + 1]
