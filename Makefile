@@ -27,8 +27,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check sitegen tests bench
 	$(VENV)/bin/mypy
 
-serve: build  ## preview build/ at http://localhost:8000/
-	$(PY) -m http.server --directory build 8000
+serve: $(STAMP)  ## live preview of the sample site at http://127.0.0.1:8000/
+	$(VENV)/bin/sitegen serve
 
 BENCH_STAMP := $(VENV)/.installed-bench
 

@@ -12,12 +12,15 @@ repeat), side by side in one run:
   model loaded, as the preview has it (target: under Hugo's warm build);
 - peak memory of the build process at N and 10 x N articles (the larger site is
   made of the smaller one's paragraphs, so its cache is already full: memory,
-  not NLP, is measured there).
+  not NLP, is measured there);
+- ``sitegen serve`` against ``hugo server``: from a file write to the new text
+  in Chromium's DOM (bench/preview_latency.py; target: median under 300 ms and
+  no worse than Hugo's).
 
 Every sitegen figure is a separate process, as a user runs it, except the
 preview's edit. Prints a Markdown table.
 
-    python bench/incremental.py [--articles 1000] [--jobs N] [--skip-big]
+    python bench/incremental.py [--articles 1000] [--jobs N] [--skip-big] [--edits 20]
 """
 
 from __future__ import annotations
@@ -117,6 +120,7 @@ def edit_one_paragraph(site: Path, seed: int) -> None:
 
 def hugo_site(site: Path, root: Path) -> Path:
     hugo = root / "hugo"
+    shutil.rmtree(hugo, ignore_errors=True)
     (hugo / "layouts" / "_default").mkdir(parents=True)
     (hugo / "hugo.toml").write_text(
         'baseURL = "https://example.org/"\ntitle = "bench"\n'
@@ -199,6 +203,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--skip-big", action="store_true", help="no 10 x N memory run")
+    parser.add_argument("--edits", type=int, default=20, help="preview edits to time")
     args = parser.parse_args()
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -262,6 +267,11 @@ def main() -> None:
             ),
         ]
         print(rows[-4:], flush=True)
+        if args.edits:
+            from preview_latency import latency, report
+
+            rows += report(latency(site, args.edits, root))
+            print(rows[-2:], flush=True)
         if not args.skip_big:
             big = big_site(site, root, 10)
             first = python(BUILD, big, args.jobs)

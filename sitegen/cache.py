@@ -140,7 +140,10 @@ class Cache:
             return self._db
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+            # One build at a time uses it, but the preview's builds run on a worker thread.
+            db = sqlite3.connect(
+                self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False
+            )
             db.isolation_level = "DEFERRED"  # transactions by ``with db``
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

@@ -143,7 +143,7 @@ def test_a_build_error_shows_over_the_page_until_fixed(
     browser.goto(server.url + "us-russia-syria-talks/")
     original = (site / ARTICLE).read_text(encoding="utf-8")
     (site / ARTICLE).write_text("---\ntitle: [unclosed\n---\n" + original, encoding="utf-8")
-    overlay = browser.locator("#sitegen-preview")
+    overlay = browser.locator("#sitegen-preview[role=alert]")
     overlay.wait_for(timeout=30_000)
     assert f"{ARTICLE}:2: front matter" in overlay.inner_text()
     assert PHRASE in browser.inner_text("main")  # still the last good build

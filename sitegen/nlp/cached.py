@@ -40,6 +40,8 @@ class CachedAnnotator:
         self._make = make
         self._fingerprint = fingerprint
         self.cache = cache
+        self.start: Callable[[str, int], Callable[[int], None]] | None = None
+        """``start(description, total)`` shows progress for the blocks the cache lacks."""
         self.annotated = 0
         """How many blocks the inner annotator ran on (the rest came from the cache)."""
 
@@ -56,6 +58,8 @@ class CachedAnnotator:
         if missing:
             todo = list(missing.items())
             inner = self._make(len(todo))
+            if progress is None and self.start is not None:
+                progress = self.start("Annotating", len(todo))
             for at in range(0, len(todo), STORE_EVERY):
                 chunk = todo[at : at + STORE_EVERY]
                 results = inner.annotate([text for _, text in chunk], progress)

@@ -25,7 +25,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -48,7 +48,7 @@ class Written:
 
     files: int
     rendered: int
-    """Pages whose key changed, so they were rendered."""
+    """Files made: pages whose key changed, and derived files made again."""
     changed: tuple[str, ...]
     """Files written anew or removed; every other file is the one that was there."""
 
@@ -72,10 +72,14 @@ def check_out_dir(out_dir: Path, site_dir: Path, inputs: Iterable[Path]) -> None
 
 def safe_path(root: Path, relative: str) -> Path:
     """``root / relative``, refusing any path that would leave ``root``."""
-    pure = PurePosixPath(relative)
-    if pure.is_absolute() or not pure.parts or any(p in ("..", ".", "") for p in pure.parts):
+    _check_relative(relative)
+    return root.joinpath(*relative.split("/"))
+
+
+def _check_relative(relative: str) -> None:
+    parts = relative.split("/")
+    if relative.startswith("/") or any(p in ("..", ".", "") for p in parts):
         raise SitegenError(f"refusing to write {relative!r}: outside the output folder")
-    return root.joinpath(*pure.parts)
 
 
 def lock_path(out_dir: Path) -> Path:
@@ -149,24 +153,52 @@ def write_site(pages: Sequence[Page], out_dir: Path, derived: Derived | None = N
     staging.mkdir()
     try:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
-            changed = _render(staging, pages, previous, out_dir, link_unchanged=True)
-            made = _derive(derive, staging, staging, out_dir, link_unchanged=True)
-            _record(staging / MARKER, pages, made, derive)
-            _swap(staging, out_dir)
+            changed, made = _whole_tree(staging, out_dir, pages, previous, derive)
         else:
-            changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
-            _move_in(staging, out_dir, changed, [])
-            made = _derive(derive, out_dir, staging, out_dir, link_unchanged=False)
-            _move_in(staging, out_dir, made.changed, [])
-            _record(staging / MARKER, pages, made, derive)
-            _move_in(staging, out_dir, [], sorted(set(removed) - set(made.paths)))
-            os.replace(staging / MARKER, out_dir / MARKER)
+            changed, made = _in_place(staging, out_dir, pages, todo, previous, removed, derive)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     gone = sorted(set(removed) - set(made.paths))
-    return Written(
-        len(pages) + len(made.paths), len(todo), tuple(sorted(changed + made.changed + gone))
-    )
+    changes = tuple(sorted(changed + made.changed + gone))
+    return Written(len(pages) + len(made.paths), len(todo) + len(made.paths), changes)
+
+
+def _whole_tree(
+    staging: Path,
+    out_dir: Path,
+    pages: Sequence[Page],
+    previous: dict[str, str],
+    derive: Derived | None,
+) -> tuple[list[str], _Made]:
+    """A new tree in ``staging`` (unchanged files linked), exchanged for the old."""
+    changed = _render(staging, pages, previous, out_dir, link_unchanged=True)
+    made = _derive(derive, staging, staging, out_dir, link_unchanged=True)
+    _record(staging / MARKER, pages, made, derive)
+    _swap(staging, out_dir)
+    return changed, made
+
+
+def _in_place(
+    staging: Path,
+    out_dir: Path,
+    pages: Sequence[Page],
+    todo: Sequence[Page],
+    previous: dict[str, str],
+    removed: Sequence[str],
+    derive: Derived | None,
+) -> tuple[list[str], _Made]:
+    """Changed pages moved in, removed ones deleted; then the derived files are
+    made from the output folder, now the new site, and moved in the same way."""
+    changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
+    prefix = derive.prefix if derive else None
+    pages_gone = [p for p in removed if not (prefix and p.startswith(prefix))]
+    _move_in(staging, out_dir, changed, pages_gone)
+    made = _derive(derive, out_dir, staging, out_dir, link_unchanged=False)
+    _record(staging / MARKER, pages, made, derive)
+    stale = set(removed) - set(pages_gone) - set(made.paths)
+    _move_in(staging, out_dir, made.changed, sorted(stale))
+    os.replace(staging / MARKER, out_dir / MARKER)
+    return changed, made
 
 
 @dataclass(frozen=True)
@@ -222,7 +254,7 @@ def read_manifest(out_dir: Path) -> dict[str, str]:
 def _check_paths(pages: Sequence[Page]) -> None:
     seen: set[str] = set()
     for page in pages:
-        safe_path(Path("/"), page.path)
+        _check_relative(page.path)
         if page.path in seen or page.path == MARKER:
             raise SitegenError(f"two outputs would be written to {page.path}")
         seen.add(page.path)

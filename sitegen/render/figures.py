@@ -25,7 +25,7 @@ def cards_json(article: Article, mentioned: Sequence[Entity], page: str) -> str:
             "name": entity.name,
             "kind": LABELS[entity.label][1],
             "description": entity.description,
-            "others": sum(1 for a in entity.articles if a.slug != article.slug),
+            "others": len(entity.found) - 1,  # the entity is mentioned in this article
             "href": relative_url(f"entities/{entity.id}/", page),
         }
         for entity in mentioned

@@ -42,7 +42,7 @@ from .publication import (
     search_page,
     site_feeds,
 )
-from .search import BUNDLE, FACETS, search_index
+from .search import BUNDLE, FACETS, pagefind_binary, search_index
 from .theme import Settings, Theme, static_files
 from .urls import relative_url, rooted_url
 
@@ -137,6 +137,7 @@ def _files(files: Sequence[OutputFile], key: Callable[..., str]) -> list[Page]:
 def search_bundle(pages: Sequence[Page], language: str, refresh: bool = True) -> Derived:
     """Pagefind's index of the site's pages (those marked ``data-pagefind-body``),
     made by the writer from the written HTML, and again only when a page changed."""
+    pagefind_binary()  # missing: say so now, whether or not the index is out of date
     html = [p.key for p in pages if p.path.endswith(".html")]
     return Derived(
         f"{BUNDLE}/",
@@ -159,7 +160,7 @@ def _entity_rows(site: Site) -> list[str]:
 
 def _entity_articles(entity: Entity) -> list[Article]:
     """The articles an entity's page is made from: those naming it or quoting it."""
-    found = {a.slug: a for a in entity.articles}
+    found = {a.slug: a for a, _ in entity.found}
     for quoted in entity.quotes:
         found.setdefault(quoted.article.slug, quoted.article)
     return sorted(found.values(), key=lambda a: a.slug)
