@@ -29,7 +29,7 @@ from pathlib import Path
 from sitegen.config import DEFAULT_MODEL
 from sitegen.errors import Problems
 from sitegen.nlp.annotator import SpacyAnnotator, load_model
-from sitegen.pipeline import Pipeline
+from sitegen.pipeline import ContentFile, Pipeline
 
 LABELS = Path(__file__).resolve().parents[1] / "tests" / "attribution"
 KINDS = ("direct", "indirect", "according_to")
@@ -88,7 +88,7 @@ def match(predicted: list[Item], gold: list[Item]) -> list[tuple[Item, Item]]:
 def sitegen_predictions(text: str, pipeline: Pipeline) -> list[Item]:
     problems = Problems()
     raw = f"---\ntitle: Bench\n---\n{text}\n".encode()
-    articles = pipeline.articles([("content/bench.md", raw)], problems)
+    articles = pipeline.articles([ContentFile.of("content/bench.md", raw)], problems)
     if not articles:
         raise SystemExit(f"cannot parse: {problems.errors}")
     return [(a.source, a.kind, a.text) for a in articles[0].attributions]

@@ -20,7 +20,7 @@ from .cache import CACHE_DIR, Cache
 from .errors import BuildFailed, Problems, SitegenError, UsageError
 from .model import BuildReport
 from .nlp.workers import default_jobs
-from .pipeline import Pipeline, Progress, conflict_message
+from .pipeline import ContentFile, Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
 from .render.report import entity_row, format_entities
 from .render.urls import BaseUrlError, normalise_base_url
@@ -381,7 +381,7 @@ def _annotate(args: argparse.Namespace) -> int:
     except ValueError:
         shown = path.as_posix()
     inside = path.resolve().is_relative_to(pipeline.config.content_dir.resolve())
-    extra = [] if inside and path.suffix == ".md" else [(shown, path.read_bytes())]
+    extra = [] if inside and path.suffix == ".md" else [ContentFile.of(shown, path.read_bytes())]
     problems = Problems()
     try:
         site = pipeline.analyse(problems, drafts=True, extra=extra)

@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -46,10 +47,22 @@ NO_BASE_URL = (
 )
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
-#: Warnings made reading a file, kept with its article: (message, path, line).
-Warnings = tuple[tuple[str, str | None, int | None], ...]
+#: The warnings of reading and enriching a file, kept with its article.
+Warnings = tuple[SitegenError, ...]
+#: How the cache stores them: (message, path, line).
+_Stored = tuple[tuple[str, str | None, int | None], ...]
 _encode_article = msgspec.msgpack.Encoder(enc_hook=dict).encode
-_decode_article = msgspec.msgpack.Decoder(tuple[Article, Warnings]).decode
+_decoder = msgspec.msgpack.Decoder(tuple[Article, _Stored])
+
+
+def _decode_article(value: bytes) -> tuple[Article, Warnings]:
+    article, stored = _decoder.decode(value)
+    return article, tuple(SitegenError(*w) for w in stored)
+
+
+def _stored(value: tuple[Article, Warnings]) -> bytes:
+    article, warnings = value
+    return _encode_article((article, tuple((w.message, w.path, w.line) for w in warnings)))
 
 
 class Pipeline:
@@ -82,6 +95,8 @@ class Pipeline:
         self._memo: dict[bytes, tuple[Article, Warnings]] = {}
         """The articles of the last run, by key: a preview's rebuild starts from them."""
         self._stamp: tuple[object, ...] | None = None
+        self._files: dict[Path, tuple[tuple[int, ...], ContentFile]] = {}
+        """Content files by path, with the stat they were read at."""
 
     def refresh(self) -> None:
         """Read the settings, curated entities and theme again where they changed."""
@@ -166,12 +181,12 @@ class Pipeline:
         *,
         drafts: bool = False,
         strict: bool = False,
-        extra: Sequence[tuple[str, bytes]] = (),
+        extra: Sequence[ContentFile] = (),
         future: bool = False,
         today: dt.date | None = None,
     ) -> Site:
         """Load, parse, annotate and enrich every article (reusing what is cached),
-        then the site-wide indexes. ``extra`` adds (path, bytes) files to the site."""
+        then the site-wide indexes. ``extra`` adds files to the site."""
         self.refresh()
         files = self._content(problems) + list(extra)
         articles = self.articles(files, problems, drafts, strict, future, today)
@@ -180,27 +195,27 @@ class Pipeline:
 
     def articles(
         self,
-        files: Sequence[tuple[str, bytes]],
+        files: Sequence[ContentFile],
         problems: Problems,
         drafts: bool = False,
         strict: bool = False,
         future: bool = False,
         today: dt.date | None = None,
     ) -> list[Article]:
-        """The article of each (path, bytes) file, drafts and future ones only when asked.
+        """The article of each file, drafts and future ones only when asked.
 
         Every file is read and checked before any is annotated, so bad input
         fails before the model loads.
         """
         self.refresh()
         salt = self.enrich_digest
-        keys = [digest(file_digest(rel, raw), salt) for rel, raw in files]
+        keys = [digest(file.digest, salt) for file in files]
         done = self._known(keys)  # key -> (article, warnings)
         parsed: dict[bytes, tuple[Document, Warnings]] = {}
-        for (rel, raw), key in zip(files, keys, strict=True):
+        for file, key in zip(files, keys, strict=True):
             if key in done:
-                problems.warnings += [SitegenError(*w) for w in done[key][1]]
-            elif (read := self._parse(rel, raw, problems)) is not None:
+                problems.warnings += done[key][1]
+            elif (read := self._parse(file.path, file.read(), problems)) is not None:
                 parsed[key] = read
         documents = {k: v[0].document for k, v in done.items()} | {
             k: v[0] for k, v in parsed.items()
@@ -221,7 +236,9 @@ class Pipeline:
         results = annotate([documents[k] for k in todo], self.annotator)
         for key, result in zip(todo, results, strict=True):
             article = enrich(documents[key], result, self.catalog, self.config.labels)
-            done[key] = self._memo[key] = (article, parsed[key][1])
+            quotes = unattributed_warnings(article)
+            done[key] = self._memo[key] = (article, parsed[key][1] + quotes)
+            problems.warnings += quotes
         self._store(todo)
         self._memo = {k: done[k] for k in keys if k in done}
         return [done[k][0] for k in wanted]
@@ -234,7 +251,7 @@ class Pipeline:
         problems.warnings += local.warnings
         if document is None:
             return None
-        return document, tuple((w.message, w.path, w.line) for w in local.warnings)
+        return document, tuple(local.warnings)
 
     def _known(self, keys: Sequence[bytes]) -> dict[bytes, tuple[Article, Warnings]]:
         """What earlier runs enriched: in this process, then in the cache."""
@@ -252,9 +269,11 @@ class Pipeline:
 
     def _store(self, keys: Sequence[bytes]) -> None:
         if self.cache is not None and keys:
-            self.cache.put("articles", ((k, _encode_article(self._memo[k])) for k in keys))
+            self.cache.put("articles", ((k, _stored(self._memo[k])) for k in keys))
 
-    def _content(self, problems: Problems) -> list[tuple[str, bytes]]:
+    def _content(self, problems: Problems) -> list[ContentFile]:
+        """The site's content files; a file whose size and times did not change
+        since this process last read it is not read again."""
         content = self.config.content_dir
         if not content.is_dir():
             raise SitegenError(
@@ -263,7 +282,21 @@ class Pipeline:
         paths = find_content(content)
         if not paths:
             problems.error("no Markdown (*.md) files found", "content/")
-        return [(p.relative_to(self.site_dir).as_posix(), p.read_bytes()) for p in paths]
+        files = []
+        seen: dict[Path, tuple[tuple[int, ...], ContentFile]] = {}
+        for path in paths:
+            stat = path.stat()
+            stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+            known = self._files.get(path)
+            if known is not None and known[0] == stamp:
+                files.append(known[1])
+            else:  # this build uses the bytes read; later ones read them again if needed
+                rel, raw = path.relative_to(self.site_dir).as_posix(), path.read_bytes()
+                files.append(ContentFile.of(rel, raw))
+                known = (stamp, ContentFile(rel, files[-1].digest, path.read_bytes))
+            seen[path] = known
+        self._files = seen
+        return files
 
     def _inner(self, blocks: int) -> Annotator:
         """The annotator for ``blocks`` blocks the cache does not have."""
@@ -281,6 +314,21 @@ class Pipeline:
         return self._spacy[1]
 
 
+@dataclass(frozen=True)
+class ContentFile:
+    """A content file as the pipeline sees it before parsing it."""
+
+    path: str
+    """Relative to the site folder, POSIX style: ``content/a.md``."""
+    digest: str
+    """``file_digest`` of its path and bytes: the key of everything made from it."""
+    read: Callable[[], bytes]
+
+    @classmethod
+    def of(cls, path: str, raw: bytes) -> ContentFile:
+        return cls(path, file_digest(path, raw), lambda: raw)
+
+
 def annotate(documents: Sequence[Document], annotator: Annotator) -> list[list[BlockNLP]]:
     """Run the annotator over every prose block of every document in one stream."""
     texts = [block.text for doc in documents for block in doc.blocks]
@@ -295,16 +343,23 @@ def annotate(documents: Sequence[Document], annotator: Annotator) -> list[list[B
 
 
 def warn_about(site: Site, problems: Problems) -> None:
-    """What a reader of the site should know: ambiguous names, unsourced quotations."""
+    """What the site as a whole should warn about: ambiguous names."""
     for conflict in site.conflicts:
         problems.warn(conflict_message(conflict), conflict.sources[0] if conflict.sources else None)
-    for article in site.articles:
-        for block, start, end in article.unattributed:
-            text = article.document.blocks[block]
-            words = " ".join(text.text[start:end].split()[:8])
-            problems.warn(
+
+
+def unattributed_warnings(article: Article) -> Warnings:
+    """Quotations no cue attributes, one warning each (kept with the article)."""
+    warnings = []
+    for block, start, end in article.unattributed:
+        text = article.document.blocks[block]
+        words = " ".join(text.text[start:end].split()[:8])
+        warnings.append(
+            SitegenError(
                 f"quotation without a source: “{words}…”", article.document.source, text.line
             )
+        )
+    return tuple(warnings)
 
 
 def conflict_message(conflict: Conflict) -> str:

@@ -15,7 +15,7 @@ from sitegen.config import DEFAULT_MODEL
 from sitegen.errors import BuildFailed, ModelMissingError, Problems
 from sitegen.model import Article, BuildReport
 from sitegen.nlp.annotator import Annotator, SpacyAnnotator, load_model
-from sitegen.pipeline import Pipeline
+from sitegen.pipeline import ContentFile, Pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -94,7 +94,7 @@ def read_article(
     the build does it (with ``site``'s settings and entities.toml)."""
     problems = Problems()
     pipeline = Pipeline(site, annotator=annotator, use_cache=False)
-    articles = pipeline.articles([(path, text.encode())], problems, drafts=True)
+    articles = pipeline.articles([ContentFile.of(path, text.encode())], problems, drafts=True)
     if problems.errors:
         raise BuildFailed(problems.errors)
     return articles[0]

@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, make_fake_annotator
 from test_golden import tree
 
-from sitegen.output.serve import Options, Preview, inject, prefix_of, reload_paths, resolve
+from sitegen.output.serve import Options, Preview, inject, reload_paths, resolve
 from sitegen.pipeline import Pipeline
 
 ARTICLE = "content/us-russia-syria-talks.md"
@@ -234,9 +234,6 @@ def test_paths_outside_the_output_folder_are_never_resolved(tmp_path: Path) -> N
 
 
 def test_preview_helpers() -> None:
-    assert prefix_of("") == "/"
-    assert prefix_of("https://user.github.io/") == "/"
-    assert prefix_of("https://user.github.io/repo") == "/repo/"
     assert inject(b"<html><head></head></html>", 5).startswith(b"<html><head><script")
     assert reload_paths(("static/style.css",)) == ["static/style.css"]
     assert reload_paths(("static/style.css", "a/index.html")) == ["a/index.html"]

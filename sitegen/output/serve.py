@@ -26,10 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..errors import BuildFailed, SitegenError
 from ..model import BuildReport
+from ..render.urls import base_path
 
 PREVIEW_JS = Path(__file__).with_name("preview.js")
 #: What the preview adds to each HTML page it sends.
@@ -58,12 +58,6 @@ class Options:
     port: int = 8000
     open_browser: bool = False
     drafts: bool = False
-
-
-def prefix_of(base_url: str) -> str:
-    """The path the site is served under: ``/repo/`` for ``https://u.github.io/repo/``."""
-    path = urlsplit(base_url).path if base_url else "/"
-    return "/" + "/".join(part for part in path.split("/") if part) + "/" if path != "/" else "/"
 
 
 def resolve(out_dir: Path, request_path: str) -> Path | None:
@@ -324,7 +318,7 @@ def serve(options: Options, build: Callable[[bool], BuildReport], base_url: str)
     """Serve until Ctrl-C or SIGTERM; the output folder is a whole site when it returns."""
     sockets = bind(options.host, options.port)
     preview = Preview(options, build)
-    preview.prefix = prefix_of(base_url)
+    preview.prefix = base_path(base_url)
     preview.port = sockets[0].getsockname()[1]
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(preview, sockets))

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
+from ..cache import digest
 from ..model import Article, OutputFile, Page
 from ..site.listings import Group, by_month, paginate, undated
 from .feeds import atom_feed, robots_txt, sitemap
@@ -41,13 +42,24 @@ def _listed(
     head: Head,
     **context: Any,
 ) -> Page:
-    """A page made from ``made_from`` (and ``extra`` facts such as its neighbours)."""
+    """A page made from ``made_from`` (and ``extra`` facts such as its neighbours).
+
+    Listings show what an article is, not what it says: they are keyed by its
+    metadata and summary, so an edit in its body leaves them as they are."""
     return Page(
         path,
-        key(template, path, repr(head), *extra, *(a.key for a in made_from)),
+        key(template, path, repr(head), *extra, *(listed(a) for a in made_from)),
         functools.partial(page, path, template, head=head, **context),
         tuple(a.document.source for a in made_from),
     )
+
+
+def listed(article: Article) -> str:
+    """A digest of what listing pages show of ``article``: its metadata and summary."""
+    doc = article.document
+    shown: list[object] = [doc.source, doc.slug, doc.title, doc.author, doc.date, doc.tags]
+    shown += [doc.summary, doc.draft, sorted(doc.extra.items()), article.summary]
+    return digest(repr(shown)).hex()
 
 
 def site_feeds(site_title: str, base_url: str) -> tuple[Feed, ...]:

@@ -15,6 +15,7 @@ home page, ``"entities/"`` a folder's ``index.html``, ``"feed.xml"`` a file.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import quote, urlsplit
 
@@ -23,6 +24,7 @@ class BaseUrlError(ValueError):
     """``base_url`` is not an absolute http(s) URL."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def relative_url(target: str, page: str) -> str:
     """The link from output file ``page`` to site path ``target`` ("" is the home page)."""
     rel = posixpath.relpath(target or ".", posixpath.dirname(page) or ".")
