@@ -94,7 +94,9 @@ def python(code: str, *args: object) -> dict[str, float]:
 
 def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{command[0]} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     return time.perf_counter() - start
 
 
@@ -148,7 +150,7 @@ def pelican_site(site: Path, root: Path) -> Path:
     (pelican / "pelicanconf.py").write_text(
         "PATH = 'content'\nOUTPUT_PATH = 'output'\nSITEURL = ''\nTIMEZONE = 'UTC'\n"
         "CACHE_CONTENT = True\nLOAD_CONTENT_CACHE = True\nCACHE_PATH = 'cache'\n"
-        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\n"
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nSLUGIFY_SOURCE = 'basename'\n"
     )
     return pelican
 
