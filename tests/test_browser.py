@@ -293,7 +293,8 @@ def test_skip_link_moves_focus_past_the_header(open_page: Callable[..., Any]) ->
 
 
 def test_kinds_are_marked_other_than_by_colour(open_page: Callable[..., Any]) -> None:
-    """Each kind has its own underline, on strong (first) and light (later) mentions."""
+    """Each kind has its own underline, on first mentions and, once the reader asks
+    to mark every mention, on later ones too."""
     page = open_page(f"{ARTICLE}/")
 
     def style(selector: str) -> tuple[str, str]:
@@ -301,6 +302,11 @@ def test_kinds_are_marked_other_than_by_colour(open_page: Callable[..., Any]) ->
             "e => [getComputedStyle(e).textDecorationLine, getComputedStyle(e).textDecorationStyle]"
         )
 
+    later = page.locator(".article-body a.ent-light").first
+    assert style(".article-body a.ent-light")[0] == "none", "later mentions read as plain text"
+    later.hover()
+    assert "underline" in style(".article-body a.ent-light"), "until hovered"
+    page.get_by_role("button", name="Mark every mention").click()
     for variant in ("ent-strong", "ent-light"):
         found = {k: f".article-body a.ent-{k}.{variant}" for k in ("person", "org", "gpe")}
         found = {k: sel for k, sel in found.items() if page.locator(sel).count()}
@@ -376,7 +382,7 @@ def test_pages_work_without_javascript(open_page: Callable[..., Any]) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_text_contrast(open_page: Callable[..., Any], scheme: str) -> None:
     page = open_page(f"{ARTICLE}/", color_scheme=scheme)
-    checks = ["body", ".article-body p", ".byline", ".legend p", ".site-footer p", "nav a"]
+    checks = ["body", ".article-body p", ".byline", ".legend", ".site-footer p", "nav a"]
     highlights = [
         selector
         for kind, _, _ in LABELS.values()
@@ -406,15 +412,12 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def test_screenshots(open_page: Callable[..., Any], tmp_path: Path) -> None:
-    """Article and entity page at 1200px; SITEGEN_SCREENSHOTS=1 refreshes the README's.
-
-    The article is shown as a reader first sees it (one 1200x900 screen); the entity
-    page whole, down to the passages that mention him.
-    """
+    """The entity page at 1200px, whole, down to the passages that mention him;
+    SITEGEN_SCREENSHOTS=1 refreshes the README's (test_theme.py makes the article's)."""
     refresh = os.environ.get("SITEGEN_SCREENSHOTS") == "1"
     folder = ROOT / "docs" / "screenshots" if refresh else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    shots = {"article.png": (f"{ARTICLE}/", False), "entity.png": (f"{ENTITY}/", True)}
+    shots = {"entity.png": (f"{ENTITY}/", True)}
     for name, (path, full_page) in shots.items():
         page = open_page(path, color_scheme="light", device_scale_factor=1)
         page.screenshot(path=folder / name, full_page=full_page, animations="disabled")

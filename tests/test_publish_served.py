@@ -276,7 +276,7 @@ def test_404_is_styled_at_any_depth(demo: Demo, page: Any) -> None:
     response = page.goto(demo.served + "no/such/deep/path/")
     assert response.status == 404
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert background == "rgb(255, 253, 248)"  # the theme's --bg, so style.css loaded
+    assert background == "rgb(253, 252, 249)"  # the theme's --bg, so style.css loaded
     page.get_by_role("link", name="Every article by month").click()
     page.wait_for_url(demo.served + "archive/")
     assert page.locator("h1").inner_text() == "Archive"

@@ -21,6 +21,7 @@ from ..enrich.notes import place_notes
 from ..model import LABELS, Article, Document, Mention
 from ..source.parse import body_tokens, new_markdown
 from .sidenotes import attribution_note, footnote_contents, marker, sidenote
+from .toc import heading_anchors
 from .urls import relative_url
 
 _NO_DOCUMENT = Document("", "", "", None, None, (), None, False, {}, "", ())
@@ -43,11 +44,20 @@ def render_body(
 
 
 def render_article(
-    article: Article, page: str, highlight: str = "first", notes: dict[int, str] | None = None
+    article: Article,
+    page: str,
+    highlight: str = "first",
+    notes: dict[int, str] | None = None,
+    headings: list[tuple[int, str]] | None = None,
 ) -> str:
-    """The body of ``article`` as HTML, with highlights and notes."""
+    """The body of ``article`` as HTML, with highlights and notes.
+
+    ``headings`` receives the level and text of each heading (for a table of contents).
+    """
     doc = article.document
     tokens, _, _ = place_annotations(body_tokens(doc), doc, article.mentions, article.attributions)
+    if headings is not None:
+        headings += article_headings(tokens)
     return _render(tokens, article, page, highlight, notes)
 
 
@@ -62,6 +72,7 @@ def _render(
     for index, mention in enumerate(article.mentions):
         firsts.setdefault(mention.entity, index)
     end = next((i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens))
+    anchors = heading_anchors(text for _, text in article_headings(tokens))
     md = _renderer()
     env: dict[str, Any] = {
         "page": page,
@@ -72,11 +83,37 @@ def _render(
         "footnote_numbers": article.footnotes,
         "links": article.document.sources,
         "notes": notes if notes is not None else {},
+        "heading_ids": iter(anchors),
     }
     # Footnotes are shown as notes beside their reference, not as a list at the end.
     footnote_contents(tokens[end:], md.renderer, md.options, env)
     html: str = md.renderer.render(tokens[:end], md.options, env)
     return html
+
+
+def article_headings(tokens: Sequence[Token]) -> list[tuple[int, str]]:
+    """The level and plain text of each heading of a body (footnotes have none)."""
+    out = []
+    for i, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            break
+        if token.type == "heading_open":
+            children = tokens[i + 1].children or []
+            text = "".join(
+                " " if c.type in ("softbreak", "hardbreak") else c.content
+                for c in children
+                if c.type in ("text", "code_inline", "softbreak", "hardbreak")
+            )
+            out.append((int(token.tag[1:]), text))
+    return out
+
+
+def _heading_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A heading with its id, which the table of contents links to (see ``toc.py``)."""
+    token = tokens[idx]
+    anchor = next(env["heading_ids"], None) if "heading_ids" in env else None
+    id_attr = f' id="{escape(anchor)}"' if anchor else ""
+    return f"<{token.tag}{self.renderAttrs(token)}{id_attr}>"
 
 
 def _entity_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -135,7 +172,9 @@ def _footnote_notes(footnote: int, env: Any) -> str:
 
 
 def annotation_rules(md: MarkdownIt) -> None:
-    """A markdown-it plugin: how entity links, source notes and footnotes render."""
+    """A markdown-it plugin: how headings (with ids), entity links, source notes and
+    footnotes render."""
+    md.add_render_rule("heading_open", _heading_open)
     md.add_render_rule("entity_open", _entity_open)
     md.add_render_rule("entity_close", _entity_close)
     md.add_render_rule("note_ref", _note_ref)

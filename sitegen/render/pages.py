@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from ..output.write import Derived
 from ..site.index import entity_page
 from ..site.ledger import cite
 from ..site.listings import by_author, by_tag, group_slug
+from ..site.related import related_articles, shared_entities
 from .annotations import article_annotations, to_json
 from .body import render_article
 from .figures import cards_json, month_chart
@@ -42,9 +43,14 @@ from .publication import (
     search_page,
     site_feeds,
 )
+from .reading import mentions_by_kind, reading_minutes
 from .search import BUNDLE, FACETS, pagefind_binary, search_index
 from .theme import Settings, Theme, static_files
+from .toc import table_of_contents
 from .urls import relative_url, rooted_url
+
+#: How many related articles an article page suggests.
+RELATED_ARTICLES = 3
 
 
 def plan_site(
@@ -65,16 +71,18 @@ def plan_site(
         Page("sources/index.html", key("sources", *everything), renderer.sources(site), sources),
     ]
     entities = {e.id: e for e in site.entities}
+    related = _related(site.articles)
     for article in site.articles:
         mentioned = [entities[i] for i in dict.fromkeys(m.entity for m in article.mentions)]
         path = f"{article.slug}/index.html"
         cards = cards_json(article, mentioned, path)
+        others = related[article.slug]  # the page shows their titles, dates and names
         pages.append(
             Page(
                 path,
-                key("article", article.key, cards),
-                functools.partial(renderer.article, article, mentioned, cards),
-                (article.document.source,),
+                key("article", article.key, cards, *[other.key for other in others]),
+                functools.partial(renderer.article, article, mentioned, cards, others),
+                (article.document.source, *[other.document.source for other in others]),
             )
         )
         pages.append(
@@ -151,6 +159,48 @@ def _key(*parts: str | bytes) -> str:
     return digest(*parts).hex()
 
 
+def _related(articles: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
+    """Each article's related articles, by slug (see ``site/related.py``)."""
+    by_slug = {a.slug: a for a in articles}
+    chosen = related_articles(
+        {a.slug: [m.entity for m in a.mentions] for a in articles}, RELATED_ARTICLES
+    )
+    return {slug: tuple(by_slug[other] for other in others) for slug, others in chosen.items()}
+
+
+def article_minutes(article: Article) -> int:
+    """Reading time of an article (the ``reading_minutes`` template filter)."""
+    return reading_minutes(block.text for block in article.document.blocks)
+
+
+def article_extras(
+    article: Article,
+    mentioned: Mapping[str, Entity],
+    related: Sequence[Article],
+    headings: Sequence[tuple[int, str]],
+) -> dict[str, Any]:
+    """What an article page shows besides its body: reading time, table of contents,
+    its entities by kind (``(label, plural, [(entity, mentions)])``) and related articles
+    (``(article, [entity named in both])``)."""
+    own = [m.entity for m in article.mentions]
+    groups = mentions_by_kind(((m.entity, m.label) for m in article.mentions), list(LABELS))
+    return {
+        "reading_minutes": article_minutes(article),
+        "toc": table_of_contents(headings),
+        "mentioned_groups": [
+            (label, LABELS[label][2], [(mentioned[e], n) for e, n in members])
+            for label, members in groups
+        ],
+        "related": [
+            (
+                other,
+                [mentioned[e] for e in shared_entities(own, {m.entity for m in other.mentions})],
+            )
+            for other in related
+        ],
+    }
+
+
 def _entity_rows(site: Site) -> list[str]:
     """What the entity index shows of each entity."""
     return [
@@ -178,6 +228,7 @@ class _Renderer:
         self.theme = theme
         self.env = theme.env
         self.env.filters["slug"] = group_slug
+        self.env.filters["reading_minutes"] = article_minutes
 
     def index(self, site: Site) -> Callable[[], bytes]:
         groups = [
@@ -194,10 +245,17 @@ class _Renderer:
     def sources(self, site: Site) -> Callable[[], bytes]:
         return lambda: self.page("sources/index.html", "sources.html", cited=site.cited)
 
-    def article(self, article: Article, mentioned: Sequence[Entity], cards: str) -> bytes:
+    def article(
+        self,
+        article: Article,
+        mentioned: Sequence[Entity],
+        cards: str,
+        related: Sequence[Article] = (),
+    ) -> bytes:
         path = f"{article.slug}/index.html"
         notes: dict[int, str] = {}
-        body = render_article(article, path, self.settings.highlight, notes)
+        headings: list[tuple[int, str]] = []
+        body = render_article(article, path, self.settings.highlight, notes, headings)
         s = self.settings
         feeds = site_feeds(s.title, s.base_url)
         return self.page(
@@ -219,6 +277,7 @@ class _Renderer:
             notes=[(n, Markup(re.sub(r' id="[^"]*"', "", notes[n]))) for n in sorted(notes)],
             sources=cite([article]),
             highlight=self.settings.highlight,
+            **article_extras(article, {e.id: e for e in mentioned}, related, headings),
         )
 
     def entity(self, entity: Entity) -> bytes:
