@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test lint serve bench clean
+.PHONY: build test lint serve bench lighthouse clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)  ## attribution precision/recall (vs textacy) and build speed
 	$(PY) bench/attribution_quality.py
 	$(PY) bench/incremental.py
+
+# Lighthouse 13 wants Node 22; 12.2.3 runs on Debian's Node 20.
+LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE):
+	npm install --prefix .lighthouse --save-exact --no-audit --no-fund lighthouse@12.2.3
+
+lighthouse: build $(LIGHTHOUSE)  ## Lighthouse scores of the sample article (mobile; needs npm)
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

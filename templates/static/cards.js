@@ -71,22 +71,39 @@
     hideTimer = setTimeout(hide, 250);
   }
 
-  var links = document.querySelectorAll("a.ent[data-entity]");
-  Array.prototype.forEach.call(links, function (link) {
+  // One listener of each kind for the whole page (a long article has hundreds of
+  // highlights): the event's target finds its highlight.
+  function entityLink(node) {
+    return node && node.closest ? node.closest("a.ent[data-entity]") : null;
+  }
+
+  function showing(event) {
+    var link = entityLink(event.target);
+    if (!link) return;
     link.removeAttribute("title"); // the card says it all; no second tooltip
-    link.addEventListener("mouseenter", function () { show(link); });
-    link.addEventListener("mouseleave", hideSoon);
-    link.addEventListener("focus", function () { show(link); });
-    link.addEventListener("blur", hideSoon);
-    link.addEventListener("pointerdown", function (event) {
-      touchOpen = event.pointerType === "touch" && current === link && !card.hidden;
-    });
-    link.addEventListener("click", function (event) {
-      // On touch the first tap opens the card; a second tap follows the link.
-      if (event.pointerType === "touch" || (event.sourceCapabilities && event.sourceCapabilities.firesTouchEvents)) {
-        if (!touchOpen) { event.preventDefault(); show(link); }
-      }
-    });
+    show(link);
+  }
+
+  function leaving(event) {
+    var link = entityLink(event.target);
+    if (link && !link.contains(event.relatedTarget)) hideSoon();
+  }
+
+  document.addEventListener("mouseover", showing);
+  document.addEventListener("focusin", showing);
+  document.addEventListener("mouseout", leaving);
+  document.addEventListener("focusout", leaving);
+  document.addEventListener("pointerdown", function (event) {
+    var link = entityLink(event.target);
+    touchOpen = !!link && event.pointerType === "touch" && current === link && !card.hidden;
+  });
+  document.addEventListener("click", function (event) {
+    var link = entityLink(event.target);
+    if (!link) return;
+    // On touch the first tap opens the card; a second tap follows the link.
+    if (event.pointerType === "touch" || (event.sourceCapabilities && event.sourceCapabilities.firesTouchEvents)) {
+      if (!touchOpen) { event.preventDefault(); link.removeAttribute("title"); show(link); }
+    }
   });
   card.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
   card.addEventListener("mouseleave", hideSoon);
