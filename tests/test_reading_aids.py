@@ -203,3 +203,17 @@ def test_related_articles_name_what_they_share(built: Path) -> None:
     shared = related.split("Also names")[1]
     assert "Andrew Tabler" in shared and "Syria" in shared
     assert 'class="related-articles"' not in (built / "unrelated" / "index.html").read_text()
+
+
+def test_an_edit_that_changes_the_reading_time_updates_the_listings(
+    make_site: Callable[..., Path], fake_annotator: SpacyAnnotator
+) -> None:
+    """Listings are re-rendered only when what they show changes: the reading time too."""
+    site = make_site({"content/a.md": OTHER, "content/b.md": UNRELATED})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert "1 min read" in (site / "build/index.html").read_text()
+    longer = OTHER + "\n\nMore words here. " + "More words here. " * 200 + "\n"
+    make_site({"content/a.md": longer})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    home = (site / "build/index.html").read_text()
+    assert "3 min read" in home, "the home page shows the new reading time"

@@ -18,6 +18,7 @@ from ..model import Article, OutputFile, Page
 from ..site.listings import Group, by_month, paginate, undated
 from .feeds import atom_feed, robots_txt, sitemap
 from .meta import Feed, Head, page_head
+from .reading import reading_minutes
 
 NOT_FOUND = "404.html"
 
@@ -55,10 +56,12 @@ def _listed(
 
 
 def listed(article: Article) -> str:
-    """A digest of what listing pages show of ``article``: its metadata and summary."""
+    """A digest of what listing pages show of ``article``: its metadata, summary and
+    reading time."""
     doc = article.document
     shown: list[object] = [doc.source, doc.slug, doc.title, doc.author, doc.date, doc.tags]
     shown += [doc.summary, doc.draft, sorted(doc.extra.items()), article.summary]
+    shown.append(reading_minutes(block.text for block in doc.blocks))
     return digest(repr(shown)).hex()
 
 
