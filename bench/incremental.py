@@ -114,7 +114,8 @@ def block_texts(site: Path) -> list[str]:
 
 
 def edit_one_paragraph(site: Path, seed: int) -> None:
-    path = sorted((site / "content").glob("*.md"))[seed % 997]
+    paths = sorted((site / "content").glob("*.md"))
+    path = paths[seed * 7 % len(paths)]
     text = path.read_text(encoding="utf-8")
     marker = "\n\n" + text.split("\n\n")[3][:40]
     path.write_text(text.replace(marker, f"{marker} (edit {seed})", 1), encoding="utf-8")
