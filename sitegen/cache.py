@@ -24,9 +24,10 @@ from typing import Any
 CACHE_DIR = ".sitegen-cache"
 FILE = "cache.sqlite"
 SCHEMA = "sitegen-cache/1"
-TABLES = ("blocks", "articles")
+TABLES = ("blocks", "articles", "builds")
 """``blocks``: BlockNLP by block text and NLP fingerprint; ``articles``: Article by file
-content and everything enrichment depends on."""
+content and everything enrichment depends on; ``builds``: the report of the last build
+from given inputs into an output folder, so a build with nothing new does nothing."""
 _CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
 
 

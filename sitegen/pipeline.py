@@ -21,6 +21,7 @@ import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -33,9 +34,9 @@ from .model import Article, BlockNLP, BuildReport, Conflict, Document, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
-from .output.write import check_out_dir, locked, recover, write_site
+from .output.write import check_out_dir, locked, manifest_digest, recover, write_site
 from .render.pages import plan_site, search_bundle
-from .render.theme import Settings, make_theme, template_digest
+from .render.theme import Settings, make_theme, static_digests, template_digest
 from .site.index import build_site
 from .source.load import file_digest, find_content, load_source
 from .source.parse import parse_document
@@ -53,6 +54,7 @@ Warnings = tuple[SitegenError, ...]
 _Stored = tuple[tuple[str, str | None, int | None], ...]
 _encode_article = msgspec.msgpack.Encoder(enc_hook=dict).encode
 _decoder = msgspec.msgpack.Decoder(tuple[Article, _Stored])
+_decode_build = msgspec.msgpack.Decoder(tuple[str, BuildReport, str]).decode
 
 
 def _decode_article(value: bytes) -> tuple[Article, Warnings]:
@@ -145,26 +147,33 @@ class Pipeline:
         ``base_url`` (normalised) replaces the one of ``sitegen.toml``. ``search=False``
         keeps the last search index even if pages changed (the preview's edits)."""
         self.refresh()
-        config = self.config
+        config, today = self.config, today or build_date()
         recover(out_dir)
         check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
         settings = self.settings
         if base_url is not None:
             settings = dataclasses.replace(settings, base_url=base_url)
         problems = Problems()
+        files = self._content(problems)
+        salt = digest(self.enrich_digest, template_digest(self.theme), repr(settings)).hex()
+        flags = repr((drafts, strict, future, today, search, config.cname))
+        inputs = digest(salt, flags, *(f.digest for f in files), *static_digests(self.theme))
+        if (same := self._up_to_date(inputs, out_dir)) is not None:
+            return same
         if not settings.base_url:
             problems.warn(NO_BASE_URL, "sitegen.toml")
-        site = self.analyse(problems, drafts=drafts, strict=strict, future=future, today=today)
+        site = self.analyse(
+            problems, drafts=drafts, strict=strict, future=future, today=today, files=files
+        )
         with _without_gc():
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        salt = digest(self.enrich_digest, template_digest(self.theme), repr(settings))
         with _without_gc():
-            pages = plan_site(site, settings, self.theme, salt.hex(), self.config.cname)
+            pages = plan_site(site, settings, self.theme, salt, config.cname)
         index = search_bundle(pages, settings.language, search) if settings.search else None
         with locked(out_dir):
             written = write_site(pages, out_dir, index)
-        return BuildReport(
+        report = BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),
             entities=len(site.entities),
@@ -174,6 +183,34 @@ class Pipeline:
             changed=written.changed,
             annotated=self.annotator.annotated,
         )
+        self._remember(inputs, out_dir, report)
+        return report
+
+    def _up_to_date(self, inputs: bytes, out_dir: Path) -> BuildReport | None:
+        """The report of the last build into ``out_dir`` if it was made from exactly
+        these inputs and the output folder is as that build left it: then there is
+        nothing to do (the shortcut every warm build with no change takes)."""
+        if self.cache is None:
+            return None
+        key = digest("build", str(out_dir.resolve()))
+        stored = self.cache.get("builds", [key]).get(key)
+        if stored is None:
+            return None
+        try:
+            made_from, report, marker = _decode_build(stored)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        if made_from != inputs.hex() or marker != manifest_digest(out_dir):
+            return None
+        nothing: dict[str, Any] = {"rendered": 0, "changed": (), "annotated": 0}
+        return dataclasses.replace(report, out_dir=str(out_dir), **nothing)
+
+    def _remember(self, inputs: bytes, out_dir: Path, report: BuildReport) -> None:
+        """Keep the report of the last build into ``out_dir`` (one per output folder)."""
+        if self.cache is not None:
+            key = digest("build", str(out_dir.resolve()))
+            value = (inputs.hex(), report, manifest_digest(out_dir))
+            self.cache.put("builds", [(key, _encode_article(value))])
 
     def analyse(
         self,
@@ -184,11 +221,13 @@ class Pipeline:
         extra: Sequence[ContentFile] = (),
         future: bool = False,
         today: dt.date | None = None,
+        files: Sequence[ContentFile] | None = None,
     ) -> Site:
         """Load, parse, annotate and enrich every article (reusing what is cached),
-        then the site-wide indexes. ``extra`` adds files to the site."""
+        then the site-wide indexes. ``files`` are the content files (read from the
+        site folder when not given); ``extra`` adds files to them."""
         self.refresh()
-        files = self._content(problems) + list(extra)
+        files = [*(self._content(problems) if files is None else files), *extra]
         articles = self.articles(files, problems, drafts, strict, future, today)
         with _without_gc():
             return build_site(articles, self.catalog)

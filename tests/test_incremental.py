@@ -424,3 +424,17 @@ def test_no_cache_neither_reads_nor_writes_it(
     monkeypatch.setattr(cli, "Pipeline", functools.partial(Pipeline, annotator=fake_annotator))
     assert cli.main(["build", "--site", str(site), "-q", "--no-cache"]) == 0
     assert not (site / CACHE_DIR).exists()
+
+
+def test_a_build_with_nothing_new_still_reports_its_warnings_and_checks_the_output(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(SITE | {"content/d.md": "---\ntitle: D\n---\nKerry spoke.\n"})
+    first = build_site_folder(site, fake_annotator, use_cache=True)
+    assert any("content/d.md:1: no date" in w for w in first.warnings)
+    again = build_site_folder(site, fake_annotator, use_cache=True)
+    assert again.warnings == first.warnings and again.files == first.files
+    (site / "build" / "d" / "index.html").unlink()
+    (site / "build" / MARKER).write_text("{}")  # the output is not what the last build left
+    third = build_site_folder(site, fake_annotator, use_cache=True)
+    assert third.rendered == third.files and (site / "build" / "d" / "index.html").is_file()

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..cache import digest
 from ..errors import SitegenError, UsageError
 from ..model import OutputFile, Page
 
@@ -239,6 +240,14 @@ def _record(path: Path, pages: Sequence[Page], made: _Made, derived: Derived | N
     files.update((p, derived.key) for p in made.paths if derived is not None)
     record = {"sitegen": __version__, "files": files}
     path.write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
+
+
+def manifest_digest(out_dir: Path) -> str:
+    """A digest of the output folder's marker: it changes whenever a build writes."""
+    try:
+        return digest((out_dir / MARKER).read_bytes()).hex()
+    except OSError:
+        return ""
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:

@@ -84,6 +84,11 @@ def template_digest(theme: Theme) -> str:
     return digest(*parts).hex()
 
 
+def static_digests(theme: Theme) -> list[str]:
+    """A digest of each static file with its path, to tell when one changed."""
+    return [digest(rel, p.read_bytes()).hex() for rel, p in static_files(theme).items()]
+
+
 def static_files(theme: Theme) -> dict[str, Path]:
     """The theme's static files by their path under ``static/``, site files first."""
     found: dict[str, Path] = {}
