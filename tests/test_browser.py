@@ -27,13 +27,6 @@ from sitegen.model import LABELS
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT_WIDTH = 1200
 MIN_TEXT_CONTRAST = 4.5  # WCAG 2 AA, 1.4.3, normal-size text
 MIN_FOCUS_CONTRAST = 3.0  # WCAG 2 AA, 1.4.11, focus indicator against its background
@@ -131,16 +124,6 @@ def base_url(real_nlp: object, tmp_path_factory: pytest.TempPathFactory) -> Iter
         server.shutdown()
         server.server_close()
         thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

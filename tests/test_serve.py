@@ -85,16 +85,10 @@ def served(sample_site: Path, real_nlp: object, chromium: Path) -> Iterator[tupl
 
 
 @pytest.fixture
-def browser(chromium: Path) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=str(chromium),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield instance.new_page()
-        instance.close()
+def page(browser: Any) -> Iterator[Any]:
+    page = browser.new_page()
+    yield page
+    page.close()
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -115,71 +109,71 @@ def wait_text(page: Any, text: str, present: bool = True) -> None:
 @pytest.mark.model
 @pytest.mark.browser
 def test_a_save_shows_in_the_open_page_and_a_second_quick_save_too(
-    served: tuple[Path, Server], browser: Any
+    served: tuple[Path, Server], page: Any
 ) -> None:
     site, server = served
-    browser.goto(server.url + "us-russia-syria-talks/")
-    wait_text(browser, PHRASE)
-    browser.evaluate("window.scrollTo(0, 1200)")
-    browser.evaluate("window.__before = true")
+    page.goto(server.url + "us-russia-syria-talks/")
+    wait_text(page, PHRASE)
+    page.evaluate("window.scrollTo(0, 1200)")
+    page.evaluate("window.__before = true")
     edit(site / ARTICLE, PHRASE, "initiated FIRST level talks last week")
-    wait_text(browser, "FIRST level talks")
-    assert browser.evaluate("window.__before") is None  # the page reloaded by itself
-    assert abs(browser.evaluate("window.scrollY") - 1200) < 50  # at the same place
+    wait_text(page, "FIRST level talks")
+    assert page.evaluate("window.__before") is None  # the page reloaded by itself
+    assert abs(page.evaluate("window.scrollY") - 1200) < 50  # at the same place
     edit(site / ARTICLE, "FIRST level", "SECOND level")
     time.sleep(0.3)
     edit(site / ARTICLE, "SECOND level", "THIRD level")
-    wait_text(browser, "THIRD level talks")
+    wait_text(page, "THIRD level talks")
     time.sleep(1)
-    assert "THIRD level talks" in browser.inner_text("body")
+    assert "THIRD level talks" in page.inner_text("body")
 
 
 @pytest.mark.model
 @pytest.mark.browser
 def test_a_build_error_shows_over_the_page_until_fixed(
-    served: tuple[Path, Server], browser: Any
+    served: tuple[Path, Server], page: Any
 ) -> None:
     site, server = served
-    browser.goto(server.url + "us-russia-syria-talks/")
+    page.goto(server.url + "us-russia-syria-talks/")
     original = (site / ARTICLE).read_text(encoding="utf-8")
     (site / ARTICLE).write_text("---\ntitle: [unclosed\n---\n" + original, encoding="utf-8")
-    overlay = browser.locator("#sitegen-preview[role=alert]")
+    overlay = page.locator("#sitegen-preview[role=alert]")
     overlay.wait_for(timeout=30_000)
     assert f"{ARTICLE}:2: front matter" in overlay.inner_text()
-    assert PHRASE in browser.inner_text("main")  # still the last good build
+    assert PHRASE in page.inner_text("main")  # still the last good build
     (site / ARTICLE).write_text(original.replace(PHRASE, "FIXED talks"), encoding="utf-8")
-    wait_text(browser, "FIXED talks")
-    assert browser.locator("#sitegen-preview[role=alert]").count() == 0
+    wait_text(page, "FIXED talks")
+    assert page.locator("#sitegen-preview[role=alert]").count() == 0
 
 
 @pytest.mark.model
 @pytest.mark.browser
 def test_a_stylesheet_change_applies_without_a_reload(
-    served: tuple[Path, Server], browser: Any
+    served: tuple[Path, Server], page: Any
 ) -> None:
     site, server = served
-    browser.goto(server.url)
-    browser.evaluate("window.__before = true")
+    page.goto(server.url)
+    page.evaluate("window.__before = true")
     with (site / "static" / "style.css").open("a") as css:
         css.write("\nbody { outline: 7px solid rgb(1, 2, 3); }\n")
-    browser.wait_for_function(
+    page.wait_for_function(
         "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=30_000
     )
-    assert browser.evaluate("window.__before") is True
+    assert page.evaluate("window.__before") is True
 
 
 @pytest.mark.model
 @pytest.mark.browser
 def test_the_home_page_follows_articles_added_and_deleted(
-    served: tuple[Path, Server], browser: Any
+    served: tuple[Path, Server], page: Any
 ) -> None:
     site, server = served
-    browser.goto(server.url)
+    page.goto(server.url)
     new = site / "content" / "added.md"
     new.write_text("---\ntitle: A brand new article\ndate: 2016-01-01\n---\nHello.\n")
-    wait_text(browser, "A brand new article")
+    wait_text(page, "A brand new article")
     new.unlink()
-    wait_text(browser, "A brand new article", present=False)
+    wait_text(page, "A brand new article", present=False)
 
 
 @pytest.mark.model

@@ -19,20 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CHROMIUM_ARGS
 from sitebuild import ARTICLE, ENTITY, PREFIX, ROOT, sample_build
 from test_browser import contrast, over, parse_color
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = ["", f"{ARTICLE}/", "entities/", f"{ENTITY}/", "sources/", "archive/"]
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -67,16 +59,6 @@ def server(real_nlp: object, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     httpd.shutdown()
     httpd.server_close()
     thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
