@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import BuildFailed, Problems, toml_error
 from .model import LABELS
+from .source.files import confined
 
 CATALOG_NAME = "entities.toml"
 _ENTITY_KEYS = ("name", "type", "aliases", "description", "url")
@@ -105,6 +106,7 @@ def load_catalog(site_dir: Path) -> Catalog:
     path = site_dir / CATALOG_NAME
     if not path.exists():
         return Catalog()
+    confined(path, site_dir.resolve(), CATALOG_NAME)
     text = path.read_text(encoding="utf-8", errors="replace")
     try:
         data = tomllib.loads(text)

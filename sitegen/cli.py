@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -143,7 +144,9 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
     _no_cache_option(b)
     loud = b.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    loud.add_argument("-v", "--verbose", action="store_true", help="also list the warnings")
+    loud.add_argument(
+        "-v", "--verbose", action="store_true", help="also list the warnings and the files skipped"
+    )
     b.set_defaults(run=_build)
     return b
 
@@ -244,7 +247,8 @@ def _build(args: argparse.Namespace) -> int:
         except BaseUrlError as exc:
             raise UsageError(f"--base-url: {exc}") from None
     today = build_date(args.now)
-    with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+    bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
+    with _notes(enabled=args.verbose), bar as progress:
         pipeline = _pipeline(args, progress)
         try:
             report = pipeline.build(
@@ -447,6 +451,25 @@ def _notices(pipeline: Pipeline, quiet: bool) -> None:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+@contextmanager
+def _notes(enabled: bool) -> Iterator[None]:
+    """With ``-v``, print what sitegen logs as it goes (such as the files it skipped)."""
+    if not enabled:
+        yield
+        return
+    logger = logging.getLogger("sitegen")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 @contextmanager

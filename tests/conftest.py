@@ -13,7 +13,7 @@ import pytest
 
 from sitegen.config import DEFAULT_MODEL
 from sitegen.errors import BuildFailed, ModelMissingError, Problems
-from sitegen.model import Article, BuildReport
+from sitegen.model import Article, BlockNLP, BuildReport
 from sitegen.nlp.annotator import Annotator, SpacyAnnotator, load_model
 from sitegen.pipeline import ContentFile, Pipeline
 
@@ -184,3 +184,28 @@ def sample_site(tmp_path: Path) -> Iterator[Path]:
     shutil.copy(ROOT / "sitegen.toml", site / "sitegen.toml")
     shutil.copy(ROOT / "entities.toml", site / "entities.toml")
     yield site
+
+
+@pytest.fixture
+def fake_cli(fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """``sitegen`` commands run in this process use the fake annotator and no cache.
+
+    Returns how many blocks each annotation run was given: empty while the NLP
+    has not run.
+    """
+    from sitegen import cli
+
+    runs: list[int] = []
+
+    class Counting:
+        fingerprint = fake_annotator.fingerprint
+
+        def annotate(self, texts: Sequence[str], progress: Any = None) -> list[BlockNLP]:
+            runs.append(len(texts))
+            return fake_annotator.annotate(texts, progress)
+
+    def pipeline(site_dir: Path, **options: Any) -> Pipeline:
+        return Pipeline(site_dir, **{**options, "annotator": Counting(), "use_cache": False})
+
+    monkeypatch.setattr(cli, "Pipeline", pipeline)
+    return runs

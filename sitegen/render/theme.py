@@ -16,7 +16,9 @@ import jinja2
 
 from ..cache import digest
 from ..model import MONTHS
+from ..source.files import walk
 from .figures import month_label
+from .loader import confined_loader, root_of
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def make_theme(site_dir: Path) -> Theme:
     templates = tuple(d for d in (site_dir / "templates", builtin) if d.is_dir())
     static = tuple(d for d in (site_dir / "static", builtin / "static") if d.is_dir())
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in templates]),
+        loader=confined_loader(templates, site_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -79,8 +81,9 @@ def template_digest(theme: Theme) -> str:
     """A digest of every template the theme can use (site overrides and built-in)."""
     parts: list[str | bytes] = []
     for root in theme.template_dirs:
-        for path in sorted(root.rglob("*.html")):
-            parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+        for path in walk(root, root_of(root, theme.site_dir), theme.site_dir):
+            if path.suffix == ".html":
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
     return digest(*parts).hex()
 
 
@@ -93,8 +96,6 @@ def static_files(theme: Theme) -> dict[str, Path]:
     """The theme's static files by their path under ``static/``, site files first."""
     found: dict[str, Path] = {}
     for root in theme.static_dirs:
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and not rel.startswith(".") and rel not in found:
-                found[rel] = path
+        for path in walk(root, root_of(root, theme.site_dir), theme.site_dir):
+            found.setdefault(path.relative_to(root).as_posix(), path)
     return dict(sorted(found.items()))

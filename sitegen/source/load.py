@@ -17,6 +17,7 @@ import yaml
 from ..cache import digest
 from ..errors import Problems
 from ..model import Source
+from .files import confined, walk
 
 
 class _Loader(yaml.SafeLoader):
@@ -34,12 +35,13 @@ _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
 def find_content(content_dir: Path) -> list[Path]:
-    """Every ``*.md`` below ``content_dir`` in a stable order, hidden files left out."""
-    found = [
-        p
-        for p in content_dir.rglob("*.md")
-        if p.is_file() and not any(s.startswith(".") for s in p.relative_to(content_dir).parts)
-    ]
+    """Every ``*.md`` below ``content_dir`` (the site's ``content/``) in a stable order.
+
+    Hidden files and folders and links to outside the site folder are left out.
+    """
+    site = content_dir.parent
+    confined(content_dir, site.resolve(), "content/", "folder")
+    found = [p for p in walk(content_dir, site.resolve(), site) if p.suffix == ".md"]
     return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
 
 
