@@ -16,10 +16,9 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
-from slugify import slugify
-
 from ..catalog import Catalog
 from ..model import LABELS, Conflict
+from ..slugs import make_slug
 
 #: (label, name): what identifies an entity before it has an id.
 Key = tuple[str, str]
@@ -34,7 +33,7 @@ def normalise(text: str) -> str:
 
 def entity_id(label: str, name: str) -> str:
     """The stable id ``<type>/<slug>`` of an entity, also its page's path."""
-    slug = slugify(name) or "e-" + hashlib.sha1(name.encode()).hexdigest()[:10]
+    slug = make_slug(name) or "e-" + hashlib.sha1(name.encode()).hexdigest()[:10]
     return f"{LABELS[label][0]}/{slug}"
 
 

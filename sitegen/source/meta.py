@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from slugify import slugify
-
 from ..errors import Problems
 from ..model import MONTHS, Source
+from ..slugs import MAX_NAME_BYTES, fits, make_slug
 
 KNOWN_KEYS = ("title", "date", "author", "tags", "summary", "slug", "draft", "sources")
 #: Output folders sitegen itself writes; an article may not take their name.
@@ -195,7 +194,7 @@ def _sources(value: Any, fail: Any) -> tuple[tuple[str, str], ...]:
 
 def _slug(value: Any, path: str, fail: Any) -> str | None:
     if value is None:
-        slug = slugify(PurePosixPath(path).stem)
+        slug = make_slug(PurePosixPath(path).stem)
         if not slug:
             fail("slug", f"cannot make a URL from the file name; add 'slug:' ({path})")
             return None
@@ -208,6 +207,13 @@ def _slug(value: Any, path: str, fail: Any) -> str | None:
         return None
     else:
         slug = value
+    if not fits(slug):
+        fail(
+            "slug",
+            f"slug is {len(slug)} characters long; a file name holds at most "
+            f"{MAX_NAME_BYTES}: shorten it",
+        )
+        return None
     if slug.lower() in RESERVED_SLUGS:
         fail("slug", f"slug '{slug}' is reserved for sitegen's own pages; choose another")
         return None
