@@ -14,6 +14,7 @@ from functools import cache
 from types import MappingProxyType
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -41,6 +42,11 @@ VOID_TAGS = frozenset(
     ]
 )
 _TAG = re.compile(r"^<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$", re.S)
+#: How deep blocks may nest (a block quote is one level, a list two). markdown-it-py
+#: itself drops whatever is deeper than its limit; it takes about 400 levels within
+#: Python's default recursion limit, and 100 leaves room for whatever calls it.
+MAX_NESTING = 100
+_TOO_DEEP = "sitegen_too_deep"
 
 
 @cache
@@ -52,11 +58,19 @@ def markdown() -> MarkdownIt:
 def new_markdown() -> MarkdownIt:
     """A markdown-it instance in sitegen's one configuration: CommonMark, tables,
     strikethrough, footnotes, typographic quotes made directional."""
-    md = MarkdownIt("commonmark", {"typographer": True})
+    md = MarkdownIt("commonmark", {"typographer": True, "maxNesting": MAX_NESTING + 1})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    md.block.ruler.before("table", "too_deep", _too_deep)
     md.use(footnote_plugin)
     md.core.ruler.after("smartquotes", "open_quotes", _direct_open_quotes)
     return md
+
+
+def _too_deep(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Note the first line nested MAX_NESTING deep: markdown-it leaves out what is deeper."""
+    if state.level >= MAX_NESTING:
+        state.env.setdefault(_TOO_DEEP, start + 1)
+    return False
 
 
 def _direct_open_quotes(state: StateCore) -> None:
@@ -99,7 +113,16 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
         return None
     # Pad with blank lines so markdown-it's token maps are lines of the file.
     body = "\n" * (source.body_line - 1) + meta.body
-    found = markdown().parse(body)
+    env: dict[str, int] = {}
+    found = markdown().parse(body, env)
+    if _TOO_DEEP in env:
+        problems.error(
+            f"nested more than {MAX_NESTING} levels deep (block quotes or lists); "
+            "sitegen cannot show text this deep: flatten it",
+            source.path,
+            env[_TOO_DEEP],
+        )
+        return None
     return Document(
         source=source.path,
         slug=meta.slug,
