@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,9 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import BuildFailed, Problems, toml_error
+from .errors import BuildFailed, Problems
 from .model import LABELS
-from .source.files import confined
+from .source.files import read_toml
 
 CATALOG_NAME = "entities.toml"
 _ENTITY_KEYS = ("name", "type", "aliases", "description", "url")
@@ -106,12 +105,7 @@ def load_catalog(site_dir: Path) -> Catalog:
     path = site_dir / CATALOG_NAME
     if not path.exists():
         return Catalog()
-    confined(path, site_dir.resolve(), CATALOG_NAME)
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise toml_error(exc, CATALOG_NAME) from None
+    data, text = read_toml(path, site_dir, CATALOG_NAME)
     problems = Problems()
     catalog = _validate(data, text.split("\n"), problems)
     if problems.errors:
@@ -128,10 +122,17 @@ def _validate(data: dict[str, Any], lines: list[str], problems: Problems) -> Cat
                 _find(lines, rf"^\s*\[+\s*{re.escape(name)}\s*\]+", 0),
             )
     tables = data.get("entity", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        problems.error(
+            "'entity' must be [[entity]] tables, each with a name and a type",
+            CATALOG_NAME,
+            _find(lines, r"^\s*entity\s*=", 0),
+        )
+        tables = []
     starts = [i for i, line in enumerate(lines) if re.match(r"^\s*\[\[\s*entity\s*\]\]", line)]
     entities = []
     by_key: dict[str, CuratedEntity] = {}
-    for number, table in enumerate(tables if isinstance(tables, list) else []):
+    for number, table in enumerate(tables):
         start = starts[number] if number < len(starts) else 0
         entity = _entity(table, lines, start, problems)
         if entity is None:
@@ -185,6 +186,13 @@ def _entity(table: Any, lines: list[str], start: int, problems: Problems) -> Cur
 
 
 def _ignored(table: Any, lines: list[str], problems: Problems) -> frozenset[str]:
+    start = _find(lines, r"^\s*\[\s*ignore\s*\]", 0) or 1
+    for unknown in sorted(set(table) - {"names"} if isinstance(table, dict) else ()):
+        problems.error(
+            f"[ignore] unknown key '{unknown}' (known: names)",
+            CATALOG_NAME,
+            _find(lines, rf"^\s*{re.escape(unknown)}\s*=", start - 1),
+        )
     names = table.get("names", []) if isinstance(table, dict) else None
     if names is None or not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         problems.error(

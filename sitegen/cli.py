@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 from .cache import CACHE_DIR, Cache
-from .errors import BuildFailed, Problems, SitegenError, UsageError
+from .errors import BuildFailed, Problems, SitegenError, UsageError, printable
 from .model import BuildReport
 from .nlp.workers import default_jobs
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except BuildFailed as exc:
         for error in exc.errors:
-            print(f"error: {error}", file=sys.stderr)
+            print(f"error: {printable(str(error))}", file=sys.stderr)
         if args.run is _build:
             print(f"build failed: {exc.message}; nothing was written", file=sys.stderr)
         else:
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SitegenError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -80,8 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"internal error: {type(exc).__name__}: {exc} (run with --debug for the "
-            "traceback, and please report it)",
+            f"internal error: {type(exc).__name__}: {printable(str(exc))} (run with --debug "
+            "for the traceback, and please report it)",
             file=sys.stderr,
         )
         return 70
@@ -263,7 +263,7 @@ def _build(args: argparse.Namespace) -> int:
             _notices(pipeline, args.quiet)
     if not args.quiet:
         for warning in report.warnings if args.verbose else ():
-            print(f"warning: {warning}", file=sys.stderr)
+            print(f"warning: {printable(warning)}", file=sys.stderr)
         hidden = "" if args.verbose or not report.warnings else " (-v lists them)"
         print(
             f"Built {plural(report.articles, 'article')}, "
@@ -445,12 +445,17 @@ def _cache(args: argparse.Namespace) -> int:
 
 def _notices(pipeline: Pipeline, quiet: bool) -> None:
     for note in pipeline.notices if not quiet else ():
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {printable(note)}", file=sys.stderr)
     pipeline.notices.clear()
 
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class _Printable(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 @contextmanager
@@ -461,7 +466,7 @@ def _notes(enabled: bool) -> Iterator[None]:
         return
     logger = logging.getLogger("sitegen")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(_Printable("%(message)s"))
     level = logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)

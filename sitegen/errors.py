@@ -34,6 +34,24 @@ class SitegenError(Exception):
         return (self.path or "", self.line or 0, self.message)
 
 
+#: What must not reach a terminal raw: control characters (C0, DEL, C1), bidi overrides,
+#: and the lone surrogates that stand for file name bytes that are not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with what could drive a terminal escaped: ``\\x1b``, ``\\u202e``, and
+    ``\\xe9`` for a byte of a file name that is not UTF-8."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+        code -= 0xDC00
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def toml_error(exc: Exception, path: str) -> SitegenError:
     """A ``tomllib.TOMLDecodeError`` as an error naming the file and line."""
     match = re.search(r"\(at line (\d+), column \d+\)", str(exc))

@@ -38,7 +38,7 @@ from .output.write import check_out_dir, locked, manifest_digest, recover, write
 from .render.pages import plan_site, search_bundle
 from .render.theme import Settings, make_theme, static_digests, template_digest
 from .site.index import build_site
-from .source.load import file_digest, find_content, load_source
+from .source.load import content_name, file_digest, find_content, load_source
 from .source.parse import parse_document
 from .source.select import build_date, published
 
@@ -324,13 +324,15 @@ class Pipeline:
         files = []
         seen: dict[Path, tuple[tuple[int, ...], ContentFile]] = {}
         for path in paths:
+            if (rel := content_name(path, self.site_dir, problems)) is None:
+                continue
             stat = path.stat()
             stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
             known = self._files.get(path)
             if known is not None and known[0] == stamp:
                 files.append(known[1])
             else:  # this build uses the bytes read; later ones read them again if needed
-                rel, raw = path.relative_to(self.site_dir).as_posix(), path.read_bytes()
+                raw = path.read_bytes()
                 files.append(ContentFile.of(rel, raw))
                 known = (stamp, ContentFile(rel, files[-1].digest, path.read_bytes))
             seen[path] = known

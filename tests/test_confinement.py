@@ -139,7 +139,14 @@ def test_a_template_including_a_file_outside_the_site_is_an_error(
 def test_verbose_build_says_what_was_skipped(
     make_site: MakeSite, outside: Path, fake_cli: list[int], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    site = make_site({"content/a.md": GOOD, "static/sub/.env": "x\n", "content/.git/x.md": GOOD})
+    site = make_site(
+        {
+            "content/a.md": GOOD,
+            "static/sub/.env": "x\n",
+            "content/.git/x.md": GOOD,
+            "sitegen.toml": '[site]\nbase_url = "https://example.org/"\n',
+        }
+    )
     link(site / "static" / "env.txt", "/proc/self/environ")
     link(site / "content" / "leak.md", outside / "secret.md")
     assert main(["build", "--site", str(site), "-v"]) == 0

@@ -51,6 +51,9 @@ from .urls import relative_url, rooted_url
 
 #: How many related articles an article page suggests.
 RELATED_ARTICLES = 3
+#: Characters that are errors in an HTML page (controls but tab, line breaks and form
+#: feed); like CommonMark's NUL each becomes U+FFFD, wherever it came from.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def plan_site(
@@ -326,7 +329,9 @@ class _Renderer:
             )
         except jinja2.TemplateError as exc:
             raise self._template_error(exc, template) from None
-        return html.encode()
+        except RecursionError:
+            raise SitegenError("template: nested too deeply", self._shown(template)) from None
+        return _CONTROL.sub("\ufffd", html).encode()
 
     def _template_error(self, exc: jinja2.TemplateError, name: str) -> SitegenError:
         filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
@@ -335,10 +340,16 @@ class _Renderer:
             if tb.tb_frame.f_code.co_filename.endswith(".html"):
                 filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
             tb = tb.tb_next
-        shown = name
-        if filename:
-            path = Path(filename).resolve()
-            site = self.theme.site_dir.resolve()
-            inside = site in path.parents
-            shown = path.relative_to(site).as_posix() if inside else f"theme:{path.name}"
+        shown = self._shown(name, filename)
         return SitegenError(f"template: {exc.message or type(exc).__name__}", shown, line)
+
+    def _shown(self, name: str, filename: str | None = None) -> str:
+        """A template as the user knows it: ``templates/home.html`` or ``theme:home.html``."""
+        if filename is None:
+            found = [d / name for d in self.theme.template_dirs if (d / name).is_file()]
+            filename = str(found[0]) if found else None
+        if not filename:
+            return name
+        path = Path(filename).resolve()
+        site = self.theme.site_dir.resolve()
+        return path.relative_to(site).as_posix() if site in path.parents else f"theme:{path.name}"

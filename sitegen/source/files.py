@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import os
+import tomllib
 from pathlib import Path
+from typing import Any
 
-from ..errors import SitegenError
+from ..errors import SitegenError, toml_error
 
 log = logging.getLogger("sitegen")
 OUTSIDE = "a link to outside the site folder"
@@ -94,3 +96,30 @@ def _relative(path: Path, shown: Path) -> str:
         return path.relative_to(shown).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """``raw`` as UTF-8; an error naming the line and column of the first bad byte."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SitegenError(
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
+            "save the file as UTF-8",
+            shown,
+            line,
+        ) from None
+
+
+def read_toml(path: Path, site_dir: Path, shown: str) -> tuple[dict[str, Any], str]:
+    """A settings file of the site: its data and its text (to find lines in)."""
+    confined(path, site_dir.resolve(), shown)
+    text = decode(path.read_bytes(), shown)
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise toml_error(exc, shown) from None
+    except RecursionError:
+        raise SitegenError("invalid TOML: nested too deeply", shown) from None

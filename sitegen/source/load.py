@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 
 from ..cache import digest
-from ..errors import Problems
+from ..errors import Problems, SitegenError
 from ..model import Source
-from .files import confined, walk
+from .files import confined, decode, walk
 
 
 class _Loader(yaml.SafeLoader):
@@ -45,30 +45,30 @@ def find_content(content_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
 
 
-def load_sources(site_dir: Path, paths: list[Path], problems: Problems) -> list[Source]:
-    """Read each file; report unreadable ones to ``problems`` and leave them out."""
-    sources = []
-    for path in paths:
-        rel = path.relative_to(site_dir).as_posix()
-        source = load_source(rel, path.read_bytes(), problems)
-        if source is not None:
-            sources.append(source)
-    return sources
+def content_name(path: Path, site_dir: Path, problems: Problems) -> str | None:
+    """The file's path in the site (``content/a.md``); None, reported, when it cannot
+    be shown in a page nor named in JSON (a name that is not UTF-8)."""
+    rel = path.relative_to(site_dir).as_posix()
+    if not _utf8(rel):
+        problems.error("the file name is not valid UTF-8; rename it", rel)
+        return None
+    return rel
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode's stand-ins for bytes that are not UTF-8
+        return False
+    return True
 
 
 def load_source(rel: str, raw: bytes, problems: Problems) -> Source | None:
     """Decode one file and split its front matter; None when it cannot be used."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.error(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}); "
-            "save the file as UTF-8",
-            rel,
-            line,
-        )
+        text = decode(raw, rel)
+    except SitegenError as exc:
+        problems.errors.append(exc)
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -99,6 +99,9 @@ def _split_front_matter(rel: str, text: str, problems: Problems) -> Source | Non
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         problems.error(f"front matter: {problem}", rel, line)
+        return None
+    except RecursionError:
+        problems.error("front matter: nested too deeply", rel, 2)
         return None
     if meta is None:
         meta = {}
