@@ -18,9 +18,17 @@ from typing import Any
 
 from . import __version__
 from .cache import CACHE_DIR, Cache
-from .errors import BuildFailed, Problems, SitegenError, UsageError, printable
+from .errors import (
+    BuildFailed,
+    Problems,
+    SitegenError,
+    UsageError,
+    is_environment_error,
+    printable,
+)
 from .model import BuildReport
 from .nlp.workers import default_jobs
+from .output.preflight import check_writable, write_error
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
 from .render.report import entity_row, format_entities
@@ -50,7 +58,8 @@ A site folder holds content/**/*.md and, optionally, sitegen.toml, templates/
 What spaCy found in each paragraph is kept in DIR/.sitegen-cache/, so only new
 or edited paragraphs are annotated again.
 
-exit status: 0 success, 1 problems in the content, 2 usage errors"""
+exit status: 0 success, 1 problems in the content or on the machine (read-only
+folder, full disk), 2 usage errors"""
 _DEBUG = "show tracebacks for errors"
 
 
@@ -247,20 +256,26 @@ def _build(args: argparse.Namespace) -> int:
         except BaseUrlError as exc:
             raise UsageError(f"--base-url: {exc}") from None
     today = build_date(args.now)
+    check_writable(out_dir)  # before the NLP: a read-only place fails in a moment
     bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
-    with _notes(enabled=args.verbose), bar as progress:
-        pipeline = _pipeline(args, progress)
-        try:
-            report = pipeline.build(
-                out_dir,
-                drafts=args.drafts,
-                strict=args.strict,
-                future=args.future,
-                today=today,
-                base_url=base_url,
-            )
-        finally:
-            _notices(pipeline, args.quiet)
+    try:
+        with _notes(enabled=args.verbose), bar as progress:
+            pipeline = _pipeline(args, progress)
+            try:
+                report = pipeline.build(
+                    out_dir,
+                    drafts=args.drafts,
+                    strict=args.strict,
+                    future=args.future,
+                    today=today,
+                    base_url=base_url,
+                )
+            finally:
+                _notices(pipeline, args.quiet)
+    except OSError as exc:  # reading is checked where it happens: this is the writing
+        if is_environment_error(exc):
+            raise write_error(exc, out_dir) from exc
+        raise
     if not args.quiet:
         for warning in report.warnings if args.verbose else ():
             print(f"warning: {printable(warning)}", file=sys.stderr)

@@ -7,6 +7,7 @@ prints them without a traceback.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +58,30 @@ def toml_error(exc: Exception, path: str) -> SitegenError:
     match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
     return SitegenError(f"invalid TOML: {message}", path, int(match.group(1)) if match else None)
+
+
+#: OSErrors that say something about the machine, not about sitegen: their causes.
+ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "read-only file system",
+    errno.EIO: "input/output error",
+    errno.ENAMETOOLONG: "the path is too long",
+    errno.EMLINK: "too many links",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+}
+
+
+def is_environment_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS
+
+
+def cause(exc: OSError) -> str:
+    """What went wrong, in words: ``no space left on the device``."""
+    known = ENVIRONMENT_ERRNOS.get(exc.errno or 0)
+    return known or (exc.strerror or type(exc).__name__).lower()
 
 
 class UsageError(SitegenError):

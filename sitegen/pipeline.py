@@ -38,6 +38,7 @@ from .output.write import check_out_dir, locked, manifest_digest, recover, write
 from .render.pages import plan_site, search_bundle
 from .render.theme import Settings, make_theme, static_digests, template_digest
 from .site.index import build_site
+from .source.files import read_bytes
 from .source.load import content_name, file_digest, find_content, load_source
 from .source.parse import parse_document
 from .source.select import build_date, published
@@ -332,7 +333,11 @@ class Pipeline:
             if known is not None and known[0] == stamp:
                 files.append(known[1])
             else:  # this build uses the bytes read; later ones read them again if needed
-                raw = path.read_bytes()
+                try:
+                    raw = read_bytes(path, rel)
+                except SitegenError as exc:  # unreadable: named, and the build fails
+                    problems.errors.append(exc)
+                    continue
                 files.append(ContentFile.of(rel, raw))
                 known = (stamp, ContentFile(rel, files[-1].digest, path.read_bytes))
             seen[path] = known

@@ -66,7 +66,10 @@ def test_help_lists_commands_and_exit_statuses() -> None:
     for command in ("build", "annotate"):
         assert re.search(rf"^\s+{command}\s+\S", result.stdout, re.M), command
     assert "--version" in result.stdout
-    assert "exit status: 0 success, 1 problems in the content, 2 usage errors" in result.stdout
+    assert (
+        "exit status: 0 success, 1 problems in the content or on the machine (read-only\n"
+        "folder, full disk), 2 usage errors"
+    ) in result.stdout
 
 
 @pytest.mark.parametrize(

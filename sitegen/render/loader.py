@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 
+from ..errors import SitegenError, cause
 from ..source.files import OUTSIDE, inside, log
 
 
@@ -38,7 +39,12 @@ class ConfinedLoader(jinja2.FileSystemLoader):
                 self._reported.add(template)
                 log.info("skipped %s: %s", self._shown(path), "hidden" if hidden else OUTSIDE)
             raise jinja2.TemplateNotFound(template)
-        return super().get_source(environment, template)
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:  # an OSError too, but the next folder may have it
+            raise
+        except OSError as exc:  # the file is there but the machine will not read it
+            raise SitegenError(f"cannot read the file: {cause(exc)}", self._shown(path)) from None
 
     def list_templates(self) -> list[str]:
         return [t for t in super().list_templates() if not t.startswith(".") and "/." not in t]

@@ -29,6 +29,7 @@ from ..site.index import entity_page
 from ..site.ledger import cite
 from ..site.listings import by_author, by_tag, group_slug
 from ..site.related import related_articles, shared_entities
+from ..source.files import read_bytes
 from .annotations import article_annotations, to_json
 from .body import render_article
 from .figures import cards_json, month_chart
@@ -107,7 +108,7 @@ def plan_site(
             )
         )
     for rel, file in static_files(theme).items():
-        content = file.read_bytes()
+        content = read_bytes(file, _shown(file, rel, theme.site_dir))
         pages.append(
             Page(f"static/{rel}", key("static", content), functools.partial(bytes, content))
         )
@@ -156,6 +157,13 @@ def search_bundle(pages: Sequence[Page], language: str, refresh: bool = True) ->
         functools.partial(search_index, language=language),
         refresh,
     )
+
+
+def _shown(path: Path, rel: str, site_dir: Path) -> str:
+    """A static file as the user knows it: ``static/logo.svg`` or ``theme:static/style.css``."""
+    if path.is_relative_to(site_dir):
+        return path.relative_to(site_dir).as_posix()
+    return f"theme:static/{rel}"
 
 
 def _key(*parts: str | bytes) -> str:

@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..errors import SitegenError, toml_error
+from ..errors import SitegenError, cause, toml_error
 
 log = logging.getLogger("sitegen")
 OUTSIDE = "a link to outside the site folder"
@@ -116,10 +116,18 @@ def decode(raw: bytes, shown: str) -> str:
 def read_toml(path: Path, site_dir: Path, shown: str) -> tuple[dict[str, Any], str]:
     """A settings file of the site: its data and its text (to find lines in)."""
     confined(path, site_dir.resolve(), shown)
-    text = decode(path.read_bytes(), shown)
+    text = decode(read_bytes(path, shown), shown)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise toml_error(exc, shown) from None
     except RecursionError:
         raise SitegenError("invalid TOML: nested too deeply", shown) from None
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    """The file's bytes; an error naming it if the machine will not give them."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SitegenError(f"cannot read the file: {cause(exc)}", shown) from None
