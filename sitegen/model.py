@@ -67,6 +67,11 @@ HIGHLIGHT_STYLES: Mapping[str, tuple[str, str]] = MappingProxyType(
 #: How mentions are highlighted: the first of each entity shaded, all, or none.
 HIGHLIGHT_MODES = ("first", "all", "none")
 DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
+#: The longest paragraph (in characters) that is annotated: about 16,000 words, far
+#: beyond any real one. spaCy refuses a text over 1,000,000 and needs about 1 GB per
+#: 100,000 words; a longer paragraph is shown as written, without highlights, and
+#: the parse stage warns about it.
+MAX_BLOCK_CHARS = 100_000
 
 
 @dataclass(frozen=True)

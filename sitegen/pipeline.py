@@ -32,6 +32,7 @@ from .enrich.article import enrich
 from .errors import Problems, SitegenError
 from .model import Article, BlockNLP, BuildReport, Conflict, Document, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
+from .nlp.bounded import annotate_bounded
 from .nlp.cached import CachedAnnotator
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
 from .output.write import check_out_dir, locked, manifest_digest, recover, write_site
@@ -380,7 +381,7 @@ def annotate(documents: Sequence[Document], annotator: Annotator) -> list[list[B
     texts = [block.text for doc in documents for block in doc.blocks]
     if not texts:
         return [[] for _ in documents]
-    flat = annotator.annotate(texts)
+    flat = annotate_bounded(annotator, texts)
     out, at = [], 0
     for doc in documents:
         out.append(flat[at : at + len(doc.blocks)])

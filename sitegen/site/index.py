@@ -30,6 +30,7 @@ from ..model import (
     Site,
 )
 from .ledger import cite
+from .passages import quote_depth, windows
 
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
 RELATED_COUNT = 8
@@ -188,37 +189,32 @@ def _months(entity: Entity) -> tuple[tuple[str, int], ...]:
 
 
 def passages(article: Article, mentions: Sequence[Mention]) -> tuple[Passage, ...]:
-    """The sentences around ``mentions``, one passage per sentence, mentions marked."""
+    """The sentences around ``mentions``, mentions marked; a long sentence is cut to a
+    window around its mentions (see ``passages.passage_window``), marked "…"."""
     by_sentence: dict[tuple[int, tuple[int, int]], list[Mention]] = {}
     for mention in mentions:
         by_sentence.setdefault((mention.block, mention.sentence), []).append(mention)
     out = []
-    for (block, (start, end)), marked in by_sentence.items():
+    for (block, sentence), found in by_sentence.items():
         text = article.document.blocks[block].text
-        parts: list[tuple[str, bool]] = []
-        at = start
-        for mention in sorted(marked, key=lambda m: m.start):
-            parts += [(text[at : mention.start], False), (text[mention.start : mention.end], True)]
-            at = mention.end
-        parts.append((text[at:end], False))
-        tidy = _tidy(parts)
-        if _quote_depth(text, start):  # the sentence is inside a quotation: show it as one
-            tidy = (("“", False), *tidy)
-        if _quote_depth(text, end):
-            tidy = (*tidy, ("”", False))
-        out.append(Passage(tidy, block))
+        for (start, end), marked in windows(text, sentence, found):
+            parts: list[tuple[str, bool]] = [("…", False)] if start > sentence[0] else []
+            at = start
+            for mention in marked:
+                parts += [
+                    (text[at : mention.start], False),
+                    (text[mention.start : mention.end], True),
+                ]
+                at = mention.end
+            parts.append((text[at:end], False))
+            parts += [("…", False)] if end < sentence[1] else []
+            tidy = _tidy(parts)
+            if quote_depth(text, start):  # the passage is inside a quotation: show it as one
+                tidy = (("“", False), *tidy)
+            if quote_depth(text, end):
+                tidy = (*tidy, ("”", False))
+            out.append(Passage(tidy, block))
     return tuple(out)
-
-
-def _quote_depth(text: str, end: int) -> int:
-    """How many double quotations are open at ``end`` of ``text``."""
-    depth = 0
-    for ch in text[:end]:
-        if ch == "“":
-            depth += 1
-        elif ch == "”" and depth:
-            depth -= 1
-    return depth
 
 
 def _tidy(parts: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import Problems
-from ..model import Block, Document, Source
+from ..model import MAX_BLOCK_CHARS, Block, Document, Source
 from .meta import read_meta
 
 #: HTML elements that have no closing tag.
@@ -123,6 +123,16 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
             env[_TOO_DEEP],
         )
         return None
+    blocks = find_blocks(found)
+    for block in blocks:
+        if len(block.text) > MAX_BLOCK_CHARS:
+            problems.warn(
+                f"a paragraph of {len(block.text):,} characters is too long to annotate "
+                f"(at most {MAX_BLOCK_CHARS:,}); its names are not marked: split it with "
+                "blank lines",
+                source.path,
+                block.line,
+            )
     return Document(
         source=source.path,
         slug=meta.slug,
@@ -134,7 +144,7 @@ def parse_document(source: Source, problems: Problems) -> Document | None:
         draft=meta.draft,
         extra=MappingProxyType(meta.extra),
         body=body,
-        blocks=find_blocks(found),
+        blocks=blocks,
         lines=source.meta_lines,
         sources=meta.sources,
         digest=source.digest,
