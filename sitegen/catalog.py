@@ -163,7 +163,7 @@ def _entity(table: Any, lines: list[str], start: int, problems: Problems) -> Cur
     name, label = table.get("name"), table.get("type")
     if not isinstance(name, str) or not name.strip():
         fail('needs a name = "..."', "name" if "name" in table else None)
-    if label not in LABELS:
+    if not isinstance(label, str) or label not in LABELS:
         fail(f"type must be one of {', '.join(LABELS)}", "type" if "type" in table else None)
     aliases = table.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):

@@ -166,14 +166,14 @@ _HOST = re.compile(r"(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.
 
 
 def _check_labels(labels: list[Any], text: str, problems: Problems) -> tuple[str, ...]:
-    bad = [str(x) for x in labels if x not in LABELS]
+    bad = [str(x) for x in labels if not isinstance(x, str) or x not in LABELS]
     if bad:
         problems.error(
             f"[nlp] labels: unknown label {', '.join(bad)} (known: {', '.join(LABELS)})",
             CONFIG_NAME,
             _line_of(text, r"^\s*labels\s*="),
         )
-    return tuple(dict.fromkeys(x for x in labels if x in LABELS))
+    return tuple(dict.fromkeys(x for x in labels if isinstance(x, str) and x in LABELS))
 
 
 def _line_of(text: str, pattern: str, section: str | None = None) -> int | None:

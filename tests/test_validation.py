@@ -36,6 +36,11 @@ CATALOGS = {
         'entity = "x"\n\n[ignore]\nnames = []\n',
         "entities.toml:1: 'entity' must be [[entity]] tables, each with a name and a type",
     ),
+    "type = [1, 2]": (
+        '[[entity]]\nname = "Kerry"\ntype = [1, 2]\n',
+        "entities.toml:3: [[entity]] type must be one of PERSON, ORG, GPE, LOC, NORP, FAC, "
+        "EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE",
+    ),
     "unknown key in [ignore]": (
         '[ignore]\nnames = ["State"]\nnmes = ["Defense"]\n',
         "entities.toml:3: [ignore] unknown key 'nmes' (known: names)",
@@ -70,6 +75,11 @@ CONFIGS = {
     "huge batch_size": (
         "[nlp]\nbatch_size = 9223372036854775807\n",
         "sitegen.toml:2: [nlp] batch_size must be between 1 and 100000",
+    ),
+    "labels = [[1]]": (
+        "[nlp]\nlabels = [[1], {a = 1}]\n",
+        "sitegen.toml:2: [nlp] labels: unknown label [1], {'a': 1} (known: PERSON, ORG, GPE, "
+        "LOC, NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE)",
     ),
     "invalid UTF-8": (
         b'[site]\ntitle = "caf\xe9"\n',
