@@ -8,7 +8,7 @@ tokens are split at mention edges, and a mention that crosses inline markup
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from types import MappingProxyType
@@ -171,21 +171,20 @@ def place_mentions(
     edges = sorted({m.start for _, m in mentions} | {m.end for _, m in mentions})
     pieces = split_at(children, edges)
     spans = offsets(pieces)
-    for number, mention in sorted(mentions, key=lambda nm: -nm[1].start):
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]
+    runs = []
+    for number, mention in mentions:
         # Zero-width tokens at the edges join the link only if they open or close markup.
-        first = next(
-            i
-            for i, (a, b) in enumerate(spans)
-            if a >= mention.start and (b > a or pieces[i].nesting == 1)
-        )
-        last = max(
-            i
-            for i, (a, b) in enumerate(spans)
-            if a >= 0 and b <= mention.end and (b > a or pieces[i].nesting == -1)
-        )
-        wrapped = _wrap(pieces[first : last + 1], number)
-        pieces[first : last + 1] = wrapped
-        spans[first : last + 1] = [(-1, -1)] * len(wrapped)  # already placed
+        first = bisect_left(starts, mention.start)
+        while spans[first][1] == spans[first][0] and pieces[first].nesting != 1:
+            first += 1
+        last = bisect_right(ends, mention.end) - 1
+        while spans[last][1] == spans[last][0] and pieces[last].nesting != -1:
+            last -= 1
+        runs.append((first, last, number))
+    # From the end, so that wrapping one run leaves the indices of the runs before it.
+    for first, last, number in sorted(runs, reverse=True):
+        pieces[first : last + 1] = _wrap(pieces[first : last + 1], number)
     return pieces
 
 

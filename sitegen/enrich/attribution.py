@@ -137,10 +137,14 @@ def _chain_links(
 ) -> list[Link]:
     """The other parts of multi-paragraph quotations whose cue is known."""
     added: list[Link] = []
+    owners: dict[tuple[int, Quote | None], tuple[int, Link]] = {}
+    for number, link in enumerate(links):
+        owners.setdefault((link.block, link.quote), (number, link))
     for chain in _chains(document, quotes):
-        owner = next((link for link in links if (link.block, link.quote) in chain), None)
-        if owner is None:
+        found = [owners[part] for part in chain if part in owners]
+        if not found:
             continue
+        owner = min(found, key=lambda nl: nl[0])[1]  # as links lists them
         for b, quote in chain:
             if (b, quote) not in linked:
                 text = document.blocks[b].text
@@ -157,17 +161,19 @@ def _follow_on_links(
 ) -> list[Link]:
     """Quotations right after an attributed one ("“...,” she said. “...”")."""
     added: list[Link] = []
+    by_block: dict[int, list[Link]] = {}  # links, then those added, of each block
+    for link in links:
+        by_block.setdefault(link.block, []).append(link)
     for b, found in enumerate(quotes):
         text = document.blocks[b].text
         for quote in found:
-            previous = [
-                link for link in links + added if link.block == b and link.anchor <= quote.outer[0]
-            ]
+            previous = [link for link in by_block.get(b, []) if link.anchor <= quote.outer[0]]
             if (b, quote) in linked or not previous:
                 continue
             last = max(previous, key=lambda link: link.anchor)
             if not text[last.anchor : quote.outer[0]].strip():
                 added.append(_continuing(last, b, text, quote))
+                by_block.setdefault(b, []).append(added[-1])
                 linked.add((b, quote))
     return added
 

@@ -26,10 +26,10 @@ from ..model import (
     EntityPage,
     Mention,
     Passage,
-    Related,
     Site,
 )
 from .ledger import cite
+from .named_with import named_with
 from .passages import quote_depth, windows
 
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
@@ -126,7 +126,7 @@ def entity_page(entity: Entity) -> EntityPage:
         aliases=aliases(entity),
         description=entity.description,
         url=entity.url,
-        related=_related(entity),
+        related=named_with(entity.id, entity.articles, RELATED_COUNT),
         months=_months(entity),
         quotes=entity.quotes,
         mention_count=entity.mention_count,
@@ -154,23 +154,6 @@ def _with_sources(
         )
         out.append(dataclasses.replace(conflict, sources=tuple(sources)))
     return tuple(out)
-
-
-def _related(entity: Entity) -> tuple[Related, ...]:
-    """Most shared articles first, then most mentioned in them, then by id."""
-    shared: Counter[str] = Counter()
-    mentions: Counter[str] = Counter()
-    names: dict[str, Mention] = {}
-    for article, _ in entity.found:
-        counts = Counter(m.entity for m in article.mentions)
-        for m in article.mentions:
-            names.setdefault(m.entity, m)
-        for other, count in counts.items():
-            if other != entity.id:
-                shared[other] += 1
-                mentions[other] += count
-    others = sorted(shared, key=lambda o: (-shared[o], -mentions[o], o))[:RELATED_COUNT]
-    return tuple(Related(o, names[o].name, names[o].label, shared[o]) for o in others)
 
 
 def _months(entity: Entity) -> tuple[tuple[str, int], ...]:

@@ -1,0 +1,80 @@
+"""Site, entity pages: the entities most often named in the same articles.
+
+Ranked by how many articles they share, then by how often the shared articles
+name them, then by id. Who an article names, and how often, is counted once
+per article (``_named``), not once for each entity it names: an article
+naming 10,000 entities would otherwise be read 10,000 times, and one long
+article would take time with the square of its length.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Article, Mention, Related
+
+#: Articles whose counts are kept; a build renders entity pages in name order,
+#: so the articles of one page are usually among the last few hundred used.
+_KEEP = 512
+
+
+@dataclass(frozen=True)
+class _Named:
+    """Who one article names: how often, where first, and all of them by count."""
+
+    counts: Counter[str]
+    first: dict[str, Mention]
+    ranked: tuple[str, ...]
+    """Entity ids, most often named first (then by id)."""
+
+
+_cache: OrderedDict[int, tuple[Article, _Named]] = OrderedDict()
+
+
+def named_with(entity: str, articles: Sequence[Article], limit: int) -> tuple[Related, ...]:
+    """The ``limit`` entities most often named with ``entity`` in ``articles``."""
+    named = [_named(article) for article in articles]
+    if len(named) == 1:  # one article: its own ranking, without the entity itself
+        only = named[0]
+        others = [o for o in only.ranked[: limit + 1] if o != entity][:limit]
+        return tuple(_related(o, only.first[o], 1) for o in others)
+    shared: Counter[str] = Counter()
+    mentions: Counter[str] = Counter()
+    first: dict[str, Mention] = {}
+    for found in named:
+        for other, count in found.counts.items():
+            shared[other] += 1
+            mentions[other] += count
+            first.setdefault(other, found.first[other])
+    shared.pop(entity, None)
+    others = heapq.nsmallest(limit, shared, key=lambda o: (-shared[o], -mentions[o], o))
+    return tuple(_related(o, first[o], shared[o]) for o in others)
+
+
+def _related(other: str, mention: Mention, shared: int) -> Related:
+    return Related(other, mention.name, mention.label, shared)
+
+
+def _named(article: Article) -> _Named:
+    """The counts of ``article``, made once while it is among the last _KEEP used.
+
+    Kept by the article's identity (the entry holds the article, so its id is
+    not reused while kept): the same text enriched with other settings is
+    another article.
+    """
+    hit = _cache.get(id(article))
+    if hit is not None and hit[0] is article:
+        _cache.move_to_end(id(article))
+        return hit[1]
+    counts = Counter(m.entity for m in article.mentions)
+    first: dict[str, Mention] = {}
+    for mention in article.mentions:
+        first.setdefault(mention.entity, mention)
+    named = _Named(counts, first, tuple(sorted(counts, key=lambda o: (-counts[o], o))))
+    _cache[id(article)] = (article, named)
+    if len(_cache) > _KEEP:
+        _cache.popitem(last=False)
+    return named
