@@ -21,10 +21,11 @@ def place_notes(
 ) -> tuple[list[Token], tuple[Attribution, ...], dict[int, int]]:
     """Insert note markers; return the tokens, renumbered attributions and footnote numbers."""
     tokens = list(tokens)
+    by_block: dict[int, list[Attribution]] = {}
+    for attribution in attributions:
+        by_block.setdefault(attribution.block, []).append(attribution)
     for block in blocks:
-        mine = sorted(
-            (a for a in attributions if a.block == block.index), key=lambda a: (-a.note_at, -a.id)
-        )
+        mine = sorted(by_block.get(block.index, ()), key=lambda a: (-a.note_at, -a.id))
         if not mine:
             continue
         children = list(tokens[block.token_index].children or [])
