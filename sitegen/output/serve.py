@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..errors import BuildFailed, SitegenError
+from ..errors import BuildFailed, SitegenError, printable
 from ..model import BuildReport
 from ..render.urls import base_path
 
@@ -234,7 +234,7 @@ class Preview:
         else:
             self.state = State(describe(outcome), [])
             for line in self.state.errors:
-                print(f"error: {line}", flush=True)
+                print(f"error: {printable(line)}", flush=True)
             print("Build failed: still serving the last good build.", flush=True)
         for socket in list(self.sockets):
             socket.write_message(self.state.message())
@@ -327,7 +327,7 @@ def serve(options: Options, build: Callable[[bool], BuildReport], base_url: str)
         try:
             build(True)
         except SitegenError as exc:
-            print(f"error: {exc}", flush=True)
+            print(f"error: {printable(str(exc))}", flush=True)
     print("Stopped.", flush=True)
 
 
