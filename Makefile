@@ -39,6 +39,7 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)  ## attribution precision/recall (vs textacy) and build speed
 	$(PY) bench/attribution_quality.py
 	$(PY) bench/incremental.py
+	$(PY) bench/article_size.py
 
 # Lighthouse 13 wants Node 22; 12.2.3 runs on Debian's Node 20.
 LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse
