@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from .render.report import entity_row, format_entities
 from .render.urls import BaseUrlError, normalise_base_url
 from .scaffold import DEFAULT_REQUIREMENT, init_site
 from .source.select import build_date
+from .terminal import verbose_notes
 
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every
@@ -259,7 +259,7 @@ def _build(args: argparse.Namespace) -> int:
     check_writable(out_dir)  # before the NLP: a read-only place fails in a moment
     bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
     try:
-        with _notes(enabled=args.verbose), bar as progress:
+        with verbose_notes(enabled=args.verbose), bar as progress:
             pipeline = _pipeline(args, progress)
             try:
                 report = pipeline.build(
@@ -466,30 +466,6 @@ def _notices(pipeline: Pipeline, quiet: bool) -> None:
 
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-class _Printable(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return printable(super().format(record))
-
-
-@contextmanager
-def _notes(enabled: bool) -> Iterator[None]:
-    """With ``-v``, print what sitegen logs as it goes (such as the files it skipped)."""
-    if not enabled:
-        yield
-        return
-    logger = logging.getLogger("sitegen")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Printable("%(message)s"))
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 @contextmanager

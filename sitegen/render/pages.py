@@ -46,7 +46,7 @@ from .publication import (
 )
 from .reading import mentions_by_kind, reading_minutes
 from .search import BUNDLE, FACETS, pagefind_binary, search_index
-from .theme import Settings, Theme, static_files
+from .theme import Settings, Theme, static_files, static_shown
 from .toc import table_of_contents
 from .urls import relative_url, rooted_url
 
@@ -108,7 +108,7 @@ def plan_site(
             )
         )
     for rel, file in static_files(theme).items():
-        content = read_bytes(file, _shown(file, rel, theme.site_dir))
+        content = read_bytes(file, static_shown(file, rel, theme.site_dir))
         pages.append(
             Page(f"static/{rel}", key("static", content), functools.partial(bytes, content))
         )
@@ -157,13 +157,6 @@ def search_bundle(pages: Sequence[Page], language: str, refresh: bool = True) ->
         functools.partial(search_index, language=language),
         refresh,
     )
-
-
-def _shown(path: Path, rel: str, site_dir: Path) -> str:
-    """A static file as the user knows it: ``static/logo.svg`` or ``theme:static/style.css``."""
-    if path.is_relative_to(site_dir):
-        return path.relative_to(site_dir).as_posix()
-    return f"theme:static/{rel}"
 
 
 def _key(*parts: str | bytes) -> str:

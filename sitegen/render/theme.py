@@ -16,7 +16,7 @@ import jinja2
 
 from ..cache import digest
 from ..model import MONTHS
-from ..source.files import walk
+from ..source.files import read_bytes, walk
 from .figures import month_label
 from .loader import confined_loader, root_of
 
@@ -89,7 +89,17 @@ def template_digest(theme: Theme) -> str:
 
 def static_digests(theme: Theme) -> list[str]:
     """A digest of each static file with its path, to tell when one changed."""
-    return [digest(rel, p.read_bytes()).hex() for rel, p in static_files(theme).items()]
+    return [
+        digest(rel, read_bytes(p, static_shown(p, rel, theme.site_dir))).hex()
+        for rel, p in static_files(theme).items()
+    ]
+
+
+def static_shown(path: Path, rel: str, site_dir: Path) -> str:
+    """A static file as the user knows it: ``static/logo.svg`` or ``theme:static/style.css``."""
+    if path.is_relative_to(site_dir):
+        return path.relative_to(site_dir).as_posix()
+    return f"theme:static/{rel}"
 
 
 def static_files(theme: Theme) -> dict[str, Path]:
