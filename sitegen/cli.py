@@ -22,12 +22,10 @@ from .errors import (
     Problems,
     SitegenError,
     UsageError,
-    is_environment_error,
     printable,
 )
 from .model import BuildReport
 from .nlp.workers import default_jobs
-from .output.preflight import check_writable, write_error
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
 from .render.report import entity_row, format_entities
@@ -256,26 +254,20 @@ def _build(args: argparse.Namespace) -> int:
         except BaseUrlError as exc:
             raise UsageError(f"--base-url: {exc}") from None
     today = build_date(args.now)
-    check_writable(out_dir)  # before the NLP: a read-only place fails in a moment
     bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
-    try:
-        with verbose_notes(enabled=args.verbose), bar as progress:
-            pipeline = _pipeline(args, progress)
-            try:
-                report = pipeline.build(
-                    out_dir,
-                    drafts=args.drafts,
-                    strict=args.strict,
-                    future=args.future,
-                    today=today,
-                    base_url=base_url,
-                )
-            finally:
-                _notices(pipeline, args.quiet)
-    except OSError as exc:  # reading is checked where it happens: this is the writing
-        if is_environment_error(exc):
-            raise write_error(exc, out_dir) from exc
-        raise
+    with verbose_notes(enabled=args.verbose), bar as progress:
+        pipeline = _pipeline(args, progress)
+        try:
+            report = pipeline.build(
+                out_dir,
+                drafts=args.drafts,
+                strict=args.strict,
+                future=args.future,
+                today=today,
+                base_url=base_url,
+            )
+        finally:
+            _notices(pipeline, args.quiet)
     if not args.quiet:
         for warning in report.warnings if args.verbose else ():
             print(f"warning: {printable(warning)}", file=sys.stderr)
@@ -285,8 +277,7 @@ def _build(args: argparse.Namespace) -> int:
             f"{plural(report.entities, 'entity page')} "
             f"({report.files} files, {len(report.changed)} changed) into {out_dir}/. "
             f"{plural(len(report.warnings), 'warning')}{hidden}.\n"
-            f"Open {out_dir / 'index.html'} in a browser, or serve it: "
-            f"python -m http.server -d {out_dir}",
+            f"Preview it with live reload: sitegen serve --site {args.site}",
         )
         if args.verbose:
             print(

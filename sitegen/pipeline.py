@@ -29,12 +29,13 @@ from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .enrich.article import enrich
-from .errors import Problems, SitegenError
+from .errors import Problems, SitegenError, is_environment_error
 from .model import Article, BlockNLP, BuildReport, Conflict, Document, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
 from .nlp.bounded import annotate_bounded
 from .nlp.cached import CachedAnnotator
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
+from .output.preflight import check_writable, write_error
 from .output.write import check_out_dir, locked, manifest_digest, recover, write_site
 from .render.pages import plan_site, search_bundle
 from .render.theme import Settings, make_theme, static_digests, template_digest
@@ -152,6 +153,7 @@ class Pipeline:
         config, today = self.config, today or build_date()
         recover(out_dir)
         check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
+        check_writable(out_dir)  # before the NLP: a read-only place fails in a moment
         settings = self.settings
         if base_url is not None:
             settings = dataclasses.replace(settings, base_url=base_url)
@@ -173,8 +175,13 @@ class Pipeline:
         with _without_gc():
             pages = plan_site(site, settings, self.theme, salt, config.cname)
         index = search_bundle(pages, settings.language, search) if settings.search else None
-        with locked(out_dir):
-            written = write_site(pages, out_dir, index)
+        try:
+            with locked(out_dir):
+                written = write_site(pages, out_dir, index)
+        except OSError as exc:  # reading is checked where it happens: this is the writing
+            if is_environment_error(exc):
+                raise write_error(exc, out_dir) from exc
+            raise
         report = BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),

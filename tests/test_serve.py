@@ -186,7 +186,9 @@ def test_only_the_output_folder_is_served_and_builds_never_hold_the_preview_scri
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(server.url + path)
         assert refused.value.code == 404
-    html = urllib.request.urlopen(server.url).read().decode()
+        refused.value.close()
+    with urllib.request.urlopen(server.url) as response:
+        html = response.read().decode()
     assert "/_sitegen/preview.js" in html
     for path, content in tree(site / "build").items():
         assert b"_sitegen" not in content and b"livereload" not in content, path
