@@ -68,6 +68,9 @@ class Server:
         finally:
             self.process.kill()
             self.process.wait()
+            while not self.lines.empty():
+                self.log.append(self.lines.get())
+            print("sitegen serve said:", *self.log, sep="\n  ")  # shown when a test fails
             if self.process.stdout is not None:
                 self.process.stdout.close()
 

@@ -60,11 +60,20 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
+  var shown = document.currentScript && document.currentScript.dataset.generation;
+  var first = true;
+
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + "/_sitegen/events");
     socket.onmessage = function (event) {
       var state = JSON.parse(event.data);
+      // A build that finished before this page could listen: the page is stale.
+      if (first && shown !== undefined && String(state.generation) !== shown) {
+        location.reload();
+        return;
+      }
+      first = false;
       var apply = function () { show(state); };
       if (document.readyState === "loading") addEventListener("DOMContentLoaded", apply);
       else apply();

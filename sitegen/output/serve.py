@@ -34,7 +34,7 @@ from ..render.urls import base_path
 PREVIEW_JS = Path(__file__).with_name("preview.js")
 #: What the preview adds to each HTML page it sends.
 SNIPPET = (
-    '<script src="/_sitegen/preview.js" defer></script>'
+    '<script src="/_sitegen/preview.js" data-generation="{generation}" defer></script>'
     '<script src="/livereload.js?port={port}" defer></script>'
 )
 
@@ -45,9 +45,13 @@ class State:
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    generation: int = 0
+    """How many builds changed the output: a page served before the last one is stale
+    (it may have loaded too late to hear the reload)."""
 
     def message(self) -> str:
-        return json.dumps({"errors": self.errors, "warnings": self.warnings})
+        data = {"errors": self.errors, "warnings": self.warnings, "generation": self.generation}
+        return json.dumps(data)
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,9 @@ def resolve(out_dir: Path, request_path: str) -> Path | None:
     return real
 
 
-def inject(html: bytes, port: int) -> bytes:
+def inject(html: bytes, port: int, generation: int = 0) -> bytes:
     """``html`` with the preview's scripts before ``</head>`` (or at the end)."""
-    snippet = SNIPPET.format(port=port).encode()
+    snippet = SNIPPET.format(port=port, generation=generation).encode()
     at = html.lower().find(b"</head>")
     return html[:at] + snippet + html[at:] if at >= 0 else html + snippet
 
@@ -225,14 +229,15 @@ class Preview:
         from livereload.handlers import LiveReloadHandler
 
         if isinstance(outcome, BuildReport):
-            self.state = State([], list(outcome.warnings))
+            generation = self.state.generation + (1 if outcome.changed else 0)
+            self.state = State([], list(outcome.warnings), generation)
             files = len(outcome.changed)
             said = f"{files} file{'s' if files != 1 else ''} changed" if files else "no change"
             print(f"Built: {said}.", flush=True)
             for path in reload_paths(outcome.changed):
                 LiveReloadHandler.reload_waiters(self.prefix + path)
         else:
-            self.state = State(describe(outcome), [])
+            self.state = State(describe(outcome), [], self.state.generation)
             for line in self.state.errors:
                 print(f"error: {printable(line)}", flush=True)
             print("Build failed: still serving the last good build.", flush=True)
@@ -291,7 +296,8 @@ def application(preview: Preview) -> Any:
                     return
             self.set_header("Content-Type", content_type(found))
             body = found.read_bytes()
-            self.write(inject(body, preview.port) if found.suffix == ".html" else body)
+            html = found.suffix == ".html"
+            self.write(inject(body, preview.port, preview.state.generation) if html else body)
 
     class Outside(web.RequestHandler):
         def get(self) -> None:
