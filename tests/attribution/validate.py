@@ -1,4 +1,4 @@
-"""Check the attribution gold labels in labels/*.json.
+"""Check the attribution gold labels in labels/*.json (tune part) and check/*.json (check part).
 
 Run: python tests/attribution/validate.py [path/to/lee_news.txt]
 Exits non-zero on the first inconsistent file.
@@ -18,7 +18,18 @@ ATT_KEYS = {"source", "kind", "cue", "text", "medium"}
 
 def main() -> int:
     lines = CORPUS.read_text().split("\n") if CORPUS.exists() else None
-    files = sorted((HERE / "labels").glob("lee-*.json"))
+    for part in ("labels", "check"):
+        files = sorted((HERE / part).glob("lee-*.json"))
+        kinds = _validate(files, lines)
+        total = sum(kinds.values())
+        print(
+            f"{part}/: {len(files)} articles, {total} attributions: "
+            + ", ".join(f"{k}={kinds[k]}" for k in sorted(KINDS))
+        )
+    return 0
+
+
+def _validate(files: list[Path], lines: list[str] | None) -> Counter[str]:
     kinds: Counter[str] = Counter()
     for path in files:
         doc = json.loads(path.read_text())
@@ -44,12 +55,7 @@ def main() -> int:
                 att,
             )
             kinds[att["kind"]] += 1
-    total = sum(kinds.values())
-    print(
-        f"{len(files)} articles, {total} attributions: "
-        + ", ".join(f"{k}={kinds[k]}" for k in sorted(KINDS))
-    )
-    return 0
+    return kinds
 
 
 if __name__ == "__main__":
