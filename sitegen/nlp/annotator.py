@@ -163,7 +163,7 @@ class SpacyAnnotator:
 
     def _chunk(self, texts: list[str]) -> list[BlockNLP]:
         docs = self.nlp.pipe(texts, batch_size=self.batch_size, disable=self._entity_pass)
-        found = [_entities(doc) for doc in docs]
+        found = [entities_of(doc) for doc in docs]
         if self._parse_pass is None:
             return found
         wanted = [i for i, text in enumerate(texts) if needs_parse(text)]
@@ -175,7 +175,7 @@ class SpacyAnnotator:
         return found
 
 
-def _entities(doc: Any) -> BlockNLP:
+def entities_of(doc: Any) -> BlockNLP:
     """Every entity of a processed block, narrowed to its name, and its sentences."""
     entities = []
     text = doc.text  # built anew on each access

@@ -1,0 +1,121 @@
+"""Attribution rules on hand-built parses: one case per block of fixtures/attribution.md.
+
+Each case gives paragraphs, each with its parse (``parse:``, see tests/parses.py)
+and entities (``ents: John Kerry=PERSON; Times=ORG``), and the attributions the
+article must get, one per line: ``source | kind | cue | text``, optionally
+followed by ``| description=...``, ``| medium=...`` or ``| entity=...``; and
+``unattributed: words`` for a quotation reported without a source. No model
+is involved, so a failure is the rule's, never the parser's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import spacy
+from parses import block_nlp, parse
+
+from sitegen.enrich.article import enrich
+from sitegen.errors import Problems
+from sitegen.model import Article, BlockNLP
+from sitegen.nlp.annotator import entities_of
+from sitegen.source.load import load_source
+from sitegen.source.parse import parse_document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "attribution.md"
+_BLANK = spacy.blank("en")
+
+
+@dataclass
+class Paragraph:
+    text: str
+    spec: str | None = None
+    ents: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Case:
+    line: int
+    title: str
+    paragraphs: list[Paragraph]
+    expected: list[str]
+
+
+def read_cases(path: Path) -> list[Case]:
+    """Blocks of ``title / . / paragraphs / . / expected / .``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cases, at = [], 0
+    while at < len(lines):
+        if not lines[at].strip():
+            at += 1
+            continue
+        title, start = lines[at], at + 1
+        assert lines[at + 1] == ".", f"{path.name}:{at + 2}: expected '.'"
+        end = lines.index(".", at + 2)
+        stop = lines.index(".", end + 1)
+        cases.append(Case(start, title, _paragraphs(lines[at + 2 : end]), lines[end + 1 : stop]))
+        at = stop + 1
+    return cases
+
+
+def _paragraphs(lines: list[str]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for line in lines:
+        if line.startswith("parse: "):
+            out[-1].spec = line.removeprefix("parse: ")
+        elif line.startswith("ents: "):
+            pairs = (item.rsplit("=", 1) for item in line.removeprefix("ents: ").split("; "))
+            out[-1].ents = [(name, label) for name, label in pairs]
+        else:
+            out.append(Paragraph(line))
+    return out
+
+
+def annotate(paragraphs: list[Paragraph]) -> Article:
+    problems = Problems()
+    markdown = "\n\n".join(p.text for p in paragraphs)
+    source = load_source("content/a.md", f"---\ntitle: T\n---\n{markdown}\n".encode(), problems)
+    assert source is not None
+    document = parse_document(source, problems)
+    assert document is not None
+    assert [b.text for b in document.blocks] == [p.text for p in paragraphs]
+    return enrich(document, [_nlp(p) for p in paragraphs])
+
+
+def _nlp(paragraph: Paragraph) -> BlockNLP:
+    if paragraph.spec is not None:
+        return block_nlp(parse(paragraph.text, paragraph.spec, paragraph.ents))
+    doc = _BLANK(paragraph.text)
+    spans = []
+    for name, label in paragraph.ents:
+        start = paragraph.text.index(name)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+    doc.ents = spans
+    return entities_of(doc)
+
+
+def described(article: Article, expected: list[str]) -> list[str]:
+    """The article's attributions written as the fixture writes them."""
+    out = []
+    for i, a in enumerate(article.attributions):
+        line = f"{a.source} | {a.kind} | {a.cue} | {a.text}"
+        extras = {"description": a.description, "medium": a.medium, "entity": a.entity}
+        wanted = expected[i] if i < len(expected) else ""
+        for key, value in extras.items():
+            if f"| {key}=" in wanted:
+                line += f" | {key}={value}"
+        out.append(line)
+    for block, start, end in article.unattributed:
+        out.append(f"unattributed: {article.document.blocks[block].text[start:end]}")
+    return out
+
+
+CASES = read_cases(FIXTURES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"attribution.md:{c.line}" for c in CASES])
+def test_attribution_rule(case: Case) -> None:
+    article = annotate(case.paragraphs)
+    assert described(article, case.expected) == case.expected, case.title
