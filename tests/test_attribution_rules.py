@@ -73,15 +73,19 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
     return out
 
 
-def annotate(paragraphs: list[Paragraph]) -> Article:
+def annotate(paragraphs: list[Paragraph], markdown: str | None = None) -> Article:
+    """Enrich ``markdown`` (by default the paragraphs), each block with its paragraph's
+    parse; a block with no paragraph of its text gets a blank one."""
     problems = Problems()
-    markdown = "\n\n".join(p.text for p in paragraphs)
+    if markdown is None:
+        markdown = "\n\n".join(p.text for p in paragraphs)
     source = load_source("content/a.md", f"---\ntitle: T\n---\n{markdown}\n".encode(), problems)
     assert source is not None
     document = parse_document(source, problems)
     assert document is not None
-    assert [b.text for b in document.blocks] == [p.text for p in paragraphs]
-    return enrich(document, [_nlp(p) for p in paragraphs])
+    by_text = {p.text: p for p in paragraphs}
+    assert set(by_text) <= {b.text for b in document.blocks}
+    return enrich(document, [_nlp(by_text.get(b.text, Paragraph(b.text))) for b in document.blocks])
 
 
 def _nlp(paragraph: Paragraph) -> BlockNLP:
@@ -119,3 +123,22 @@ CASES = read_cases(FIXTURES)
 def test_attribution_rule(case: Case) -> None:
     article = annotate(case.paragraphs)
     assert described(article, case.expected) == case.expected, case.title
+
+
+KERRY = Paragraph(
+    "“The Russians are committed,” said John Kerry.",
+    "“/punct>said The/det>Russians Russians/nsubj>are are/ccomp>said=be:AUX committed/acomp>are"
+    " ,/punct>said ”/punct>said said/ROOT=say John/compound>Kerry Kerry/nsubj>said ./punct>said",
+    [("Russians", "NORP"), ("John Kerry", "PERSON")],
+)
+
+
+def test_no_source_notes_inside_the_authors_own_footnotes() -> None:
+    in_text = annotate([KERRY])
+    assert [(a.source, a.text) for a in in_text.attributions] == [
+        ("John Kerry", "The Russians are committed")
+    ]
+    in_note = annotate([KERRY], f"Talks went on.[^1]\n\n[^1]: {KERRY.text}")
+    assert any(b.footnote and b.text == KERRY.text for b in in_note.document.blocks)
+    assert in_note.attributions == ()
+    assert in_note.unattributed == ()

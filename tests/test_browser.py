@@ -400,14 +400,21 @@ def test_screenshots(open_page: Callable[..., Any], tmp_path: Path) -> None:
     refresh = os.environ.get("SITEGEN_SCREENSHOTS") == "1"
     folder = ROOT / "docs" / "screenshots" if refresh else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    shots = {"entity.png": (f"{ENTITY}/", True)}
-    for name, (path, full_page) in shots.items():
+    # What the README says it shows must be in the picture: the name and the passages.
+    shows = {"entity.png": (f"{ENTITY}/", True, ["h1", ".passage mark"])}
+    for name, (path, full_page, parts) in shows.items():
         page = open_page(path, color_scheme="light", device_scale_factor=1)
         page.screenshot(path=folder / name, full_page=full_page, animations="disabled")
         width, height = _png_size(folder / name)
         assert width == SCREENSHOT_WIDTH
-        expected = range(900, 4001) if full_page else range(900, 901)
-        assert height in expected, (name, height)
+        for selector in parts:
+            box = page.locator(selector).first.bounding_box()
+            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, (
+                name,
+                selector,
+                box,
+            )
+    assert "John Kerry" in page.locator("h1").inner_text()
 
 
 def test_entity_card_opens_on_hover_with_what_the_reader_needs(
@@ -512,6 +519,12 @@ def test_note_screenshots(open_page: Callable[..., Any], tmp_path: Path) -> None
     desktop.locator("#noteref-3").scroll_into_view_if_needed()
     desktop.evaluate("() => window.scrollBy(0, -300)")
     desktop.screenshot(path=folder / "notes-desktop.png", animations="disabled")
+    # The picture shows a note in the margin beside its marker, both on screen.
+    marker, note = desktop.locator("#noteref-3"), desktop.locator("#note-3")
+    _on_screen(marker, 1400, 900)
+    _on_screen(note, 1400, 900)
+    text = desktop.locator(".article-body p").first.bounding_box()
+    assert text is not None and _box(note)["x"] >= text["x"] + text["width"], "in the margin"
     phone = open_page(
         f"{ARTICLE}/",
         viewport={"width": 390, "height": 844},
@@ -524,4 +537,21 @@ def test_note_screenshots(open_page: Callable[..., Any], tmp_path: Path) -> None
     phone.evaluate("() => window.scrollBy(0, -360)")
     phone.screenshot(path=folder / "notes-phone.png", animations="disabled")
     assert _png_size(folder / "notes-desktop.png") == (1400, 900)
-    assert _png_size(folder / "notes-phone.png")[0] == 390
+    assert _png_size(folder / "notes-phone.png") == (390, 844)
+    # The picture shows the opened note on screen, under its marker.
+    _on_screen(phone.locator("#noteref-5"), 390, 844)
+    _on_screen(phone.locator("#note-5"), 390, 844)
+    assert _box(phone.locator("#note-5"))["y"] >= _box(phone.locator("#noteref-5"))["y"]
+
+
+def _box(locator: Any) -> dict[str, float]:
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    return dict(box)
+
+
+def _on_screen(locator: Any, width: int, height: int) -> None:
+    """The element lies wholly inside the viewport (what a screenshot of it captures)."""
+    box = _box(locator)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, box

@@ -253,4 +253,4 @@ def test_annotate_reports_content_errors_without_mentioning_a_build(
         "use letters, digits, '-' and '_'\n"
     )
     assert "build failed" not in result.stderr
-    assert "previous output" not in result.stderr
+    assert "nothing was written" not in result.stderr

@@ -181,5 +181,3 @@ def test_footnotes_repeated_nested_and_quoting_are_notes_with_unique_ids(
         assert f'id="note-{number}"' in html
     assert html.count('href="#note-1"') >= 2, "both references lead to the one note"
     assert "A deeper note about" in html.split('id="note-3"')[1]
-    data = json.loads((site / "build" / "a" / "annotations.json").read_text())
-    assert data["attributions"] == [], "no source notes inside the author's own notes"
