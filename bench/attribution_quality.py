@@ -18,7 +18,7 @@ contains the other's last word: "Kerry" ~ "John Kerry") and the text overlaps
 according_to) are scored together and apart. textacy's ``direct_quotations``
 (direct quotes only) runs on the same spaCy pipeline and is scored the same way.
 
-    python bench/attribution_quality.py [--show-errors] [--eval DIR]
+    python bench/attribution_quality.py [--show-errors] [--eval DIR] [--sets tune,check,polnear]
 """
 
 from __future__ import annotations
@@ -260,17 +260,25 @@ def main() -> None:
         "--show-errors", action="store_true", help="list misses and extras of the tune sets"
     )
     parser.add_argument("--eval", type=Path, default=EVAL, help="the attribution-eval folder")
+    parser.add_argument(
+        "--sets", default="tune,check,polnear", help="which sets to score (default: all three)"
+    )
     args = parser.parse_args()
+    sets = set(args.sets.split(","))
     nlp = load_model(DEFAULT_MODEL)
     # No site folder: default settings, no curated entities, no cache.
     pipeline = Pipeline(Path("/nonexistent"), annotator=SpacyAnnotator(nlp), use_cache=False)
     tune = load_labelled([LABELS / "sample.json", *sorted((LABELS / "labels").glob("*.json"))])
     check = load_labelled(sorted((LABELS / "check").glob("*.json")))
     for title, docs in (("own labels, tune part", tune), ("own labels, check part", check)):
+        if title.split()[2] not in sets:
+            continue
         mine = sitegen_predictions(docs, pipeline)
         report_own(title, [g for _, _, g in docs], mine, textacy_predictions(docs, nlp))
         if args.show_errors and docs is tune:
             show_own_errors(docs, mine)
+    if "polnear" not in sets:
+        return
     if not (args.eval / "score.py").exists():
         print(f"{args.eval}: no attribution-eval folder, PolNeAR skipped")
         return

@@ -173,6 +173,9 @@ class Cue:
     """What is reported: the verb's clausal complement, or the clause "according to" supports."""
     medium: Span | None = None
     """Where it was said ("told *the Times*")."""
+    head: Span | None = None
+    """The speaker's head word: "Cook" in "spokesman Peter Cook", "spokesman" in "a
+    spokesman for Maersk"; the noun a relative "who said" refers to."""
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def find_cues(doc: Any) -> tuple[Cue, ...]:
 
 
 def _speech(verb: Any, quotes: list[Any]) -> Cue | None:
-    subject = _subject(verb)
+    subject = _subject(verb, quotes)
     if subject is None:
         return None
     clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
@@ -95,6 +95,8 @@ def _speech(verb: Any, quotes: list[Any]) -> Cue | None:
     else:  # "..., saying that": the subject belongs to an earlier verb
         frame_tokens = [verb]
     frame = [t for t in frame_tokens if not inside_quote(quotes, t.idx, t.idx + len(t))]
+    if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":  # "the Queen, who said"
+        subject = verb.head
     return Cue(
         kind="speech",
         cue=_span([verb]),
@@ -102,14 +104,13 @@ def _speech(verb: Any, quotes: list[Any]) -> Cue | None:
         speaker=_span(_speaker_tokens(subject, verb)),
         clause=_span(clause.subtree) if clause is not None else None,
         medium=_span(medium.subtree) if medium is not None else None,
+        head=_span([subject]),
     )
 
 
 def _speaker_tokens(subject: Any, verb: Any) -> list[Any]:
     """The words naming the speaker, without relative clauses ("an official, who asked
-    to remain anonymous, said"); for "the Queen, who said" the Queen."""
-    if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-        subject = verb.head
+    to remain anonymous, said")."""
     dropped = {t.i for c in subject.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
     dropped |= {t.i for t in verb.subtree} if verb.head.i == subject.i else set()
     tokens = [t for t in subject.subtree if t.i not in dropped]
@@ -118,10 +119,12 @@ def _speaker_tokens(subject: Any, verb: Any) -> list[Any]:
     return tokens
 
 
-def _subject(verb: Any) -> Any | None:
-    """The verb's subject; for "..., saying that" the nearest earlier verb's subject."""
+def _subject(verb: Any, quotes: list[Any]) -> Any | None:
+    """The verb's subject; for "..., saying that" the nearest earlier verb's subject.
+    Quoted words are never the subject ("“... Full panic mode,” said X": X)."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ != "EX":
+        quoted = inside_quote(quotes, child.idx, child.idx + len(child))
+        if child.dep_ in ("nsubj", "nsubjpass") and child.tag_ != "EX" and not quoted:
             return child
     if verb.dep_ == "conj":  # "are hoping ... but are predicting": the first verb's subject
         subject = next((c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
