@@ -44,7 +44,7 @@ def parse(text: str, spec: str, ents: Sequence[tuple[str, str]] = ()) -> Any:
         pos=[pos for *_, pos in items],
         tags=[_tag(word, dep, pos) for word, dep, _, _, pos in items],
         lemmas=[lemma for *_, lemma, _ in items],
-        ents=_iob(words, ents),
+        ents=_iob(text, words, ents),
     )
     assert doc.text == text, (doc.text, text)
     return doc
@@ -93,13 +93,18 @@ def _head(words: list[str], head: str | None, i: int) -> int:
     return places[int(nth or 1) - 1]
 
 
-def _iob(doc_words: list[str], ents: Sequence[tuple[str, str]]) -> list[str]:
-    """IOB tags for ``ents``, each the next run of whole words spelling it."""
-    tags = ["O"] * len(doc_words)
-    at = 0
+def _iob(text: str, words: list[str], ents: Sequence[tuple[str, str]]) -> list[str]:
+    """IOB tags for ``ents``, each the next place ``text`` spells it (whole tokens)."""
+    starts, at = [], 0
+    for word in words:
+        at = text.index(word, at)
+        starts.append(at)
+        at += len(word)
+    tags, at = ["O"] * len(words), 0
     for name, label in ents:
-        parts = name.split()
-        start = next(i for i in range(at, len(doc_words)) if doc_words[i : i + len(parts)] == parts)
-        tags[start : start + len(parts)] = [f"B-{label}"] + [f"I-{label}"] * (len(parts) - 1)
-        at = start + len(parts)
+        begin = text.index(name, at)
+        inside = [i for i, s in enumerate(starts) if begin <= s < begin + len(name)]
+        assert inside and starts[inside[0]] == begin, f"{name!r} does not start a token"
+        tags[inside[0] : inside[-1] + 1] = [f"B-{label}"] + [f"I-{label}"] * (len(inside) - 1)
+        at = begin + len(name)
     return tags
