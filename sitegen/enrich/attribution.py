@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from ..model import Attribution, BlockNLP, Cue, Document, Mention, Span
-from ..nlp.quotes import Quote, find_quotes, inside_quote
+from ..nlp.quotes import OPEN, Quote, find_quotes, inside_quote
 from .speakers import Link, name_sources
 
 _GAP_BEFORE = re.compile(r"^[\s,;:—–-]*$")
@@ -47,9 +47,9 @@ def attribute(
     ]
     links, linked = _direct_links(document, results, quotes)
     links += _chain_links(document, quotes, links, linked)
+    links += _indirect_links(document, results, quotes, links)
     links += _follow_on_links(document, quotes, links, linked)
     links = _according_to_quotes(results, links)
-    links += _indirect_links(document, results, quotes, links)
     links.sort(key=lambda link: (link.block, link.anchor, link.span))
     unattributed = [
         (b, q)
@@ -137,14 +137,11 @@ def _chain_links(
 ) -> list[Link]:
     """The other parts of multi-paragraph quotations whose cue is known."""
     added: list[Link] = []
-    owners: dict[tuple[int, Quote | None], tuple[int, Link]] = {}
-    for number, link in enumerate(links):
-        owners.setdefault((link.block, link.quote), (number, link))
+    owners = {(link.block, link.quote): link for link in links if link.quote is not None}
     for chain in _chains(document, quotes):
-        found = [owners[part] for part in chain if part in owners]
-        if not found:
+        owner = next((owners[part] for part in chain if part in owners), None)
+        if owner is None:
             continue
-        owner = min(found, key=lambda nl: nl[0])[1]  # as links lists them
         for b, quote in chain:
             if (b, quote) not in linked:
                 text = document.blocks[b].text
@@ -159,23 +156,46 @@ def _follow_on_links(
     links: list[Link],
     linked: set[tuple[int, Quote]],
 ) -> list[Link]:
-    """Quotations right after an attributed one ("“...,” she said. “...”")."""
-    added: list[Link] = []
-    by_block: dict[int, list[Link]] = {}  # links, then those added, of each block
-    for link in links:
+    """Quotations with no cue of their own right after an attributed passage, with
+    nothing but space between: in the same paragraph ("“...,” she said. “...”", "X
+    also said he welcomed it. “...”") or opening the next one. In reading order, so a
+    run of such quotations all continue the first speaker."""
+    by_block: dict[int, list[Link]] = {}
+    for link in sorted(links, key=lambda link: (link.block, link.anchor)):
         by_block.setdefault(link.block, []).append(link)
+    added: list[Link] = []
+    last: Link | None = None
     for b, found in enumerate(quotes):
-        text = document.blocks[b].text
+        mine, i = by_block.get(b, []), 0
         for quote in found:
-            previous = [link for link in by_block.get(b, []) if link.anchor <= quote.outer[0]]
-            if (b, quote) in linked or not previous:
+            while i < len(mine) and mine[i].anchor <= quote.outer[0]:
+                last, i = mine[i], i + 1
+            if (b, quote) in linked or last is None or not _adjacent(document, last, b, quote):
                 continue
-            last = max(previous, key=lambda link: link.anchor)
-            if not text[last.anchor : quote.outer[0]].strip():
-                added.append(_continuing(last, b, text, quote))
-                by_block.setdefault(b, []).append(added[-1])
-                linked.add((b, quote))
+            last = _continuing(last, b, document.blocks[b].text, quote)
+            added.append(last)
+            linked.add((b, quote))
+        if i < len(mine):
+            last = mine[-1]
     return added
+
+
+def _adjacent(document: Document, last: Link, b: int, quote: Quote) -> bool:
+    """Only space between ``last``'s passage and ``quote``. After reported speech the
+    passage must end a sentence ("X said he welcomed it. “...”", not "blamed them for
+    “...”"). A quotation opening the next paragraph must hold more than one word and
+    have no words after it but other quotations ("“...?” Vitter demanded": his own)."""
+    text = document.blocks[b].text
+    if last.block == b:
+        gap = text[last.anchor : quote.outer[0]]
+        ended = last.quote is not None or text[: last.anchor].rstrip()[-1:] in (".", "!", "?")
+        return ended and not gap.strip()
+    if last.block != b - 1 or len(text[quote.start : quote.end].split()) < 2:
+        return False
+    after = text[quote.outer[1] :].split(OPEN, 1)[0]
+    if any(ch.isalnum() for ch in after):
+        return False
+    return not (document.blocks[last.block].text[last.anchor :] + text[: quote.outer[0]]).strip()
 
 
 def _continuing(owner: Link, b: int, text: str, quote: Quote) -> Link:
