@@ -9,6 +9,7 @@ Linking cues to quotations and resolving speakers happens in the enrich stage
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -68,22 +69,52 @@ def find_cues(doc: Any) -> tuple[Cue, ...]:
         followed_by_to = token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to"
         if token.lower_ == "according" and followed_by_to:
             cue = _according(token, doc)
+            cues += [cue] if cue is not None else []
         elif token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS:
-            cue = _speech(token, quotes)
-        else:
-            cue = None
-        if cue is not None:
-            cues.append(cue)
+            cues += _speech(token, quotes)
     return tuple(cues)
 
 
-def _speech(verb: Any, quotes: list[Any]) -> Cue | None:
+def _speech(verb: Any, quotes: list[Any]) -> list[Cue]:
+    """The cue of a speech verb; two when its clause goes on both sides of it ("A
+    firefight erupted, officials said, during which ...")."""
     subject = _subject(verb, quotes)
     if subject is None:
-        return None
+        return []
     clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if clause is None and verb.lemma_.lower() in _CLAUSE_ONLY:
+    parts = [_span(clause.subtree)] if clause is not None else []
+    if verb.dep_ == "parataxis" and not inside_quote(quotes, verb.head.idx, verb.head.idx + 1):
+        before, after = _around(verb)
+        parts = [p for p in (before, parts[0] if parts else after) if p is not None]
+    if not parts and verb.lemma_.lower() in _CLAUSE_ONLY:
+        return []
+    cue = _cue(verb, subject, quotes)
+    return [dataclasses.replace(cue, clause=part) for part in parts] or [cue]
+
+
+def _around(verb: Any) -> tuple[Span | None, Span | None]:
+    """The clause a parenthetical cue interrupts, before and after it; a part with no
+    verb of its own ("Back in Virginia, he said, ...") is no clause and is left out.
+    (Giving the whole sentence, cue and all, as one passage instead was tried: PolNeAR
+    F1 0.687 -> 0.683.)"""
+    own = {t.i for t in verb.subtree}
+    rest = [t for t in verb.head.subtree if t.i not in own]
+    before = _clause_part([t for t in rest if t.i < verb.left_edge.i])
+    after = _clause_part([t for t in rest if t.i > verb.right_edge.i])
+    return before, after
+
+
+def _clause_part(tokens: list[Any]) -> Span | None:
+    while tokens and (tokens[0].is_punct or tokens[0].dep_ == "cc"):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    if not any(t.pos_ in ("VERB", "AUX") for t in tokens):
         return None
+    return _span(tokens)
+
+
+def _cue(verb: Any, subject: Any, quotes: list[Any]) -> Cue:
     medium = None
     if verb.lemma_.lower() == "tell":
         medium = next((c for c in verb.children if c.dep_ in ("dobj", "dative")), None)
@@ -102,7 +133,7 @@ def _speech(verb: Any, quotes: list[Any]) -> Cue | None:
         cue=_span([verb]),
         frame=_span(frame),
         speaker=_span(_speaker_tokens(subject, verb)),
-        clause=_span(clause.subtree) if clause is not None else None,
+        clause=None,
         medium=_span(medium.subtree) if medium is not None else None,
         head=_span([subject]),
     )
