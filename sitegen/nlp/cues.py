@@ -30,7 +30,7 @@ _CLAUSE_ONLY = frozenset({"agree", "urge", "promise", "vow", "pledge", "threaten
 _IRREGULAR = ("said", "told", "wrote", "written")
 #: A cheap test for blocks worth parsing: a quotation mark or a form of a reporting verb.
 CANDIDATE = re.compile(
-    r"[“”]|\baccording\b|\b(?:"
+    r"[“”]|‘‘|’’|\baccording\b|\b(?:"
     + "|".join(sorted({v.rstrip("e") for v in SPEECH_VERBS} | set(_IRREGULAR)))
     + r")\w*",
     re.IGNORECASE,
