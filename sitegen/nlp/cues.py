@@ -82,7 +82,7 @@ def _speech(verb: Any, quotes: list[Any]) -> list[Cue]:
     if subject is None:
         return []
     clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    parts = [_span(clause.subtree)] if clause is not None else []
+    parts = [_span(clause.subtree)] if clause is not None else _charge(verb)
     if verb.dep_ == "parataxis" and not inside_quote(quotes, verb.head.idx, verb.head.idx + 1):
         before, after = _around(verb)
         parts = [p for p in (before, parts[0] if parts else after) if p is not None]
@@ -90,6 +90,23 @@ def _speech(verb: Any, quotes: list[Any]) -> list[Cue]:
         return []
     cue = _cue(verb, subject, quotes)
     return [dataclasses.replace(cue, clause=part) for part in parts] or [cue]
+
+
+def _charge(verb: Any) -> list[Span]:
+    """What "X accuses Y of Z" reports: "Y of Z"."""
+    if verb.lemma_.lower() != "accuse":
+        return []
+    accused = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if accused is None:
+        return []
+    near = [*verb.children, *accused.children]
+    if not any(c.dep_ == "prep" and c.lower_ == "of" and c.i > accused.i for c in near):
+        return []
+    doc = verb.doc
+    tokens = list(doc[accused.left_edge.i : verb.right_edge.i + 1])
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    return [_span(tokens)]
 
 
 def _around(verb: Any) -> tuple[Span | None, Span | None]:
