@@ -10,6 +10,7 @@ is involved, so a failure is the rule's, never the parser's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from parses import block_nlp, parse
 
 from sitegen.enrich.article import enrich
 from sitegen.errors import Problems
-from sitegen.model import Article, BlockNLP
+from sitegen.model import Article, Attribution, BlockNLP
 from sitegen.nlp.annotator import entities_of
+from sitegen.render.sidenotes import attribution_note
 from sitegen.source.load import load_source
 from sitegen.source.parse import parse_document
 
@@ -142,3 +144,19 @@ def test_no_source_notes_inside_the_authors_own_footnotes() -> None:
     assert any(b.footnote and b.text == KERRY.text for b in in_note.document.blocks)
     assert in_note.attributions == ()
     assert in_note.unattributed == ()
+
+
+def note(source: str, cue: str, description: str | None = None, kind: str = "direct") -> str:
+    """The plain text of a source note."""
+    attribution = Attribution(
+        1, source, None, description, cue, kind, "words", 0, 0, 5, None, None, 1, 5
+    )
+    return re.sub(r"<[^>]+>", "", attribution_note(attribution, lambda e: e))
+
+
+def test_notes_read_as_english() -> None:
+    assert note("David Chen", "adding") == "Quote David Chen, adding."
+    assert note("David Chen", "adding", "an economist") == "Quote David Chen, an economist, adding."
+    assert note("Maersk", "said", "a spokesman for") == "Quote A spokesman for Maersk said."
+    assert note("Peter Cook", "said", "spokesman") == "Quote Peter Cook, spokesman, said."
+    assert note("Times", "according to", kind="according_to") == "Source According to Times."

@@ -177,6 +177,9 @@ def _tidy_name(words: str) -> str:
 
 
 def _tidy_description(words: str) -> str | None:
-    words = " ".join(words.split())
-    words = re.sub(r"^(?:the|a|an)(?:\s+|$)", "", words, flags=re.IGNORECASE)
+    """A description without a leading article ("policy expert"), except one that
+    leads its source ("a spokesman for" Maersk), which reads as written."""
+    words = " ".join(words.split()).strip(" ,")
+    if not re.search(r"\b(?:for|of|at|from|with)$", words, flags=re.IGNORECASE):
+        words = re.sub(r"^(?:the|a|an)(?:\s+|$)", "", words, flags=re.IGNORECASE)
     return words or None

@@ -159,7 +159,7 @@ def _cue(verb: Any, subject: Any, quotes: list[Any]) -> Cue:
 def _speaker_tokens(subject: Any, verb: Any) -> list[Any]:
     """The words naming the speaker, without relative clauses ("an official, who asked
     to remain anonymous, said")."""
-    dropped = {t.i for c in subject.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    dropped = {t.i for c in subject.subtree if c.dep_ in ("relcl", "acl") for t in c.subtree}
     dropped |= {t.i for t in verb.subtree} if verb.head.i == subject.i else set()
     tokens = [t for t in subject.subtree if t.i not in dropped]
     while len(tokens) > 1 and tokens[-1].is_punct:

@@ -9,6 +9,7 @@ footnotes when printed. No JavaScript is involved. Markers and notes carry
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +19,8 @@ from markupsafe import Markup, escape
 from ..catalog import key
 from ..model import Attribution
 
+#: A description ending with one of these words leads the source it describes.
+_LEADS = re.compile(r"\b(?:for|of|at|from|with)$", re.IGNORECASE)
 KIND_LABELS = {"direct": "Quote", "indirect": "Reported", "according_to": "Source"}
 
 
@@ -49,7 +52,7 @@ def attribution_note(
     source = escape(a.source)
     if a.entity:
         source = Markup(f'<a href="{escape(entity_url(a.entity))}">{source}</a>')
-    described = Markup(f"{source}, {escape(a.description)},") if a.description else source
+    described = _described(source, a.description)
     if a.kind == "according_to":
         sentence = Markup(f"According to {described}").rstrip(",")
     else:
@@ -60,6 +63,8 @@ def attribution_note(
                 name = Markup(f'<a href="{escape(entity_url(a.medium_entity))}">{name}</a>')
             told = a.cue.lower() in ("told", "tell", "tells", "telling")
             medium = Markup(f" {name}" if told else f", according to {name}")
+        if a.cue.lower().endswith("ing") and not described.endswith(","):
+            described = Markup(f"{described},")  # "David Chen, adding"
         sentence = Markup(f"{described} {escape(a.cue)}{medium}")
     label = KIND_LABELS[a.kind]
     html: str = f'<span class="note-kind">{label}</span> {sentence}.'
@@ -69,6 +74,16 @@ def attribution_note(
                 f' <a class="note-link" href="{escape(url)}" rel="external">{escape(title)} ↗</a>'
             )
     return html
+
+
+def _described(source: Markup, description: str | None) -> Markup:
+    """The source with its description: "Peter Cook, US Defense Department spokesman,";
+    a description that ends in "for" or "of" leads ("A spokesman for Maersk")."""
+    if not description:
+        return source
+    if _LEADS.search(description):
+        return Markup(f"{escape(description[:1].upper() + description[1:])} {source}")
+    return Markup(f"{source}, {escape(description)},")
 
 
 def footnote_contents(
