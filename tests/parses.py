@@ -13,15 +13,21 @@ from __future__ import annotations
 import dataclasses
 import string
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import spacy
 
-from sitegen.model import BlockNLP
+from sitegen.enrich.article import enrich
+from sitegen.errors import Problems
+from sitegen.model import Article, BlockNLP
 from sitegen.nlp.annotator import entities_of
 from sitegen.nlp.cues import find_cues
+from sitegen.source.load import load_source
+from sitegen.source.parse import parse_document
 
-_VOCAB = spacy.blank("en").vocab
+_BLANK = spacy.blank("en")
+_VOCAB = _BLANK.vocab
 _PRONOUNS = {"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me"}
 
 
@@ -48,6 +54,45 @@ def parse(text: str, spec: str, ents: Sequence[tuple[str, str]] = ()) -> Any:
     )
     assert doc.text == text, (doc.text, text)
     return doc
+
+
+@dataclass
+class Paragraph:
+    """A paragraph's text, its parse (None: not parsed) and its entities."""
+
+    text: str
+    spec: str | None = None
+    ents: list[tuple[str, str]] = field(default_factory=list)
+
+
+def annotate(
+    paragraphs: list[Paragraph], markdown: str | None = None, path: str = "content/a.md"
+) -> Article:
+    """Enrich ``markdown`` (by default the paragraphs), each block with its paragraph's
+    parse; a block with no paragraph of its text gets a blank one."""
+    problems = Problems()
+    if markdown is None:
+        markdown = "\n\n".join(p.text for p in paragraphs)
+    source = load_source(path, f"---\ntitle: {path}\n---\n{markdown}\n".encode(), problems)
+    assert source is not None
+    document = parse_document(source, problems)
+    assert document is not None
+    by_text = {p.text: p for p in paragraphs}
+    assert set(by_text) <= {b.text for b in document.blocks}
+    return enrich(document, [_nlp(by_text.get(b.text, Paragraph(b.text))) for b in document.blocks])
+
+
+def _nlp(paragraph: Paragraph) -> BlockNLP:
+    if paragraph.spec is not None:
+        return block_nlp(parse(paragraph.text, paragraph.spec, paragraph.ents))
+    doc = _BLANK(paragraph.text)
+    spans, at = [], 0
+    for name, label in paragraph.ents:
+        start = paragraph.text.index(name, at)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+        at = start + len(name)
+    doc.ents = spans
+    return entities_of(doc)
 
 
 def block_nlp(doc: Any) -> BlockNLP:

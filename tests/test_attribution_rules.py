@@ -11,30 +11,16 @@ is involved, so a failure is the rule's, never the parser's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import spacy
-from parses import block_nlp, parse
+from parses import Paragraph, annotate
 
-from sitegen.enrich.article import enrich
-from sitegen.errors import Problems
-from sitegen.model import Article, Attribution, BlockNLP
-from sitegen.nlp.annotator import entities_of
+from sitegen.model import Article, Attribution
 from sitegen.render.sidenotes import attribution_note
-from sitegen.source.load import load_source
-from sitegen.source.parse import parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attribution.md"
-_BLANK = spacy.blank("en")
-
-
-@dataclass
-class Paragraph:
-    text: str
-    spec: str | None = None
-    ents: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -73,33 +59,6 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
         else:
             out.append(Paragraph(line))
     return out
-
-
-def annotate(paragraphs: list[Paragraph], markdown: str | None = None) -> Article:
-    """Enrich ``markdown`` (by default the paragraphs), each block with its paragraph's
-    parse; a block with no paragraph of its text gets a blank one."""
-    problems = Problems()
-    if markdown is None:
-        markdown = "\n\n".join(p.text for p in paragraphs)
-    source = load_source("content/a.md", f"---\ntitle: T\n---\n{markdown}\n".encode(), problems)
-    assert source is not None
-    document = parse_document(source, problems)
-    assert document is not None
-    by_text = {p.text: p for p in paragraphs}
-    assert set(by_text) <= {b.text for b in document.blocks}
-    return enrich(document, [_nlp(by_text.get(b.text, Paragraph(b.text))) for b in document.blocks])
-
-
-def _nlp(paragraph: Paragraph) -> BlockNLP:
-    if paragraph.spec is not None:
-        return block_nlp(parse(paragraph.text, paragraph.spec, paragraph.ents))
-    doc = _BLANK(paragraph.text)
-    spans = []
-    for name, label in paragraph.ents:
-        start = paragraph.text.index(name)
-        spans.append(doc.char_span(start, start + len(name), label=label))
-    doc.ents = spans
-    return entities_of(doc)
 
 
 def described(article: Article, expected: list[str]) -> list[str]:

@@ -7,14 +7,24 @@
   person, even where the model took the lone surname for an organisation.
 - Across the site, a short form left over (an article that says only "Kerry")
   is merged into the one fuller name the site knows; with two candidates it
-  stays apart and is reported as a conflict.
+  stays apart and is reported as a conflict. A name the model labels
+  differently in different places is one entity, of the kind most of its
+  mentions have; a lone surname taken for an organisation or a place that
+  speaks ("Lopez said") is the one person of the site with that surname.
+- The forms merged into one person are named by the full name that occurs most
+  (``canonical_name``): one odd span ("Slamming Ana Silva") never renames a
+  person.
+
+The decisions are the pure functions ``looks_like_name``, ``canonical_name``
+and ``majority_label``; ``resolve_names`` and ``resolve_across`` apply them.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 
 from ..catalog import Catalog
 from ..model import LABELS, Conflict
@@ -24,6 +34,59 @@ from ..slugs import make_slug
 Key = tuple[str, str]
 #: Labels the model gives a lone surname by mistake; places (GPE, LOC) are left alone.
 _SURNAME_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART"})
+#: Lowercase words that belong in names ("Bashar al-Assad", "Charles de Gaulle").
+_PARTICLES = frozenset(
+    "al el bin ibn bint abu de da di do dos das du del della der den van von ter le la y"
+    " af zu".split()
+)
+#: A word that opens a span but is a verb's form, not a name ("Slamming Ana Silva").
+_GERUND = re.compile(r"[A-Z][a-z]{2,}ing")
+#: A word before a name that describes, not names ("Slamming", "Crooked").
+_EPITHET = re.compile(r"[A-Z][a-z]{2,}(?:ing|ed)")
+_ORDER = {label: i for i, label in enumerate(LABELS)}
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether a span reads as a proper name: every word capitalised, an initial or
+    a particle ("al-Assad", "de Gaulle"), and a name of three or more words not
+    opening with a gerund ("Slamming Ana Silva")."""
+    words = text.split()
+    if not words:
+        return False
+    for word in words:
+        if not (word[:1].isupper() or word.lower() in _PARTICLES or "-" in word[1:]):
+            return False
+    return not (len(words) >= 3 and _GERUND.fullmatch(words[0]))
+
+
+def canonical_name(counts: Mapping[str, int]) -> str:
+    """The name one person goes by, from the forms of it (with how often each occurs):
+    a full name (two or more words that look like a name), not a shorter form of a
+    fuller one ("Van Voorhis" of "Chandler Van Voorhis") nor a longer one that only
+    puts words in front that are no name ("Crooked Hillary Clinton", "A Mitt Romney");
+    among those the most frequent. Never chosen for its length alone."""
+    full = [n for n in counts if len(n.split()) > 1 and looks_like_name(n) and n[:1].isupper()]
+    odd = set()
+    for name in full:
+        words = name.split()
+        for cut in range(1, len(words) - 1):
+            tail = " ".join(words[cut:])
+            if tail in counts and tail[:1].isupper():
+                odd.add(name if _no_name(words[:cut]) else tail)
+    pool = [n for n in full if n not in odd] or full
+    pool = pool or [n for n in counts if len(n.split()) > 1] or list(counts)
+    return min(pool, key=lambda n: (-counts[n], -len(n.split()), n))
+
+
+def _no_name(words: list[str]) -> bool:
+    """Leading words that are no part of a name: an article, an epithet ("Crooked")."""
+    return all(w in ("A", "An", "The") or _EPITHET.fullmatch(w) for w in words)
+
+
+def majority_label(counts: Mapping[str, int]) -> str:
+    """The kind of an entity its mentions disagree on: the label most of them have;
+    a tie goes to the one listed first in ``LABELS`` (a person before an organisation)."""
+    return min(counts, key=lambda label: (-counts[label], _ORDER.get(label, len(_ORDER)), label))
 
 
 def normalise(text: str) -> str:
@@ -38,9 +101,11 @@ def entity_id(label: str, name: str) -> str:
 
 
 def resolve_names(found: Iterable[Key], catalog: Catalog) -> dict[Key, Key | None]:
-    """Map each (label, name) seen in one article to its entity, None if ignored."""
+    """Map each (label, name) seen in one article (one per mention) to its entity,
+    None if ignored."""
+    counts = Counter(found)
     first: dict[Key, Key | None] = {}
-    for label, name in sorted(set(found)):
+    for label, name in sorted(counts):
         curated = catalog.lookup(name)
         if catalog.is_ignored(name):
             first[(label, name)] = None
@@ -61,7 +126,24 @@ def resolve_names(found: Iterable[Key], catalog: Catalog) -> dict[Key, Key | Non
             if len(fuller) == 1:
                 entity = ("PERSON", fuller[0])
         resolved[seen] = entity
-    return resolved
+    names = _canonical_people(
+        {k: v for k, v in resolved.items() if v is not None}, counts, curated_names
+    )
+    return {
+        k: (("PERSON", names[v[1]]) if v and v[0] == "PERSON" else v) for k, v in resolved.items()
+    }
+
+
+def _canonical_people(
+    resolved: Mapping[Key, Key], counts: Mapping[Key, int], curated: Iterable[str]
+) -> dict[str, str]:
+    """For each person name resolved to, the name its forms are best known by."""
+    fixed = set(curated)
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, entity in resolved.items():
+        if entity[0] == "PERSON":
+            forms[entity[1]][key[1] if key[0] == "PERSON" else entity[1]] += counts[key]
+    return {name: name if name in fixed else canonical_name(c) for name, c in forms.items()}
 
 
 class FullerNames:
@@ -94,22 +176,69 @@ def _ends_with(full: str, short: str) -> bool:
     return full.endswith(short) and full[-len(short) - 1] in " -"
 
 
-def resolve_across(keys: Iterable[Key], catalog: Catalog) -> tuple[dict[Key, Key], list[Conflict]]:
-    """Merge short person names into the one fuller name the site knows.
+def resolve_across(
+    keys: Iterable[Key], catalog: Catalog, speaking: Iterable[Key] = ()
+) -> tuple[dict[Key, Key], list[Conflict]]:
+    """The site's names: what each (label, name) of the site's mentions (one per
+    mention) becomes, and the short names left apart because they are ambiguous.
 
-    Returns the merges and the short names left apart because they are ambiguous.
+    A name of several labels takes the one most of its mentions have; short
+    person names, and lone surnames among ``speaking`` (the keys of attributions'
+    sources) that the model took for something else, join the one fuller person
+    name the site knows; each person is then named by ``canonical_name``.
     """
-    keys = sorted(set(keys))
-    people = FullerNames(name for label, name in keys if label == "PERSON")
+    counts = Counter(keys)
     curated = {e.name for e in catalog.entities}
+    relabel = _one_kind(counts, curated)
+    unified: Counter[Key] = Counter()
+    for key, count in counts.items():
+        unified[relabel.get(key, key)] += count
+    merges, conflicts = _into_fuller(unified, curated, set(speaking))
+    names = _canonical_people({key: merges.get(key, key) for key in unified}, unified, curated)
+    final: dict[Key, Key] = {}
+    for key in sorted(counts):
+        target = merges.get(relabel.get(key, key), relabel.get(key, key))
+        if target[0] == "PERSON":
+            target = ("PERSON", names.get(target[1], target[1]))
+        if target != key:
+            final[key] = target
+    return final, conflicts
+
+
+def _one_kind(counts: Mapping[Key, int], curated: Iterable[str]) -> dict[Key, Key]:
+    """Each name the model labels in several ways gets the label most of its mentions
+    have; a lone word that is a person somewhere and ends a fuller person name of the
+    site stays a person ("Trump" taken for an organisation in "the Trump campaign")."""
+    fixed = set(curated)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for (label, name), count in counts.items():
+        labels[name][label] += count
+    people = FullerNames(name for label, name in counts if label == "PERSON")
+    out = {}
+    for name, seen in labels.items():
+        if len(seen) < 2 or name in fixed:
+            continue
+        surname = " " not in name and "PERSON" in seen and people(name)
+        best = "PERSON" if surname else majority_label(seen)
+        out.update({(label, name): (best, name) for label in seen if label != best})
+    return out
+
+
+def _into_fuller(
+    keys: Iterable[Key], curated: Iterable[str], speaking: set[Key]
+) -> tuple[dict[Key, Key], list[Conflict]]:
+    keys = sorted(set(keys))
+    fixed = set(curated)
+    people = FullerNames(name for label, name in keys if label == "PERSON")
     merges: dict[Key, Key] = {}
     conflicts = []
     for label, name in keys:
-        if label != "PERSON" or name in curated:
+        surname = label != "PERSON" and " " not in name and (label, name) in speaking
+        if name in fixed or not (label == "PERSON" or surname):
             continue
         fuller = people(name)
         if len(fuller) == 1:
-            merges[(label, name)] = (label, fuller[0])
-        elif len(fuller) > 1:
+            merges[(label, name)] = ("PERSON", fuller[0])
+        elif len(fuller) > 1 and label == "PERSON":
             conflicts.append(Conflict(label, name, tuple(fuller)))
     return merges, conflicts

@@ -44,7 +44,7 @@ def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) ->
     """
     ordered = sorted(articles, key=article_order)
     merges, conflicts = resolve_across(
-        ((m.label, m.name) for a in ordered for m in a.mentions), catalog
+        ((m.label, m.name) for a in ordered for m in a.mentions), catalog, _speaking(ordered)
     )
     renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
     resolved = tuple(_remap(a, renames) for a in ordered)
@@ -73,6 +73,15 @@ def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) ->
         )
     entities.sort(key=lambda e: (_LABEL_ORDER[e.label], e.name.casefold(), e.id))
     return Site(resolved, tuple(entities), _with_sources(conflicts, resolved), cited)
+
+
+def _speaking(articles: Sequence[Article]) -> set[tuple[str, str]]:
+    """(label, name) of every mention of an entity that is a source in its article."""
+    out: set[tuple[str, str]] = set()
+    for article in articles:
+        sources = {a.entity for a in article.attributions if a.entity}
+        out.update((m.label, m.name) for m in article.mentions if m.entity in sources)
+    return out
 
 
 def article_order(article: Article) -> tuple[bool, int, str, str]:

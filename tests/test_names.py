@@ -1,0 +1,117 @@
+"""One name, one entity: the naming decisions as pure functions, and what a site
+built from several articles shows (hand-built NLP, no model)."""
+
+from __future__ import annotations
+
+import pytest
+from parses import Paragraph, annotate
+
+from sitegen.enrich.names import canonical_name, looks_like_name, majority_label
+from sitegen.site.index import build_site
+
+
+@pytest.mark.parametrize(
+    ("counts", "name"),
+    [
+        ({"Kerry": 10, "John Kerry": 3}, "John Kerry"),
+        ({"Silva": 10, "Ana Silva": 2, "Slamming Ana Silva": 1}, "Ana Silva"),
+        ({"Clinton": 20, "Hillary Clinton": 5, "Crooked Hillary Clinton": 1}, "Hillary Clinton"),
+        ({"Mitt Romney": 3, "A Mitt Romney": 1}, "Mitt Romney"),
+        ({"Van Voorhis": 3, "Chandler Van Voorhis": 1}, "Chandler Van Voorhis"),
+        ({"Suu Kyi": 5, "Aung San Suu Kyi": 2}, "Aung San Suu Kyi"),
+        ({"bin Salman": 9, "Mohammed bin Salman": 3}, "Mohammed bin Salman"),
+        ({"Assad": 4, "al-Assad": 2, "Bashar al-Assad": 1}, "Bashar al-Assad"),
+    ],
+)
+def test_canonical_names_are_full_names_chosen_by_frequency(
+    counts: dict[str, int], name: str
+) -> None:
+    assert canonical_name(counts) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ana Silva", True),
+        ("Charles de Gaulle", True),
+        ("Bashar al-Assad", True),
+        ("Slamming Ana Silva", False),
+        ("the governor", False),
+        ("Practice kindness and empathy", False),
+    ],
+)
+def test_looks_like_name(text: str, expected: bool) -> None:
+    assert looks_like_name(text) is expected
+
+
+def test_majority_label_and_ties() -> None:
+    assert majority_label({"ORG": 2, "FAC": 1}) == "ORG"
+    assert majority_label({"ORG": 1, "PERSON": 1}) == "PERSON"  # a tie: the first in LABELS
+
+
+def test_one_odd_span_never_renames_a_person_across_the_site() -> None:
+    articles = [
+        annotate(
+            [Paragraph("Ana Silva spoke.", ents=[("Ana Silva", "PERSON")])], path=f"content/{n}.md"
+        )
+        for n in "abc"
+    ]
+    odd = Paragraph(
+        "Slamming Ana Silva once again, the governor left. Silva stayed.",
+        ents=[("Slamming Ana Silva", "PERSON"), ("Silva", "PERSON")],
+    )
+    articles.append(annotate([odd], path="content/d.md"))
+    site = build_site(articles)
+    people = [e for e in site.entities if e.label == "PERSON"]
+    assert [(e.id, e.name) for e in people] == [("person/ana-silva", "Ana Silva")]
+    assert people[0].mention_count == 5
+
+
+def test_a_name_labelled_differently_is_one_entity_of_the_majority_kind() -> None:
+    paper = [("Harbour Gazette", "ORG"), ("Harbour Gazette", "ORG"), ("Harbour Gazette", "FAC")]
+    articles = [
+        annotate([Paragraph("The Harbour Gazette printed it.", ents=[e])], path=f"content/{i}.md")
+        for i, e in enumerate(paper)
+    ]
+    site = build_site(articles)
+    assert [(e.id, e.label, len(e.found)) for e in site.entities] == [
+        ("org/harbour-gazette", "ORG", 3)
+    ]
+
+
+SAID = (
+    "“/punct>said We/nsubj>rebuild will/aux>rebuild=will:AUX rebuild/ccomp>said=rebuild"
+    " the/det>port port/dobj>rebuild ,/punct>said ”/punct>said Lopez/nsubj>said"
+    " said/ROOT=say ./punct>said"
+)
+
+
+@pytest.mark.parametrize("label", ["ORG", "GPE"])
+def test_a_surname_taken_for_an_organisation_or_place_that_speaks_is_the_person(
+    label: str,
+) -> None:
+    mayor = annotate(
+        [Paragraph("Mayor Maria Lopez opened the summit.", ents=[("Maria Lopez", "PERSON")])],
+        path="content/a.md",
+    )
+    quote = Paragraph("“We will rebuild the port,” Lopez said.", SAID, [("Lopez", label)])
+    said = annotate([quote], path="content/b.md")
+    site = build_site([mayor, said])
+    (attribution,) = next(a for a in site.articles if a.slug == "b").attributions
+    assert (attribution.source, attribution.entity) == ("Maria Lopez", "person/maria-lopez")
+    lopez = next(e for e in site.entities if e.id == "person/maria-lopez")
+    assert [q.attribution.text for q in lopez.quotes] == ["We will rebuild the port"]
+    (cited,) = [c for c in site.cited if c.name == "Maria Lopez"]
+    assert cited.group == "people"
+
+
+def test_a_surname_taken_for_a_place_that_does_not_speak_stays_a_place() -> None:
+    mayor = annotate(
+        [Paragraph("Mayor Maria Lopez opened the summit.", ents=[("Maria Lopez", "PERSON")])],
+        path="content/a.md",
+    )
+    town = annotate(
+        [Paragraph("The road to Lopez was closed.", ents=[("Lopez", "GPE")])], path="content/b.md"
+    )
+    site = build_site([mayor, town])
+    assert {e.id for e in site.entities} == {"person/maria-lopez", "gpe/lopez"}
