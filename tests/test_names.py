@@ -3,11 +3,17 @@ built from several articles shows (hand-built NLP, no model)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import spacy
 from parses import Paragraph, annotate
 
 from sitegen.enrich.names import canonical_name, looks_like_name, majority_label
+from sitegen.nlp.annotator import entities_of, trim_entity
 from sitegen.site.index import build_site
+
+BLANK = spacy.blank("en")
 
 
 @pytest.mark.parametrize(
@@ -115,3 +121,52 @@ def test_a_surname_taken_for_a_place_that_does_not_speak_stays_a_place() -> None
     )
     site = build_site([mayor, town])
     assert {e.id for e in site.entities} == {"person/maria-lopez", "gpe/lopez"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("February 2014", False),
+        ("late March 2016", False),
+        ("the 1990s", False),
+        ("Hurricane Katrina", True),
+        ("World War II", True),
+        ("September 11", True),  # the attacks, as often as the date
+    ],
+)
+def test_a_date_labelled_as_an_event_is_no_entity(text: str, kept: bool) -> None:
+    assert (trim_entity(text, 0, len(text), "EVENT") is not None) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "found"),
+    [
+        ("Fighters of the Islamic State left.", [("Islamic", "NORP")], []),
+        ("The Iraq War ended.", [("Iraq", "GPE")], []),
+        ("The German Chancellor spoke.", [("German", "NORP")], ["German"]),
+        ("Harbour Town", [("Harbour", "GPE")], []),
+        (
+            "In Harbour Town Council news",
+            [("Harbour Town Council", "ORG")],
+            ["Harbour Town Council"],
+        ),
+        (
+            "Visitors to Harbour Friday saw it.",
+            [("Harbour", "GPE"), ("Friday", "DATE")],
+            ["Harbour", "Friday"],
+        ),
+    ],
+)
+def test_a_place_inside_a_longer_proper_name_is_no_entity(
+    text: str, ents: list[tuple[str, str]], found: list[str]
+) -> None:
+    spans = entities_of(parse_plain(text, ents)).entities
+    assert [text[s.start : s.end] for s in spans] == found
+
+
+def parse_plain(text: str, ents: list[tuple[str, str]]) -> Any:
+    doc = BLANK(text)
+    doc.ents = [
+        doc.char_span(text.index(n), text.index(n) + len(n), label=label) for n, label in ents
+    ]
+    return doc

@@ -25,18 +25,43 @@ from .cues import find_cues, needs_parse
 _LEADING_THE = re.compile(r"(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _EDGE = "\"'“”‘’()[]{}<>.,;:!?*_—–- \n\t"
-#: Titles and honorifics are not part of a person's name ("President Barack Obama").
-_TITLE = re.compile(
-    r"(?:(?:US|U\.S\.|UK|UN|EU)\s+)?"
-    r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt|St)\.?"
-    r"|Miss|Madam|President|Vice|Prime|Minister|Secretary|Senator|Representative|Governor"
+#: Words for titles and offices ("President", "Chancellor").
+_TITLE_WORDS = (
+    r"Miss|Madam|President|Vice|Prime|Minister|Secretary|Senator|Representative|Governor"
     r"|General|Colonel|Lieutenant|Captain|Admiral|Sergeant|Commander|Marshal|Sir|Dame|Lord"
     r"|Lady|King|Queen|Prince|Princess|Pope|Judge|Justice|Chancellor|Ambassador|Chairman"
     r"|Chairwoman|Chair|Director|Spokesman|Spokeswoman|Sheikh|Ayatollah|Imam|Rabbi|Reverend"
     r"|Rev\.?|Premier|Mayor|Commissioner|Inspector|Detective|Superintendent|Constable|Officer"
-    r"|Professor|Doctor|Deputy|Foreign|Defense|Defence|State|Interior|Home|Finance|Attorney)"
+    r"|Professor|Doctor|Deputy|Foreign|Defense|Defence|State|Interior|Home|Finance|Attorney"
+)
+_TITLE_ABBREVIATIONS = (
+    r"Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt|St"
+)
+#: Titles and honorifics are not part of a person's name ("President Barack Obama").
+_TITLE = re.compile(
+    r"(?:(?:US|U\.S\.|UK|UN|EU)\s+)?"
+    r"(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")"
     r"(?:\s+(?:of|for)\s+[A-Z][\w-]*)?\s+(?=[A-Z])"
 )
+#: A date the model labels as an event ("February 2014") is no entity.
+_DATE = re.compile(
+    r"(?:(?:early|late|mid|the|of|in|since)\s+|mid-)*"
+    r"(?:(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|\d{4}s?),?\s*)+",
+    re.IGNORECASE,
+)
+#: Capitalised words after a place or group that do not make a longer name with it:
+#: titles and roles ("German Chancellor", "Senate Majority Leader") and sentence openers.
+_NOT_NAME_TAIL = re.compile(
+    r"(?!State$|Home$)(?:"
+    + _TITLE_WORDS
+    + r"|"
+    + _TITLE_ABBREVIATIONS
+    + r"|Majority|Minority|Press|Speaker|Leader|Chief|CEO|Executive"
+    r"|Spokesperson|Official|Sportsman|Sportswoman|Yachtsman|Envoy|Delegation|Team|Government|And|But"
+    r"|Or|The|This|That|In|On|At|As|It|He|She|They|We|I|A|An|If|So|Has|Is|Was|Said|Says)$"
+)
+_NEXT_WORD = re.compile(r" ([A-Z][\w'’.-]*)")
 
 
 class Annotator(Protocol):
@@ -176,18 +201,32 @@ class SpacyAnnotator:
 
 
 def entities_of(doc: Any) -> BlockNLP:
-    """Every entity of a processed block, narrowed to its name, and its sentences."""
+    """Every entity of a processed block, narrowed to its name, and its sentences.
+    A place or group the model finds inside a longer proper name it missed
+    ("Islamic" of "Islamic State", "Iraq" of "Iraq War") is no entity."""
     entities = []
     text = doc.text  # built anew on each access
+    starts = {ent.start_char for ent in doc.ents}
     for ent in doc.ents:
         span = trim_entity(text, ent.start_char, ent.end_char, ent.label_)
-        if span is not None:
+        if span is not None and not _inside_longer_name(text, span, ent.label_, starts):
             entities.append(EntitySpan(span[0], span[1], ent.label_))
     if doc.has_annotation("SENT_START"):
         sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
     else:
         sentences = ((0, len(text)),)
     return BlockNLP(tuple(entities), sentences)
+
+
+def _inside_longer_name(text: str, span: tuple[int, int], label: str, starts: set[int]) -> bool:
+    """A one-word place or group right before a capitalised word that starts no entity
+    and is no title or role: part of a name the model did not see whole."""
+    if label not in ("GPE", "LOC", "FAC", "NORP") or " " in text[span[0] : span[1]]:
+        return False
+    after = _NEXT_WORD.match(text, span[1])
+    if after is None or after.start(1) in starts:
+        return False
+    return not _NOT_NAME_TAIL.match(after.group(1).rstrip(".,"))
 
 
 def _keep(nlp: Any, wanted: set[str]) -> list[str]:
@@ -218,5 +257,7 @@ def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] 
             break
         end = match.start()
     if not any(ch.isalpha() for ch in text[start:end]):
+        return None
+    if label == "EVENT" and _DATE.fullmatch(text, start, end):
         return None
     return start, end
