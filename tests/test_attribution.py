@@ -103,6 +103,10 @@ CASES = {
             )
         ],
     ),
+    "a name with an apostrophe, made typographic by the parse stage": (
+        "\"The exact cause has not been determined,\" said O'Neill.",
+        [("O’Neill", "direct", "said", "The exact cause has not been determined")],
+    ),
     "according to documents": (
         "The company paid the fine in 2019, according to court documents.",
         [("court documents", "according_to", "according to", "The company paid the fine in 2019")],

@@ -10,7 +10,7 @@ import spacy
 from parses import Paragraph, annotate
 
 from sitegen.enrich.names import canonical_name, looks_like_name, majority_label
-from sitegen.nlp.annotator import entities_of, trim_entity
+from sitegen.nlp.annotator import entities_of, model_text, trim_entity
 from sitegen.site.index import build_site
 
 BLANK = spacy.blank("en")
@@ -170,3 +170,8 @@ def parse_plain(text: str, ents: list[tuple[str, str]]) -> Any:
         doc.char_span(text.index(n), text.index(n) + len(n), label=label) for n, label in ents
     ]
     return doc
+
+
+def test_the_model_reads_ascii_apostrophes_and_spaces_at_the_same_offsets() -> None:
+    text = "O’Neill said\nthe fans’ view ‘counts’."
+    assert model_text(text) == "O'Neill said the fans’ view ‘counts’."

@@ -61,6 +61,7 @@ _NOT_NAME_TAIL = re.compile(
     r"|Spokesperson|Official|Sportsman|Sportswoman|Yachtsman|Envoy|Delegation|Team|Government|And|But"
     r"|Or|The|This|That|In|On|At|As|It|He|She|They|We|I|A|An|If|So|Has|Is|Was|Said|Says)$"
 )
+_APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")
 _NEXT_WORD = re.compile(r" ([A-Z][\w'’.-]*)")
 
 
@@ -175,9 +176,7 @@ class SpacyAnnotator:
     def annotate(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> list[BlockNLP]:
-        # A line break inside a paragraph reads as a space ("John\nKerry" is one
-        # name); the replacement keeps every offset.
-        flat = [text.replace("\n", " ") for text in texts]
+        flat = [model_text(text) for text in texts]
         results = []
         step = self.batch_size * 4
         for at in range(0, len(flat), step):
@@ -216,6 +215,14 @@ def entities_of(doc: Any) -> BlockNLP:
     else:
         sentences = ((0, len(text)),)
     return BlockNLP(tuple(entities), sentences)
+
+
+def model_text(text: str) -> str:
+    """A block's text as the model reads it best, every offset kept: a line break
+    inside a paragraph is a space ("John\nKerry" is one name), and an apostrophe
+    within a word is the ASCII one the model was trained on (the parse stage's
+    typographic "O’Neill" reads as an adverb, "O'Neill" as a name)."""
+    return _APOSTROPHE.sub("'", text.replace("\n", " "))
 
 
 def _inside_longer_name(text: str, span: tuple[int, int], label: str, starts: set[int]) -> bool:
