@@ -23,15 +23,28 @@ SPEECH_VERBS = frozenset(
     declare acknowledge admit suggest predict conclude confirm deny reply respond recall comment
     observe emphasise emphasize stress urge ask allege assert contend maintain remark estimate
     testify concede complain reveal disclose promise vow pledge threaten accuse assure inform
-    advise tweet quip concur agree""".split()
+    advise tweet quip concur agree boast joke demand charge propose reiterate""".split()
 )
 #: Verbs that report only with a clause ("agreed that..."), never alone with a quotation.
-_CLAUSE_ONLY = frozenset({"agree", "urge", "promise", "vow", "pledge", "threaten", "accuse"})
+_CLAUSE_ONLY = frozenset(
+    {
+        "agree",
+        "urge",
+        "promise",
+        "vow",
+        "pledge",
+        "threaten",
+        "accuse",
+        "demand",
+        "charge",
+        "propose",
+    }
+)
 _IRREGULAR = ("said", "told", "wrote", "written")
 #: A cheap test for blocks worth parsing: a quotation mark or a form of a reporting verb.
 CANDIDATE = re.compile(
     r"[“”]|‘‘|’’|\baccording\b|\b(?:"
-    + "|".join(sorted({v.rstrip("e") for v in SPEECH_VERBS} | set(_IRREGULAR)))
+    + "|".join(sorted({v.rstrip("e") for v in SPEECH_VERBS} | {*_IRREGULAR, "point"}))
     + r")\w*",
     re.IGNORECASE,
 )
@@ -70,9 +83,17 @@ def find_cues(doc: Any) -> tuple[Cue, ...]:
         if token.lower_ == "according" and followed_by_to:
             cue = _according(token, doc)
             cues += [cue] if cue is not None else []
-        elif token.pos_ == "VERB" and token.lemma_.lower() in SPEECH_VERBS:
+        elif token.pos_ == "VERB" and _reports(token):
             cues += _speech(token, quotes)
     return tuple(cues)
+
+
+def _reports(verb: Any) -> bool:
+    """A verb of saying, by lemma; "point out" too."""
+    lemma = verb.lemma_.lower()
+    if lemma == "point":
+        return any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
+    return lemma in SPEECH_VERBS
 
 
 def _speech(verb: Any, quotes: list[Any]) -> list[Cue]:
@@ -147,7 +168,7 @@ def _cue(verb: Any, subject: Any, quotes: list[Any]) -> Cue:
         subject = verb.head
     return Cue(
         kind="speech",
-        cue=_span([verb]),
+        cue=_span([verb, *(c for c in verb.children if c.dep_ == "prt")]),  # "pointed out"
         frame=_span(frame),
         speaker=_span(_speaker_tokens(subject, verb)),
         clause=None,
