@@ -104,7 +104,7 @@ CASES = {
         ],
     ),
     "a name with an apostrophe, made typographic by the parse stage": (
-        "\"The exact cause has not been determined,\" said O'Neill.",
+        '"The exact cause has not been determined," said O\'Neill.',
         [("O’Neill", "direct", "said", "The exact cause has not been determined")],
     ),
     "according to documents": (
