@@ -123,6 +123,8 @@ def _speaker(
         titled = reader.titled(head, words)
         if titled is not None:
             return (titled.name, titled.entity, _tidy_description(words))
+    if cue.head is not None and _named(text, span, cue.head):
+        words = text[span[0] : cue.head[1]]
     name = _tidy_name(words)
     if not any(ch.isalpha() for ch in name) or name.lower() in _NOT_SOURCES:
         return None
@@ -140,8 +142,16 @@ def _chosen(text: str, span: Span, head: Span | None, inside: Sequence[Mention])
     person = [m for m in inside if m.label == "PERSON"]
     if person:
         return person[-1]
+    if head is not None and _named(text, span, head):
+        return None  # "Trump, speaking to a group in Virginia, said": Trump, not Virginia
     ending = [m for m in inside if text[m.end : span[1]].strip() in ("", "'s", "’s")]
     return ending[-1] if ending else None
+
+
+def _named(text: str, span: Span, head: Span) -> bool:
+    """Whether the subject opens with a capitalised name up to its head word."""
+    words = text[span[0] : head[1]].split()
+    return bool(words) and all(w[:1].isupper() for w in words) and words[0] not in ("The", "A")
 
 
 def _rest(text: str, span: Span, chosen: Mention) -> str | None:
