@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import struct
 import threading
 from collections.abc import Callable, Iterator
@@ -441,8 +442,21 @@ def test_screenshots(visit: Callable[..., Any], tmp_path: Path) -> None:
         "phone.png": {**PHONE, "color_scheme": "light"},
         "dark.png": {**DESKTOP, "color_scheme": "dark"},
     }
+    pages = {}
     for name, options in shots.items():
-        visit(f"{ARTICLE}/", **options).screenshot(path=folder / name, animations="disabled")
+        pages[name] = visit(f"{ARTICLE}/", **options)
+        pages[name].screenshot(path=folder / name, animations="disabled")
+    # What the README says each shows must be in the picture.
+    desktop = pages["desktop.png"]
+    for selector in ("h1", ".article-body a.ent", ".article-body .sidenote"):
+        _on_screen(desktop.locator(selector).first, 1280, 900)
+    text = desktop.locator(".article-body p").first.bounding_box()
+    note = desktop.locator(".article-body .sidenote").first.bounding_box()
+    assert text and note and note["x"] >= text["x"] + text["width"], "the note is in the margin"
+    _on_screen(pages["phone.png"].locator("h1"), 390, 844)
+    _on_screen(pages["phone.png"].locator(".article-body p").first, 390, 844, whole=False)
+    background = pages["dark.png"].evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert sum(map(int, re.findall(r"\d+", background)[:3])) < 3 * 64, background
     page = visit(f"{ARTICLE}/", viewport={"width": 794, "height": 1123}, color_scheme="light")
     page.emulate_media(media="print")
     page.add_style_tag(content="body { padding: 0 76px; }")  # the page's margins on paper
@@ -452,6 +466,8 @@ def test_screenshots(visit: Callable[..., Any], tmp_path: Path) -> None:
         full_page=True,
         clip={"x": 0, "y": top - 120, "width": 794, "height": 1123},
     )
+    printed = page.locator(".print-notes li")
+    assert printed.count() > 0 and printed.first.is_visible(), "notes printed as footnotes"
     sizes = {name: _png_size(folder / name) for name in [*shots, "print.png"]}
     assert sizes == {
         "desktop.png": (1280, 900),
@@ -459,6 +475,15 @@ def test_screenshots(visit: Callable[..., Any], tmp_path: Path) -> None:
         "dark.png": (1280, 900),
         "print.png": (794, 1123),
     }
+
+
+def _on_screen(locator: Any, width: int, height: int, *, whole: bool = True) -> None:
+    """The element lies in the viewport (wholly, or at least starts in it)."""
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    bottom = box["y"] + (box["height"] if whole else 1)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width and box["y"] >= 0, box
+    assert bottom <= height, box
 
 
 def _png_size(path: Path) -> tuple[int, int]:
