@@ -201,7 +201,10 @@ def _subject(verb: Any, quotes: list[Any]) -> Any | None:
             return subject
     if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp"):
         for earlier in reversed(list(verb.sent[: verb.i - verb.sent.start])):
-            subject = next((c for c in earlier.children if c.dep_ == "nsubj"), None)
+            # "X is quoted as saying": the one quoted is the subject of the saying
+            quoted = earlier.lemma_.lower() in ("report", "quote", "cite")
+            deps = ("nsubj", "nsubjpass") if quoted else ("nsubj",)
+            subject = next((c for c in earlier.children if c.dep_ in deps), None)
             if earlier.pos_ in ("VERB", "AUX") and subject is not None:
                 return subject
     return None
