@@ -171,8 +171,8 @@ def _roles_after(text: str, end: int) -> frozenset[str]:
     match = _AFTER.match(text, end)
     if not match:
         return frozenset()
-    words = [w.lower() for w in _LEAD_WORD.findall(match.group(1))]
-    return frozenset(w for w in words if w in ROLE_NOUNS or w[:1].isupper())
+    words = _LEAD_WORD.findall(match.group(1))
+    return frozenset(w.lower() for w in words if w.lower() in ROLE_NOUNS or w[:1].isupper())
 
 
 def _gender(words: set[str] | frozenset[str]) -> str | None:
