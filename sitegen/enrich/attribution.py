@@ -137,11 +137,14 @@ def _chain_links(
 ) -> list[Link]:
     """The other parts of multi-paragraph quotations whose cue is known."""
     added: list[Link] = []
-    owners = {(link.block, link.quote): link for link in links if link.quote is not None}
+    owners: dict[tuple[int, Quote | None], tuple[int, Link]] = {}
+    for number, link in enumerate(links):
+        owners.setdefault((link.block, link.quote), (number, link))
     for chain in _chains(document, quotes):
-        owner = next((owners[part] for part in chain if part in owners), None)
-        if owner is None:
+        found = [owners[part] for part in chain if part in owners]
+        if not found:
             continue
+        owner = min(found, key=lambda nl: nl[0])[1]  # as links lists them
         for b, quote in chain:
             if (b, quote) not in linked:
                 text = document.blocks[b].text

@@ -11,11 +11,13 @@ by the enrich stage (which quotation a cue introduces).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPEN, CLOSE = "“", "”"
 #: Marks that open and close a quotation, and their widths.
 _MARKS = {"“": (OPEN, 1), "”": (CLOSE, 1), "‘‘": (OPEN, 2), "’’": (CLOSE, 2)}
+_MARK = re.compile("‘‘|’’|[“”]")
 
 
 @dataclass(frozen=True)
@@ -68,16 +70,7 @@ def find_quotes(text: str) -> list[Quote]:
 
 def _marks(text: str) -> list[tuple[int, str, int]]:
     """(offset, OPEN or CLOSE, width) of each quotation mark, in order."""
-    out = []
-    i = 0
-    while i < len(text):
-        mark = _MARKS.get(text[i : i + 2]) or _MARKS.get(text[i])
-        if mark is None:
-            i += 1
-            continue
-        out.append((i, mark[0], mark[1]))
-        i += mark[1]
-    return out
+    return [(m.start(), _MARKS[m.group()][0], _MARKS[m.group()][1]) for m in _MARK.finditer(text)]
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
