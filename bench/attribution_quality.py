@@ -277,13 +277,18 @@ def main() -> None:
         report_own(title, [g for _, _, g in docs], mine, textacy_predictions(docs, nlp))
         if args.show_errors and docs is tune:
             show_own_errors(docs, mine)
-    if "polnear" not in sets:
+    if "polnear" in sets:
+        run_polnear(args.eval, pipeline, nlp, args.show_errors)
+    sys.stdout.flush()
+
+
+def run_polnear(folder: Path, pipeline: Pipeline, nlp: Any, show_errors: bool) -> None:
+    """PolNeAR's development split, scored by the eval folder's score.py."""
+    if not (folder / "score.py").exists():
+        print(f"{folder}: no attribution-eval folder, PolNeAR skipped")
         return
-    if not (args.eval / "score.py").exists():
-        print(f"{args.eval}: no attribution-eval folder, PolNeAR skipped")
-        return
-    module = scorer(args.eval)
-    docs, rows = load_polnear(args.eval / "polnear-dev")
+    module = scorer(folder)
+    docs, rows = load_polnear(folder / "polnear-dev")
     preds = as_predictions(docs, sitegen_predictions(docs, pipeline))
     counts = Counter(r["kind"] for r in rows)
     print(
@@ -296,9 +301,8 @@ def main() -> None:
         score_polnear(module, "textacy direct_quotations", rows, as_predictions(docs, theirs))
     else:
         print("textacy is not installed (pip install -e '.[bench]'): comparison skipped")
-    if args.show_errors:
+    if show_errors:
         show_polnear_errors(module, rows, preds)
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":
