@@ -20,6 +20,7 @@ from test_golden import tree
 
 from sitegen import cli
 from sitegen.cache import CACHE_DIR
+from sitegen.nlp.cluster import LOOPBACK_ANY_PORT
 from sitegen.pipeline import Pipeline
 
 SETTINGS = "[nlp]\nbatch_size = 1\n"
@@ -65,7 +66,7 @@ def local_build(tmp_path_factory: pytest.TempPathFactory, real_nlp: object) -> d
 
 def two_workers() -> tuple[LocalCluster, Client]:
     cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=LOOPBACK_ANY_PORT
     )
     return cluster, Client(cluster, set_as_default=False)
 

@@ -36,6 +36,9 @@ _REMOTE = re.compile(r"(?:tcp|tls|ws|wss|ucx)://[^\s/]+")
 RETRIES = 2
 """Times a batch is tried again after an error in a task (a worker that dies is
 handled by the scheduler: its batches go to other workers)."""
+LOOPBACK_ANY_PORT = "127.0.0.1:0"
+"""Where a LocalCluster's scheduler serves HTTP (metrics, health): this machine
+only, on a free port, so two local clusters never fight over Dask's 8787."""
 NO_PROFILER = {"distributed.worker.profile.enabled": False}
 """Workers sample their threads' stacks every 10 ms for the dashboard; spaCy
 holds the GIL, so each sample stalls it (no dashboard on a LocalCluster anyway)."""
@@ -130,7 +133,7 @@ def session(address: str) -> Iterator[Client]:
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=LOOPBACK_ANY_PORT,
                 silence_logs=logging.ERROR,  # sitegen reports what fails, in its words
             )
         client = distributed.Client(cluster, set_as_default=False)
