@@ -36,10 +36,11 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[model,test,bench]'
 	@touch $(BENCH_STAMP)
 
-bench: $(BENCH_STAMP)  ## attribution precision/recall (vs textacy) and build speed
+bench: $(BENCH_STAMP)  ## attribution precision/recall (vs textacy), build speed, Dask vs local
 	$(PY) bench/attribution_quality.py
 	$(PY) bench/incremental.py
 	$(PY) bench/article_size.py
+	$(PY) bench/dask_speed.py
 
 # Lighthouse 13 wants Node 22; 12.2.3 runs on Debian's Node 20.
 LIGHTHOUSE := .lighthouse/node_modules/.bin/lighthouse

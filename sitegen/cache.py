@@ -75,6 +75,18 @@ class Cache:
             found.update(rows or ())
         return found
 
+    def keys(self, table: str, keys: Sequence[bytes]) -> set[bytes]:
+        """Those of ``keys`` that have a value (without reading the values)."""
+        found: set[bytes] = set()
+        if self._db is None and not self.path.exists():
+            return found
+        for at in range(0, len(keys), _CHUNK):
+            chunk = list(keys[at : at + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self._run(f"SELECT key FROM {table} WHERE key IN ({marks})", chunk)
+            found.update(row[0] for row in rows or ())
+        return found
+
     def put(self, table: str, items: Iterable[tuple[bytes, bytes]]) -> None:
         """Store ``items`` in one transaction."""
         rows = list(items)

@@ -24,7 +24,9 @@ from .errors import (
     UsageError,
     printable,
 )
+from .fill import fill
 from .model import BuildReport
+from .nlp.cluster import address_problem
 from .nlp.workers import default_jobs
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
 from .render.annotations import article_annotations, to_json, to_text
@@ -43,18 +45,20 @@ numbered source notes."""
 EPILOG = """\
 usage of the commands:
   sitegen build [--site DIR] [--out DIR] [--base-url URL] [--drafts] [--future]
-                [--now DATE] [--strict] [--jobs N] [--no-cache] [-q|-v]
+                [--now DATE] [--strict] [--jobs N | --dask ADDRESS] [--no-cache] [-q|-v]
   sitegen serve [--site DIR] [--out DIR] [--host 127.0.0.1] [--port 8000] [--open]
                 [--drafts] [--no-cache]
   sitegen init DIR [--force] [--sitegen REQUIREMENT]
   sitegen annotate FILE.md [--format json|text] [--site DIR] [--no-cache]
   sitegen entities [--site DIR] [--json] [--conflicts] [--drafts] [--no-cache]
   sitegen cache [info|clear] [--site DIR]
+  sitegen cache fill [--site DIR] [--jobs N | --dask ADDRESS] [-q]
 
 A site folder holds content/**/*.md and, optionally, sitegen.toml, templates/
 (overrides the built-in theme file by file) and static/ (copied to build/static/).
 What spaCy found in each paragraph is kept in DIR/.sitegen-cache/, so only new
-or edited paragraphs are annotated again.
+or edited paragraphs are annotated again. --dask annotates them on a Dask
+cluster: ADDRESS is a scheduler (tcp://host:8786) or local[:N], N processes here.
 
 exit status: 0 success, 1 problems in the content or on the machine (read-only
 folder, full disk), 2 usage errors"""
@@ -142,12 +146,7 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
         "else today in UTC)",
     )
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    b.add_argument(
-        "--jobs",
-        type=_positive,
-        metavar="N",
-        help=f"annotate with N processes (default: all {default_jobs()} cores)",
-    )
+    _where_options(b)
     _no_cache_option(b)
     loud = b.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -195,15 +194,50 @@ def _entities_command(commands: Any) -> argparse.ArgumentParser:
 def _cache_command(commands: Any) -> argparse.ArgumentParser:
     c: argparse.ArgumentParser = commands.add_parser(
         "cache",
-        help="show or clear the annotation cache",
-        description=f"Show the size of the annotation cache (DIR/{CACHE_DIR}/) or clear it.",
+        help="show, fill or clear the annotation cache",
+        description=f"Show the size of the annotation cache (DIR/{CACHE_DIR}/), clear it, "
+        "or fill it: annotate every paragraph of every article (drafts too) that it lacks, "
+        "and nothing else (for CI or a nightly job; builds then only read it).",
     )
     c.add_argument(
-        "action", nargs="?", choices=("info", "clear"), default="info", help="default: info"
+        "action",
+        nargs="?",
+        choices=("info", "fill", "clear"),
+        default="info",
+        help="default: info",
     )
     _site_option(c, "the site folder (default: the current folder)")
+    _where_options(c)
+    c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     c.set_defaults(run=_cache)
     return c
+
+
+def _where_options(command: argparse.ArgumentParser) -> None:
+    """Where blocks missing from the cache are annotated."""
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help=f"annotate with N processes here, even if sitegen.toml sets [nlp] dask "
+        f"(default: all {default_jobs()} cores)",
+    )
+    where.add_argument(
+        "--dask",
+        type=_dask_address,
+        metavar="ADDRESS",
+        help="annotate on a Dask cluster: a scheduler (tcp://host:8786) or local[:N] "
+        "for N worker processes here (default: [nlp] dask in sitegen.toml); "
+        "needs pip install 'sitegen[dask]'",
+    )
+
+
+def _dask_address(text: str) -> str:
+    problem = address_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def _no_cache_option(command: argparse.ArgumentParser) -> None:
@@ -239,8 +273,9 @@ def _pipeline(args: argparse.Namespace, progress: Progress | None = None) -> Pip
     site_dir = _site_dir(args)
     return Pipeline(
         site_dir,
-        use_cache=not args.no_cache,
+        use_cache=not getattr(args, "no_cache", False),
         jobs=getattr(args, "jobs", None),
+        dask=getattr(args, "dask", None),
         progress=progress,
     )
 
@@ -431,6 +466,8 @@ def _entities(args: argparse.Namespace) -> int:
 
 
 def _cache(args: argparse.Namespace) -> int:
+    if args.action == "fill":
+        return _fill(args)
     cache = Cache(_site_dir(args) / CACHE_DIR, lambda note: print(f"note: {note}", file=sys.stderr))
     if args.action == "clear":
         cache.clear()
@@ -446,6 +483,23 @@ def _cache(args: argparse.Namespace) -> int:
         f"{plural(stats.entries['blocks'], 'annotated paragraph')}, "
         f"{plural(stats.entries['articles'], 'enriched article')}"
     )
+    return 0
+
+
+def _fill(args: argparse.Namespace) -> int:
+    with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
+        pipeline = _pipeline(args, progress)
+        try:
+            filled = fill(pipeline)
+        finally:
+            _notices(pipeline, args.quiet)
+    if not args.quiet:
+        where = pipeline.cache.path if pipeline.cache else CACHE_DIR
+        print(
+            f"Annotated {filled.annotated} of {plural(filled.blocks, 'paragraph')} "
+            f"({plural(filled.articles, 'article')}) into {where}; "
+            "the others were there already."
+        )
     return 0
 
 
@@ -465,9 +519,10 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     if not enabled:
         yield None
         return
+    from rich.progress import MofNCompleteColumn
     from rich.progress import Progress as Bar
 
-    with Bar(transient=True) as bar:
+    with Bar(*Bar.get_default_columns(), MofNCompleteColumn(), transient=True) as bar:
 
         def start(description: str, total: int) -> Callable[[int], None]:
             task = bar.add_task(description, total=total)

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import BuildFailed, Problems
 from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
+from .nlp.cluster import address_problem
 from .render.urls import BaseUrlError, normalise_base_url
 from .source.files import read_toml
 
@@ -49,6 +50,9 @@ class SiteConfig:
     """Entity labels that become highlights."""
     batch_size: int = 64
     """Blocks per ``nlp.pipe`` batch."""
+    dask: str | None = None
+    """Where the blocks the cache lacks are annotated: a Dask scheduler's address,
+    or ``local[:N]`` for a LocalCluster of N processes (None: on this machine)."""
     highlight: str = "first"
     """Which mentions are highlighted: ``first`` strongly and later lightly, ``all``, ``none``."""
 
@@ -80,6 +84,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
         "model": ("model", str),
         "labels": ("labels", list),
         "batch_size": ("batch_size", int),
+        "dask": ("dask", str),
     },
     "entities": {
         "highlight": ("highlight", str),
@@ -143,6 +148,8 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             "[site] page_size must be at least 1", CONFIG_NAME, _line_of(text, r"^\s*page_size\s*=")
         )
     _check_publishing(values, text, problems)
+    if "dask" in values and (problem := address_problem(values["dask"])):
+        problems.error(f"[nlp] dask {problem}", CONFIG_NAME, _line_of(text, r"^\s*dask\s*=", "nlp"))
     return values
 
 

@@ -34,6 +34,7 @@ from .model import Article, BlockNLP, BuildReport, Conflict, Document, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
 from .nlp.bounded import annotate_bounded
 from .nlp.cached import CachedAnnotator
+from .nlp.cluster import DaskAnnotator, reach
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
 from .output.preflight import check_writable, write_error
 from .output.write import check_out_dir, locked, manifest_digest, recover, write_site
@@ -86,10 +87,17 @@ class Pipeline:
         annotator: Annotator | None = None,
         use_cache: bool = True,
         jobs: int | None = None,
+        dask: str | None = None,
         progress: Progress | None = None,
     ) -> None:
+        """``dask``: a Dask scheduler's address or ``local[:N]`` to annotate on
+        (default: ``[nlp] dask`` in sitegen.toml unless ``jobs`` is given, else
+        ``jobs`` processes here, all cores by default)."""
         self.site_dir = site_dir
         self.jobs = jobs or default_jobs()
+        self.dask = dask
+        self._here = dask is None and jobs is not None
+        """``jobs`` given: annotate here, whatever ``[nlp] dask`` says."""
         self.progress = progress
         self.notices: list[str] = []
         """One-line notes for the terminal (a cache rebuilt, for example)."""
@@ -102,6 +110,8 @@ class Pipeline:
         self._stamp: tuple[object, ...] | None = None
         self._files: dict[Path, tuple[tuple[int, ...], ContentFile]] = {}
         """Content files by path, with the stat they were read at."""
+        self._reached: str | None = None
+        """The Dask scheduler this pipeline has found reachable."""
 
     def refresh(self) -> None:
         """Read the settings, curated entities and theme again where they changed."""
@@ -256,6 +266,7 @@ class Pipeline:
         fails before the model loads.
         """
         self.refresh()
+        self.reach_cluster()
         salt = self.enrich_digest
         keys = [digest(file.digest, salt) for file in files]
         done = self._known(keys)  # key -> (article, warnings)
@@ -352,10 +363,29 @@ class Pipeline:
         self._files = seen
         return files
 
+    @property
+    def dask_address(self) -> str | None:
+        """The Dask cluster to annotate on, if any."""
+        return self.dask if self.dask is not None or self._here else self.config.dask
+
+    def reach_cluster(self) -> None:
+        """A Dask scheduler that cannot be reached fails the run before any work."""
+        address = self.dask_address
+        if self._given is None and address is not None and address != self._reached:
+            reach(address)
+            self._reached = address
+
     def _inner(self, blocks: int) -> Annotator:
         """The annotator for ``blocks`` blocks the cache does not have."""
         if self._given is not None:
             return self._given
+        if self.dask_address is not None:
+            return DaskAnnotator(
+                self.dask_address,
+                self.config.model,
+                self.annotator.fingerprint,
+                self.config.batch_size,
+            )
         if blocks >= POOL_MIN_BLOCKS and self.jobs > 1:
             return PoolAnnotator(
                 self.config.model, self.annotator.fingerprint, self.jobs, self.config.batch_size

@@ -5,12 +5,14 @@ model version, spaCy version, sitegen's annotation code); only the blocks no
 earlier run annotated go to the inner annotator, which is made on first need,
 so a build with nothing new to annotate never imports spaCy. Identical blocks
 are annotated once. Results are written to the cache as they arrive, so an
-interrupted run keeps what it did.
+interrupted run keeps what it did: batch by batch when the inner annotator
+yields batches as they are done (a cluster), else every STORE_EVERY blocks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 import msgspec
 
@@ -24,6 +26,17 @@ from .annotator import Annotator
 STORE_EVERY = 8192
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(BlockNLP)
+Progress = Callable[[int], None] | None
+Done = list[tuple[bytes, BlockNLP]]
+
+
+@runtime_checkable
+class BatchAnnotator(Annotator, Protocol):
+    """An Annotator whose results can also be had batch by batch as they are done."""
+
+    def batches(self, texts: Sequence[str]) -> Generator[tuple[int, list[BlockNLP]], None, None]:
+        """(index of its first text, results) of each batch, in the order they are done."""
+        ...
 
 
 class CachedAnnotator:
@@ -49,26 +62,40 @@ class CachedAnnotator:
     def fingerprint(self) -> str:
         return self._fingerprint
 
-    def annotate(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[BlockNLP]:
+    def annotate(self, texts: Sequence[str], progress: Progress = None) -> list[BlockNLP]:
         keys = [digest(self._fingerprint, text) for text in texts]
         found = self._lookup(keys)
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
-        if missing:
-            todo = list(missing.items())
-            inner = self._make(len(todo))
-            if progress is None and self.start is not None:
-                progress = self.start("Annotating", len(todo))
-            for at in range(0, len(todo), STORE_EVERY):
-                chunk = todo[at : at + STORE_EVERY]
-                results = inner.annotate([text for _, text in chunk], progress)
-                self.annotated += len(chunk)
-                done = list(zip((key for key, _ in chunk), results, strict=True))
-                found.update(done)
-                if self.cache is not None:
-                    self.cache.put("blocks", ((key, _encoder.encode(r)) for key, r in done))
+        for done in self._run(missing, progress):
+            found.update(done)
         return [found[key] for key in keys]
+
+    def missing(self, texts: Iterable[str]) -> dict[bytes, str]:
+        """The texts the cache has no result for, by key (each text once)."""
+        wanted = {digest(self._fingerprint, text): text for text in texts}
+        if self.cache is None:
+            return wanted
+        known = self.cache.keys("blocks", list(wanted))
+        return {key: text for key, text in wanted.items() if key not in known}
+
+    def fill(self, missing: dict[bytes, str], progress: Progress = None) -> None:
+        """Annotate ``missing`` (from ``missing()``) into the cache, keeping nothing."""
+        for _ in self._run(missing, progress):
+            pass
+
+    def _run(self, missing: dict[bytes, str], progress: Progress) -> Generator[Done, None, None]:
+        """Annotate ``missing``, storing and yielding results as they are done."""
+        if not missing:
+            return
+        todo = list(missing.items())
+        inner = self._make(len(todo))
+        if progress is None and self.start is not None:
+            progress = self.start("Annotating", len(todo))
+        for done in _results(inner, todo, progress):
+            self.annotated += len(done)
+            if self.cache is not None:
+                self.cache.put("blocks", ((key, _encoder.encode(r)) for key, r in done))
+            yield done
 
     def _lookup(self, keys: list[bytes]) -> dict[bytes, BlockNLP]:
         if self.cache is None:
@@ -83,3 +110,25 @@ class CachedAnnotator:
         if broken:
             self.cache.forget("blocks", broken)
         return found
+
+
+def _results(
+    inner: Annotator, todo: list[tuple[bytes, str]], progress: Progress
+) -> Generator[Done, None, None]:
+    """(key, result) pairs from ``inner``: each batch as it is done when it yields
+    batches, else STORE_EVERY blocks at a time."""
+    texts = [text for _, text in todo]
+    if isinstance(inner, BatchAnnotator):
+        batches = inner.batches(texts)
+        try:
+            for at, results in batches:
+                if progress is not None:
+                    progress(len(results))
+                chunk = todo[at : at + len(results)]
+                yield [(key, r) for (key, _), r in zip(chunk, results, strict=True)]
+        finally:
+            batches.close()  # stops the cluster's work when the caller stops early
+        return
+    for at in range(0, len(todo), STORE_EVERY):
+        results = inner.annotate(texts[at : at + STORE_EVERY], progress)
+        yield list(zip((key for key, _ in todo[at : at + STORE_EVERY]), results, strict=True))
