@@ -438,3 +438,18 @@ def test_a_build_with_nothing_new_still_reports_its_warnings_and_checks_the_outp
     (site / "build" / MARKER).write_text("{}")  # the output is not what the last build left
     third = build_site_folder(site, fake_annotator, use_cache=True)
     assert third.rendered == third.files and (site / "build" / "d" / "index.html").is_file()
+
+
+@pytest.mark.model
+def test_worker_processes_annotate_exactly_as_this_process(real_annotator: SpacyAnnotator) -> None:
+    from sitegen.config import DEFAULT_MODEL
+    from sitegen.nlp.workers import PoolAnnotator
+
+    texts = [
+        f"John Kerry met Sergei Lavrov in Geneva on day {i}, officials said." for i in range(9)
+    ]
+    texts += ["“We will go on,” said Kerry.", "Nothing to see here."]
+    pool = PoolAnnotator(DEFAULT_MODEL, "test", jobs=2, batch_size=1)  # batches of 4 texts
+    batches = list(pool.batches(texts))
+    assert sorted(at for at, _ in batches) == [0, 4, 8]
+    assert pool.annotate(texts) == real_annotator.annotate(texts)

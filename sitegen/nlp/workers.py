@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -58,27 +58,34 @@ class PoolAnnotator:
     def annotate(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> list[BlockNLP]:
+        results: list[BlockNLP | None] = [None] * len(texts)
+        for at, done in self.batches(texts):
+            results[at : at + len(done)] = done
+            if progress is not None:
+                progress(len(done))
+        return [result for result in results if result is not None]
+
+    def batches(self, texts: Sequence[str]) -> Generator[tuple[int, list[BlockNLP]], None, None]:
+        """(index of its first text, results) of each batch as it is done; one pool of
+        workers, each loading the model once, for all of ``texts``."""
         step = self.batch_size * 4
-        batches = [list(texts[at : at + step]) for at in range(0, len(texts), step)]
-        results: list[list[BlockNLP] | None] = [None] * len(batches)
         context = multiprocessing.get_context("spawn")
+        start = (self.model, self.batch_size)
         with ProcessPoolExecutor(
-            self.jobs,
-            mp_context=context,
-            initializer=_start,
-            initargs=(self.model, self.batch_size),
+            self.jobs, mp_context=context, initializer=_start, initargs=start
         ) as pool:
             pending: dict[Future[list[BlockNLP]], int] = {
-                pool.submit(_annotate, batch): number for number, batch in enumerate(batches)
+                pool.submit(_annotate, list(texts[at : at + step])): at
+                for at in range(0, len(texts), step)
             }
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    number = pending.pop(future)
-                    results[number] = _result(future)
-                    if progress is not None:
-                        progress(len(batches[number]))
-        return [result for batch in results if batch is not None for result in batch]
+            try:
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield pending.pop(future), _result(future)
+            finally:
+                for future in pending:  # the caller stopped early: drop the rest
+                    future.cancel()
 
 
 def _result(future: Future[list[BlockNLP]]) -> list[BlockNLP]:
