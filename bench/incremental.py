@@ -129,8 +129,10 @@ def hugo_site(site: Path, root: Path) -> Path:
         'baseURL = "https://example.org/"\ntitle = "bench"\n'
         'disableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
     )
-    page = "<!doctype html><title>{{ .Title }}</title><main>{{ .Content }}</main>\n"
-    listing = "<!doctype html><ul>{{ range .Pages }}<li>{{ .Title }}</li>{{ end }}</ul>\n"
+    # a whole document: hugo server adds its livereload script to <head>
+    html = "<!doctype html><html><head><title>{}</title></head><body>{}</body></html>\n"
+    page = html.format("{{ .Title }}", "<main>{{ .Content }}</main>")
+    listing = html.format("bench", "<ul>{{ range .Pages }}<li>{{ .Title }}</li>{{ end }}</ul>")
     (hugo / "layouts" / "_default" / "single.html").write_text(page)
     (hugo / "layouts" / "_default" / "list.html").write_text(listing)
     (hugo / "layouts" / "index.html").write_text(listing)

@@ -14,37 +14,36 @@ whose key changed are rendered and written. ``sitegen build``, ``annotate``,
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import msgspec
 
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .enrich.article import enrich
+from .enrich.warnings import conflict_message, unattributed_warnings, warn_about
 from .errors import Problems, SitegenError, is_environment_error
-from .model import Article, BlockNLP, BuildReport, Conflict, Document, Site
+from .model import Article, BuildReport, Document, Page, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
-from .nlp.bounded import annotate_bounded
+from .nlp.bounded import annotate_documents
 from .nlp.cached import CachedAnnotator
 from .nlp.cluster import DaskAnnotator, reach
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
+from .output.pages import deploy_files
 from .output.preflight import check_writable, write_error
-from .output.write import check_out_dir, locked, manifest_digest, recover, write_site
+from .output.write import Derived, Written, check_out_dir, locked, recover, write_site
 from .render.pages import plan_site, search_bundle
 from .render.theme import Settings, make_theme, static_digests, template_digest
 from .site.index import build_site
-from .source.files import read_bytes
-from .source.load import content_name, file_digest, find_content, load_source
+from .source.content import ContentFile, ContentReader, check_slugs
+from .source.load import load_source
 from .source.parse import parse_document
 from .source.select import build_date, published
+from .stored import Articles, Enriched, Warnings, last_build, remember_build, without_gc
+
+__all__ = ["ContentFile", "Pipeline", "Progress", "conflict_message"]
 
 NO_BASE_URL = (
     "no base_url: feeds, sitemap.xml and canonical links are left out "
@@ -52,23 +51,6 @@ NO_BASE_URL = (
 )
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
-#: The warnings of reading and enriching a file, kept with its article.
-Warnings = tuple[SitegenError, ...]
-#: How the cache stores them: (message, path, line).
-_Stored = tuple[tuple[str, str | None, int | None], ...]
-_encode_article = msgspec.msgpack.Encoder(enc_hook=dict).encode
-_decoder = msgspec.msgpack.Decoder(tuple[Article, _Stored])
-_decode_build = msgspec.msgpack.Decoder(tuple[str, BuildReport, str]).decode
-
-
-def _decode_article(value: bytes) -> tuple[Article, Warnings]:
-    article, stored = _decoder.decode(value)
-    return article, tuple(SitegenError(*w) for w in stored)
-
-
-def _stored(value: tuple[Article, Warnings]) -> bytes:
-    article, warnings = value
-    return _encode_article((article, tuple((w.message, w.path, w.line) for w in warnings)))
 
 
 class Pipeline:
@@ -105,11 +87,10 @@ class Pipeline:
         self._given = annotator
         self._spacy: tuple[str, SpacyAnnotator] | None = None
         """The in-process annotator, with the model name it was loaded for."""
-        self._memo: dict[bytes, tuple[Article, Warnings]] = {}
-        """The articles of the last run, by key: a preview's rebuild starts from them."""
+        self.enriched = Articles(self.cache)
+        """Enriched articles by key: a preview's rebuild starts from the last run's."""
         self._stamp: tuple[object, ...] | None = None
-        self._files: dict[Path, tuple[tuple[int, ...], ContentFile]] = {}
-        """Content files by path, with the stat they were read at."""
+        self.reader = ContentReader(site_dir)
         self._reached: str | None = None
         """The Dask scheduler this pipeline has found reachable."""
 
@@ -161,37 +142,26 @@ class Pipeline:
         keeps the last search index even if pages changed (the preview's edits)."""
         self.refresh()
         config, today = self.config, today or build_date()
-        recover(out_dir)
-        check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
-        check_writable(out_dir)  # before the NLP: a read-only place fails in a moment
-        settings = self.settings
-        if base_url is not None:
-            settings = dataclasses.replace(settings, base_url=base_url)
+        settings = self._prepare(out_dir, base_url)
         problems = Problems()
-        files = self._content(problems)
+        files = self.reader.read(config.content_dir, problems)
         salt = digest(self.enrich_digest, template_digest(self.theme), repr(settings)).hex()
         flags = repr((drafts, strict, future, today, search, config.cname))
         inputs = digest(salt, flags, *(f.digest for f in files), *static_digests(self.theme))
-        if (same := self._up_to_date(inputs, out_dir)) is not None:
+        if (same := last_build(self.cache, inputs, out_dir)) is not None:
             return same
         if not settings.base_url:
             problems.warn(NO_BASE_URL, "sitegen.toml")
         site = self.analyse(
             problems, drafts=drafts, strict=strict, future=future, today=today, files=files
         )
-        with _without_gc():
+        with without_gc():
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        with _without_gc():
-            pages = plan_site(site, settings, self.theme, salt, config.cname)
+        with without_gc():
+            pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
         index = search_bundle(pages, settings.language, search) if settings.search else None
-        try:
-            with locked(out_dir):
-                written = write_site(pages, out_dir, index)
-        except OSError as exc:  # reading is checked where it happens: this is the writing
-            if is_environment_error(exc):
-                raise write_error(exc, out_dir) from exc
-            raise
+        written = _write(pages, out_dir, index)
         report = BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),
@@ -202,34 +172,19 @@ class Pipeline:
             changed=written.changed,
             annotated=self.annotator.annotated,
         )
-        self._remember(inputs, out_dir, report)
+        remember_build(self.cache, inputs, out_dir, report)
         return report
 
-    def _up_to_date(self, inputs: bytes, out_dir: Path) -> BuildReport | None:
-        """The report of the last build into ``out_dir`` if it was made from exactly
-        these inputs and the output folder is as that build left it: then there is
-        nothing to do (the shortcut every warm build with no change takes)."""
-        if self.cache is None:
-            return None
-        key = digest("build", str(out_dir.resolve()))
-        stored = self.cache.get("builds", [key]).get(key)
-        if stored is None:
-            return None
-        try:
-            made_from, report, marker = _decode_build(stored)
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            return None
-        if made_from != inputs.hex() or marker != manifest_digest(out_dir):
-            return None
-        nothing: dict[str, Any] = {"rendered": 0, "changed": (), "annotated": 0}
-        return dataclasses.replace(report, out_dir=str(out_dir), **nothing)
-
-    def _remember(self, inputs: bytes, out_dir: Path, report: BuildReport) -> None:
-        """Keep the report of the last build into ``out_dir`` (one per output folder)."""
-        if self.cache is not None:
-            key = digest("build", str(out_dir.resolve()))
-            value = (inputs.hex(), report, manifest_digest(out_dir))
-            self.cache.put("builds", [(key, _encode_article(value))])
+    def _prepare(self, out_dir: Path, base_url: str | None) -> Settings:
+        """Check the output folder (and finish what a killed build left there) before
+        any work, so a read-only place fails in a moment; the settings to build with."""
+        config = self.config
+        recover(out_dir)
+        check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
+        check_writable(out_dir)
+        if base_url is None:
+            return self.settings
+        return dataclasses.replace(self.settings, base_url=base_url)
 
     def analyse(
         self,
@@ -246,9 +201,10 @@ class Pipeline:
         then the site-wide indexes. ``files`` are the content files (read from the
         site folder when not given); ``extra`` adds files to them."""
         self.refresh()
-        files = [*(self._content(problems) if files is None else files), *extra]
-        articles = self.articles(files, problems, drafts, strict, future, today)
-        with _without_gc():
+        if files is None:
+            files = self.reader.read(self.config.content_dir, problems)
+        articles = self.articles([*files, *extra], problems, drafts, strict, future, today)
+        with without_gc():
             return build_site(articles, self.catalog)
 
     def articles(
@@ -269,99 +225,47 @@ class Pipeline:
         self.reach_cluster()
         salt = self.enrich_digest
         keys = [digest(file.digest, salt) for file in files]
-        done = self._known(keys)  # key -> (article, warnings)
+        done = self.enriched.known(keys)
         parsed: dict[bytes, tuple[Document, Warnings]] = {}
         for file, key in zip(files, keys, strict=True):
             if key in done:
                 problems.warnings += done[key][1]
-            elif (read := self._parse(file.path, file.read(), problems)) is not None:
+            elif (read := _parse(file.path, file.read(), problems)) is not None:
                 parsed[key] = read
         documents = {k: v[0].document for k, v in done.items()} | {
             k: v[0] for k, v in parsed.items()
         }
-        wanted = [k for k in dict.fromkeys(keys) if k in documents]
         shown = published(
-            [documents[k] for k in wanted],
+            [documents[k] for k in dict.fromkeys(keys) if k in documents],
             drafts=drafts,
             future=future,
             today=today or build_date(),
         )
-        kept = {id(d) for d in shown}
-        wanted = [k for k in wanted if id(documents[k]) in kept]
-        _check_slugs([documents[k] for k in wanted], problems)
+        check_slugs(shown, problems)
         problems.raise_if_any(strict)
+        kept = {id(d) for d in shown}
+        wanted = [k for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept]
         todo = [k for k in wanted if k not in done]
-        self.annotator.annotated = 0
-        results = annotate([documents[k] for k in todo], self.annotator)
-        for key, result in zip(todo, results, strict=True):
-            article = enrich(documents[key], result, self.catalog, self.config.labels)
-            quotes = unattributed_warnings(article)
-            done[key] = self._memo[key] = (article, parsed[key][1] + quotes)
-            problems.warnings += quotes
-        self._store(todo)
-        self._memo = {k: done[k] for k in keys if k in done}
+        done |= self._enrich({k: documents[k] for k in todo}, parsed, problems)
+        self.enriched.keep({k: done[k] for k in keys if k in done}, todo)
         return [done[k][0] for k in wanted]
 
-    def _parse(self, rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
-        local = Problems()
-        source = load_source(rel, raw, local)
-        document = parse_document(source, local) if source else None
-        problems.errors += local.errors
-        problems.warnings += local.warnings
-        if document is None:
-            return None
-        return document, tuple(local.warnings)
-
-    def _known(self, keys: Sequence[bytes]) -> dict[bytes, tuple[Article, Warnings]]:
-        """What earlier runs enriched: in this process, then in the cache."""
-        found: dict[bytes, tuple[Article, Warnings]] = {
-            k: self._memo[k] for k in keys if k in self._memo
-        }
-        missing = [k for k in keys if k not in found]
-        if self.cache is None or not missing:
-            return found
-        with _without_gc():  # many small objects and no cycles: collecting only costs
-            for key, value in self.cache.get("articles", missing).items():
-                with contextlib.suppress(msgspec.DecodeError, msgspec.ValidationError):
-                    found[key] = self._memo[key] = _decode_article(value)  # else: enriched
-        return found
-
-    def _store(self, keys: Sequence[bytes]) -> None:
-        if self.cache is not None and keys:
-            self.cache.put("articles", ((k, _stored(self._memo[k])) for k in keys))
-
-    def _content(self, problems: Problems) -> list[ContentFile]:
-        """The site's content files; a file whose size and times did not change
-        since this process last read it is not read again."""
-        content = self.config.content_dir
-        if not content.is_dir():
-            raise SitegenError(
-                "no content/ folder: put your Markdown articles there", self.site_dir.as_posix()
-            )
-        paths = find_content(content)
-        if not paths:
-            problems.error("no Markdown (*.md) files found", "content/")
-        files = []
-        seen: dict[Path, tuple[tuple[int, ...], ContentFile]] = {}
-        for path in paths:
-            if (rel := content_name(path, self.site_dir, problems)) is None:
-                continue
-            stat = path.stat()
-            stamp = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-            known = self._files.get(path)
-            if known is not None and known[0] == stamp:
-                files.append(known[1])
-            else:  # this build uses the bytes read; later ones read them again if needed
-                try:
-                    raw = read_bytes(path, rel)
-                except SitegenError as exc:  # unreadable: named, and the build fails
-                    problems.errors.append(exc)
-                    continue
-                files.append(ContentFile.of(rel, raw))
-                known = (stamp, ContentFile(rel, files[-1].digest, path.read_bytes))
-            seen[path] = known
-        self._files = seen
-        return files
+    def _enrich(
+        self,
+        documents: dict[bytes, Document],
+        parsed: dict[bytes, tuple[Document, Warnings]],
+        problems: Problems,
+    ) -> dict[bytes, Enriched]:
+        """Annotate and enrich ``documents`` (by key), with their reading warnings."""
+        self.annotator.annotated = 0
+        results = annotate_documents(list(documents.values()), self.annotator)
+        done = {}
+        for (key, document), result in zip(documents.items(), results, strict=True):
+            article = enrich(document, result, self.catalog, self.config.labels)
+            quotes = unattributed_warnings(article)
+            done[key] = (article, parsed[key][1] + quotes)
+            problems.warnings += quotes
+        return done
 
     @property
     def dask_address(self) -> str | None:
@@ -398,85 +302,27 @@ class Pipeline:
         return self._spacy[1]
 
 
-@dataclass(frozen=True)
-class ContentFile:
-    """A content file as the pipeline sees it before parsing it."""
-
-    path: str
-    """Relative to the site folder, POSIX style: ``content/a.md``."""
-    digest: str
-    """``file_digest`` of its path and bytes: the key of everything made from it."""
-    read: Callable[[], bytes]
-
-    @classmethod
-    def of(cls, path: str, raw: bytes) -> ContentFile:
-        return cls(path, file_digest(path, raw), lambda: raw)
-
-
-def annotate(documents: Sequence[Document], annotator: Annotator) -> list[list[BlockNLP]]:
-    """Run the annotator over every prose block of every document in one stream."""
-    texts = [block.text for doc in documents for block in doc.blocks]
-    if not texts:
-        return [[] for _ in documents]
-    flat = annotate_bounded(annotator, texts)
-    out, at = [], 0
-    for doc in documents:
-        out.append(flat[at : at + len(doc.blocks)])
-        at += len(doc.blocks)
-    return out
-
-
-def warn_about(site: Site, problems: Problems) -> None:
-    """What the site as a whole should warn about: ambiguous names."""
-    for conflict in site.conflicts:
-        problems.warn(conflict_message(conflict), conflict.sources[0] if conflict.sources else None)
-
-
-def unattributed_warnings(article: Article) -> Warnings:
-    """Quotations no cue attributes, one warning each (kept with the article)."""
-    warnings = []
-    for block, start, end in article.unattributed:
-        text = article.document.blocks[block]
-        words = " ".join(text.text[start:end].split()[:8])
-        warnings.append(
-            SitegenError(
-                f"quotation without a source: “{words}…”", article.document.source, text.line
-            )
-        )
-    return tuple(warnings)
-
-
-def conflict_message(conflict: Conflict) -> str:
-    candidates = " or ".join(f"'{c}'" for c in conflict.candidates)
-    return (
-        f"'{conflict.name}' could be {candidates}; it is kept apart "
-        f"(add it to an entity's aliases in entities.toml to decide)"
-    )
-
-
-def _check_slugs(documents: Sequence[Document], problems: Problems) -> None:
-    owners: dict[str, Document] = {}
-    for doc in documents:
-        first = owners.setdefault(doc.slug.lower(), doc)
-        if first is not doc:
-            problems.error(
-                f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'",
-                doc.source,
-                doc.lines.get("slug", 1),
-            )
-
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Steps that make many small objects and no reference cycles run about twice
-    as fast without the cycle collector looking at them again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
+def _write(pages: Sequence[Page], out_dir: Path, index: Derived | None) -> Written:
     try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+        with locked(out_dir):
+            return write_site(pages, out_dir, index)
+    except OSError as exc:  # reading is checked where it happens: this is the writing
+        if is_environment_error(exc):
+            raise write_error(exc, out_dir) from exc
+        raise
+
+
+def _parse(rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
+    """Load and parse one file; its problems go to ``problems`` and its warnings
+    are returned with it too, to be kept with its article."""
+    local = Problems()
+    source = load_source(rel, raw, local)
+    document = parse_document(source, local) if source else None
+    problems.errors += local.errors
+    problems.warnings += local.warnings
+    if document is None:
+        return None
+    return document, tuple(local.warnings)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

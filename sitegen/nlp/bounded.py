@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from ..model import MAX_BLOCK_CHARS, BlockNLP
+from ..model import MAX_BLOCK_CHARS, BlockNLP, Document
 from .annotator import Annotator
 
 
@@ -27,3 +27,16 @@ def annotate_bounded(
     if progress is not None:
         progress(len(texts) - len(wanted))
     return results
+
+
+def annotate_documents(documents: Sequence[Document], annotator: Annotator) -> list[list[BlockNLP]]:
+    """Run the annotator over every prose block of every document in one stream."""
+    texts = [block.text for doc in documents for block in doc.blocks]
+    if not texts:
+        return [[] for _ in documents]
+    flat = annotate_bounded(annotator, texts)
+    out, at = [], 0
+    for doc in documents:
+        out.append(flat[at : at + len(doc.blocks)])
+        at += len(doc.blocks)
+    return out

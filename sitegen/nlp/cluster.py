@@ -18,13 +18,14 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SitegenError
 from ..model import BlockNLP
+from .annotator import Batched
 from .workers import default_jobs
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def local_workers(address: str) -> int | None:
     return int(local.group(1)) if local.group(1) else default_jobs()
 
 
-class DaskAnnotator:
+class DaskAnnotator(Batched):
     """An Annotator that sends blocks to the Dask cluster at ``address``.
 
     A client (and, for ``local[:N]``, a LocalCluster) lives for one call of
@@ -70,27 +71,10 @@ class DaskAnnotator:
     """
 
     def __init__(self, address: str, model: str, fingerprint: str, batch_size: int = 64) -> None:
+        super().__init__(model, fingerprint, batch_size)
         self.address = address
-        self.model = model
-        self.batch_size = batch_size
-        self._fingerprint = fingerprint
-
-    @property
-    def fingerprint(self) -> str:
-        return self._fingerprint
-
-    def annotate(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[BlockNLP]:
-        results: list[BlockNLP] = [BlockNLP()] * len(texts)
-        for at, batch in self.batches(texts):
-            results[at : at + len(batch)] = batch
-            if progress is not None:
-                progress(len(batch))
-        return results
 
     def batches(self, texts: Sequence[str]) -> Generator[tuple[int, list[BlockNLP]], None, None]:
-        """(index of its first text, results) of each batch, in the order they are done."""
         if not texts:
             return
         with session(self.address) as client:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import SitegenError
 from ..model import BlockNLP
-from .annotator import SpacyAnnotator, load_model
+from .annotator import Batched, SpacyAnnotator, load_model
 
 #: Below this many blocks, starting workers (each loads the model) costs more than it saves.
 POOL_MIN_BLOCKS = 1000
@@ -42,28 +42,12 @@ def _annotate(texts: Sequence[str]) -> list[BlockNLP]:
     return _annotator.annotate(texts)
 
 
-class PoolAnnotator:
+class PoolAnnotator(Batched):
     """An Annotator that spreads blocks over ``jobs`` worker processes."""
 
     def __init__(self, model: str, fingerprint: str, jobs: int, batch_size: int = 64) -> None:
-        self.model = model
+        super().__init__(model, fingerprint, batch_size)
         self.jobs = jobs
-        self.batch_size = batch_size
-        self._fingerprint = fingerprint
-
-    @property
-    def fingerprint(self) -> str:
-        return self._fingerprint
-
-    def annotate(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[BlockNLP]:
-        results: list[BlockNLP | None] = [None] * len(texts)
-        for at, done in self.batches(texts):
-            results[at : at + len(done)] = done
-            if progress is not None:
-                progress(len(done))
-        return [result for result in results if result is not None]
 
     def batches(self, texts: Sequence[str]) -> Generator[tuple[int, list[BlockNLP]], None, None]:
         """(index of its first text, results) of each batch as it is done; one pool of

@@ -21,11 +21,16 @@ import contextlib
 import errno
 import json
 import mimetypes
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 from typing import Any
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import web, websocket
 
 from ..errors import BuildFailed, SitegenError, printable
 from ..model import BuildReport
@@ -254,67 +259,82 @@ class Preview:
         return f"http://{host}:{self.port}{self.prefix}"
 
 
-def application(preview: Preview) -> Any:
+class _Handler(web.RequestHandler):
+    preview: Preview
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+
+class _Events(websocket.WebSocketHandler):
+    """Tells each open page the state of the build (ok, or the error to show)."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def open(self, *args: str, **kwargs: str) -> None:
+        self.preview.sockets.add(self)
+        self.write_message(self.preview.state.message())
+
+    def on_close(self) -> None:
+        self.preview.sockets.discard(self)
+
+
+class _Script(_Handler):
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.write(PREVIEW_JS.read_bytes())
+
+
+class _Site(_Handler):
+    """The output folder under the site's path prefix, the preview script in each page."""
+
+    def get(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+        out_dir, prefix = self.preview.options.out_dir, self.preview.prefix
+        folder = out_dir / path
+        if path and not path.endswith("/") and resolve(out_dir, path + "/") and folder.is_dir():
+            self.redirect(prefix + path + "/")
+            return
+        found = resolve(out_dir, path)
+        if found is None:
+            self.set_status(404)
+            found = resolve(out_dir, "404.html")
+            if found is None:
+                self.write(f"Not found. The site is at {prefix}")
+                return
+        self.set_header("Content-Type", content_type(found))
+        body = found.read_bytes()
+        html = found.suffix == ".html"
+        generation = self.preview.state.generation
+        self.write(inject(body, self.preview.port, generation) if html else body)
+
+
+class _Outside(_Handler):
+    """Anything outside the prefix: ``/`` leads to the site, the rest is not found."""
+
+    def get(self) -> None:
+        if self.request.path == "/":
+            self.redirect(self.preview.prefix)
+            return
+        self.set_status(404)
+        self.write(f"Not found: the site is served at {self.preview.prefix}")
+
+
+def application(preview: Preview) -> web.Application:
     """The Tornado application: the site under its prefix, and the preview's own paths."""
-    import re
-    from types import SimpleNamespace
-
-    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-    from tornado import web, websocket
-
     LiveReloadHandler.watcher = SimpleNamespace(filepath=None)  # its log line reads it
     LiveReloadHandler.live_css = True
-    out_dir, prefix = preview.options.out_dir, preview.prefix
-
-    class Events(websocket.WebSocketHandler):
-        def open(self) -> None:
-            preview.sockets.add(self)
-            self.write_message(preview.state.message())
-
-        def on_close(self) -> None:
-            preview.sockets.discard(self)
-
-    class Script(web.RequestHandler):
-        def get(self) -> None:
-            self.set_header("Content-Type", "text/javascript; charset=utf-8")
-            self.set_header("Cache-Control", "no-store")
-            self.write(PREVIEW_JS.read_bytes())
-
-    class Site(web.RequestHandler):
-        def get(self, path: str) -> None:
-            self.set_header("Cache-Control", "no-store")
-            folder = out_dir / path
-            if path and not path.endswith("/") and resolve(out_dir, path + "/") and folder.is_dir():
-                self.redirect(prefix + path + "/")
-                return
-            found = resolve(out_dir, path)
-            if found is None:
-                self.set_status(404)
-                found = resolve(out_dir, "404.html")
-                if found is None:
-                    self.write(f"Not found. The site is at {prefix}")
-                    return
-            self.set_header("Content-Type", content_type(found))
-            body = found.read_bytes()
-            html = found.suffix == ".html"
-            self.write(inject(body, preview.port, preview.state.generation) if html else body)
-
-    class Outside(web.RequestHandler):
-        def get(self) -> None:
-            if self.request.path == "/":
-                self.redirect(prefix)
-                return
-            self.set_status(404)
-            self.write(f"Not found: the site is served at {prefix}")
-
+    mine = {"preview": preview}
     return web.Application(
         [
             (r"/livereload", LiveReloadHandler),
             (r"/livereload\.js", LiveReloadJSHandler),
-            (r"/_sitegen/events", Events),
-            (r"/_sitegen/preview\.js", Script),
-            (re.escape(prefix) + r"(.*)", Site),
-            (r"/.*", Outside),
+            (r"/_sitegen/events", _Events, mine),
+            (r"/_sitegen/preview\.js", _Script, mine),
+            (re.escape(preview.prefix) + r"(.*)", _Site, mine),
+            (r"/.*", _Outside, mine),
         ],
         log_function=lambda handler: None,  # the terminal shows builds, not requests
     )

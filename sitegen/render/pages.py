@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,6 @@ from .. import __version__
 from ..cache import digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
-from ..output.pages import deploy_files
 from ..output.write import Derived
 from ..site.index import entity_page
 from ..site.ledger import cite
@@ -58,9 +57,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def plan_site(
-    site: Site, settings: Settings, theme: Theme, salt: str, cname: str = ""
+    site: Site, settings: Settings, theme: Theme, salt: str, extra: Sequence[OutputFile] = ()
 ) -> list[Page]:
-    """Every file of the site, each with the digest of what it is made from.
+    """Every file of the site, each with the digest of what it is made from, and
+    the ``extra`` files published as they are (the deploy files).
 
     Nothing is rendered here: a page is rendered when the writer finds that its
     key differs from the one it was last written with. ``salt`` names what
@@ -73,7 +73,17 @@ def plan_site(
     pages = [
         Page("entities/index.html", key("entities", *_entity_rows(site)), renderer.index(site)),
         Page("sources/index.html", key("sources", *everything), renderer.sources(site), sources),
+        *_article_pages(renderer, site, key),
+        *_entity_pages(renderer, site, key),
+        *_static_pages(theme, key),
+        *publication_pages(renderer, site, settings, key),
+        *_files(extra, key),
     ]
+    return sorted(pages, key=lambda p: p.path)
+
+
+def _article_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> Iterator[Page]:
+    """Each article's page and its ``annotations.json``."""
     entities = {e.id: e for e in site.entities}
     related = _related(site.articles)
     for article in site.articles:
@@ -81,41 +91,36 @@ def plan_site(
         path = f"{article.slug}/index.html"
         cards = cards_json(article, mentioned, path)
         others = related[article.slug]  # the page shows their titles, dates and names
-        pages.append(
-            Page(
-                path,
-                key("article", article.key, cards, *[other.key for other in others]),
-                functools.partial(renderer.article, article, mentioned, cards, others),
-                (article.document.source, *[other.document.source for other in others]),
-            )
+        yield Page(
+            path,
+            key("article", article.key, cards, *[other.key for other in others]),
+            functools.partial(renderer.article, article, mentioned, cards, others),
+            (article.document.source, *[other.document.source for other in others]),
         )
-        pages.append(
-            Page(
-                f"{article.slug}/annotations.json",
-                key("annotations", article.key),
-                functools.partial(_annotations, article),
-                (article.document.source,),
-            )
+        yield Page(
+            f"{article.slug}/annotations.json",
+            key("annotations", article.key),
+            functools.partial(_annotations, article),
+            (article.document.source,),
         )
+
+
+def _entity_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> Iterator[Page]:
     for entity in site.entities:
         shown = _entity_articles(entity)
-        pages.append(
-            Page(
-                f"entities/{entity.id}/index.html",
-                key("entity", entity.id, entity.name, entity.label, *[a.key for a in shown]),
-                functools.partial(renderer.entity, entity),
-                tuple(a.document.source for a in shown),
-            )
+        yield Page(
+            f"entities/{entity.id}/index.html",
+            key("entity", entity.id, entity.name, entity.label, *[a.key for a in shown]),
+            functools.partial(renderer.entity, entity),
+            tuple(a.document.source for a in shown),
         )
+
+
+def _static_pages(theme: Theme, key: Callable[..., str]) -> Iterator[Page]:
+    """The theme's and the site's static files, copied as they are."""
     for rel, file in static_files(theme).items():
         content = read_bytes(file, static_shown(file, rel, theme.site_dir))
-        pages.append(
-            Page(f"static/{rel}", key("static", content), functools.partial(bytes, content))
-        )
-    pages += publication_pages(renderer, site, settings, key)
-    # Deploy-only files: to move to the writer's deploy form (output/pages.py).
-    pages += _files(deploy_files(cname), key)
-    return sorted(pages, key=lambda p: p.path)
+        yield Page(f"static/{rel}", key("static", content), functools.partial(bytes, content))
 
 
 def publication_pages(

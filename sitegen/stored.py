@@ -1,0 +1,105 @@
+"""What the cache keeps besides the NLP: enriched articles and the last build.
+
+An article is stored with the warnings of reading and enriching its file, so
+a build that reuses it reports them again. The last build into an output
+folder is remembered with the digest of its inputs: a build of the same
+inputs into a folder still as that build left it has nothing to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from .cache import Cache, digest
+from .errors import SitegenError
+from .model import Article, BuildReport
+from .output.write import manifest_digest
+
+#: The warnings of reading and enriching a file, kept with its article.
+Warnings = tuple[SitegenError, ...]
+Enriched = tuple[Article, Warnings]
+#: How the cache stores warnings: (message, path, line).
+_Stored = tuple[tuple[str, str | None, int | None], ...]
+_encode = msgspec.msgpack.Encoder(enc_hook=dict).encode
+_decode_article = msgspec.msgpack.Decoder(tuple[Article, _Stored]).decode
+_decode_build = msgspec.msgpack.Decoder(tuple[str, BuildReport, str]).decode
+_BAD = (msgspec.DecodeError, msgspec.ValidationError)
+
+
+class Articles:
+    """Enriched articles by key: the last run's in memory, the others in the cache."""
+
+    def __init__(self, cache: Cache | None) -> None:
+        self.cache = cache
+        self._memo: dict[bytes, Enriched] = {}
+
+    def known(self, keys: Sequence[bytes]) -> dict[bytes, Enriched]:
+        """What earlier runs enriched: in this process, then in the cache."""
+        found = {k: self._memo[k] for k in keys if k in self._memo}
+        missing = [k for k in keys if k not in found]
+        if self.cache is None or not missing:
+            return found
+        with without_gc():  # many small objects and no cycles: collecting only costs
+            for key, value in self.cache.get("articles", missing).items():
+                with contextlib.suppress(*_BAD):  # else: enriched again
+                    article, stored = _decode_article(value)
+                    found[key] = (article, tuple(SitegenError(*w) for w in stored))
+        return found
+
+    def keep(self, done: dict[bytes, Enriched], new: Iterable[bytes]) -> None:
+        """Keep ``done`` in memory for the next run, and store its ``new`` keys."""
+        self._memo = dict(done)
+        if self.cache is not None:
+            self.cache.put("articles", ((k, _encode_enriched(done[k])) for k in new))
+
+
+def _encode_enriched(value: Enriched) -> bytes:
+    article, warnings = value
+    return _encode((article, tuple((w.message, w.path, w.line) for w in warnings)))
+
+
+def last_build(cache: Cache | None, inputs: bytes, out_dir: Path) -> BuildReport | None:
+    """The report of the last build into ``out_dir`` if it was made from exactly
+    these inputs and the output folder is as that build left it (the shortcut
+    every warm build with no change takes), with nothing rendered or changed."""
+    if cache is None:
+        return None
+    key = digest("build", str(out_dir.resolve()))
+    stored = cache.get("builds", [key]).get(key)
+    if stored is None:
+        return None
+    try:
+        made_from, report, marker = _decode_build(stored)
+    except _BAD:
+        return None
+    if made_from != inputs.hex() or marker != manifest_digest(out_dir):
+        return None
+    nothing: dict[str, Any] = {"rendered": 0, "changed": (), "annotated": 0}
+    return dataclasses.replace(report, out_dir=str(out_dir), **nothing)
+
+
+def remember_build(cache: Cache | None, inputs: bytes, out_dir: Path, report: BuildReport) -> None:
+    """Keep the report of the last build into ``out_dir`` (one per output folder)."""
+    if cache is not None:
+        key = digest("build", str(out_dir.resolve()))
+        cache.put("builds", [(key, _encode((inputs.hex(), report, manifest_digest(out_dir))))])
+
+
+@contextlib.contextmanager
+def without_gc() -> Iterator[None]:
+    """Steps that make many small objects and no reference cycles run about twice
+    as fast without the cycle collector looking at them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
