@@ -262,9 +262,10 @@ class Article:
     unattributed: tuple[tuple[int, int, int], ...] = ()
     """Quotations no cue attributes: (block, start, end) of their words."""
     key: str = ""
-    """Identifies what this article holds, given the site's settings, curated entities,
-    model and code: the file's digest, and the site's renames of its entities once
-    names are resolved across articles. Pages made from it are keyed by it."""
+    """Identifies what this article holds: a digest of its file and of what enriching
+    it depends on (model, curated entities, labels, code), then of the site's renames
+    of its entities once names are resolved across articles. Pages made from it are
+    keyed by it, and so are the render stage's memos."""
 
     @property
     def slug(self) -> str:

@@ -262,6 +262,7 @@ class Pipeline:
         done = {}
         for (key, document), result in zip(documents.items(), results, strict=True):
             article = enrich(document, result, self.catalog, self.config.labels)
+            article = dataclasses.replace(article, key=key.hex())  # the file and the settings
             quotes = unattributed_warnings(article)
             done[key] = (article, parsed[key][1] + quotes)
             problems.warnings += quotes

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -178,8 +179,10 @@ def test_a_worker_killed_mid_run_loses_nothing(
 
 def kill_a_busy_worker(client: Client) -> str:
     """SIGKILL a worker that is running one of sitegen's batches; its address."""
-    busy = [w for w, keys in client.processing().items() if keys]
-    assert busy, "no worker is running a batch"
+    deadline = time.monotonic() + 10  # the scheduler hands out the next batch in a moment
+    while not (busy := [w for w, keys in client.processing().items() if keys]):
+        assert time.monotonic() < deadline, "no worker is running a batch"
+        time.sleep(0.01)
     pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
     os.kill(pid, signal.SIGKILL)
     return busy[0]

@@ -99,6 +99,32 @@ def test_an_edit_rewrites_only_the_pages_it_affects(
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
+def test_an_edit_renders_again_only_the_entities_of_the_paragraph_it_touches(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """a.md names Kerry and Moscow in one paragraph, Kerry and Tabler in the next:
+    editing the second leaves Moscow's page alone (same passages, same neighbours),
+    and what is rendered again is what a fresh build makes."""
+    from sitegen.render import pages
+
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    rendered: list[str] = []
+    entity = pages._Renderer.entity
+    monkeypatch.setattr(
+        pages._Renderer, "entity", lambda self, e: rendered.append(e.id) or entity(self, e)
+    )
+    make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler again.")})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert sorted(rendered) == ["person/andrew-tabler", "person/john-kerry"]
+    assert "Tabler again" in (site / "build/entities/person/john-kerry/index.html").read_text()
+    monkeypatch.undo()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
 def test_a_fuller_name_in_a_new_article_renames_the_entity_in_the_others(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
 ) -> None:

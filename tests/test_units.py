@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitegen.config import load_config
 from sitegen.enrich.names import entity_id
@@ -56,6 +59,24 @@ def test_entity_ids_are_type_and_slug() -> None:
 )
 def test_relative_url(target: str, page: str, expected: str) -> None:
     assert relative_url(target, page) == expected
+
+
+_SEGMENT = st.sampled_from(["a", "b", "entities", "person", "x", "index.html", "feed.xml"])
+
+
+@given(st.lists(_SEGMENT, max_size=4), st.lists(_SEGMENT, max_size=4), st.booleans())
+def test_relative_url_is_the_relative_path(
+    target: list[str], page: list[str], folder: bool
+) -> None:
+    """The link leads where posixpath.relpath says, for any two output paths."""
+    to = "/".join(target) + ("/" if folder and target else "")
+    at = "/".join([*page, "index.html"])
+    expected = posixpath.relpath(to or ".", posixpath.dirname(at) or ".")
+    got = relative_url(to, at)
+    if to == "" or to.endswith("/"):
+        assert got == ("./" if expected == "." else expected + "/")
+    else:
+        assert got == expected
 
 
 def test_dates_are_spelled_out_without_locale() -> None:

@@ -6,6 +6,7 @@ them; the card script only reads the data embedded in the article page.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 
@@ -20,15 +21,21 @@ CHART_WIDTH = 560
 
 def cards_json(article: Article, mentioned: Sequence[Entity], page: str) -> str:
     """What the hover card shows for each entity of ``article``, as JSON safe in <script>."""
+    shown = tuple((e.id, e.name, e.label, e.description, len(e.found)) for e in mentioned)
+    return _cards_json(shown, page)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _cards_json(shown: tuple[tuple[str, str, str, str | None, int], ...], page: str) -> str:
     cards = {
-        entity.id: {
-            "name": entity.name,
-            "kind": LABELS[entity.label][1],
-            "description": entity.description,
-            "others": len(entity.found) - 1,  # the entity is mentioned in this article
-            "href": relative_url(f"entities/{entity.id}/", page),
+        id: {
+            "name": name,
+            "kind": LABELS[label][1],
+            "description": description,
+            "others": found - 1,  # the entity is mentioned in this article
+            "href": relative_url(f"entities/{id}/", page),
         }
-        for entity in mentioned
+        for id, name, label, description, found in shown
     }
     text = json.dumps(cards, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

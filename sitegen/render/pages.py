@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..cache import digest
 from ..errors import SitegenError
-from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
+from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, Mention, OutputFile, Page, Site
 from ..output.write import Derived
 from ..site.index import entity_page
 from ..site.ledger import cite
@@ -68,11 +69,15 @@ def plan_site(
     """
     renderer = _Renderer(settings, theme)
     key = functools.partial(_key, salt)
-    everything = tuple(a.key for a in site.articles)
     sources = tuple(a.document.source for a in site.articles)
     pages = [
         Page("entities/index.html", key("entities", *_entity_rows(site)), renderer.index(site)),
-        Page("sources/index.html", key("sources", *everything), renderer.sources(site), sources),
+        Page(
+            "sources/index.html",
+            key("sources", *[_byline(a) + repr(a.attributions) for a in site.articles]),
+            renderer.sources(site),
+            sources,
+        ),
         *_article_pages(renderer, site, key),
         *_entity_pages(renderer, site, key),
         *_static_pages(theme, key),
@@ -108,12 +113,61 @@ def _article_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> 
 def _entity_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> Iterator[Page]:
     for entity in site.entities:
         shown = _entity_articles(entity)
+        parts = [_entity_part(article, entity.id) for article, _ in entity.found]
+        parts += [_byline(q.article) + repr(q.attribution) for q in entity.quotes]
         yield Page(
             f"entities/{entity.id}/index.html",
-            key("entity", entity.id, entity.name, entity.label, *[a.key for a in shown]),
+            key(
+                "entity",
+                entity.id,
+                entity.name,
+                entity.label,
+                entity.description or "",
+                entity.url or "",
+                *parts,
+            ),
             functools.partial(renderer.entity, entity),
             tuple(a.document.source for a in shown),
         )
+
+
+def _entity_part(article: Article, entity: str) -> str:
+    """What the page of ``entity`` shows of ``article``: its byline, who else it names
+    (for "often mentioned with"), the entity's mentions and the paragraphs they are
+    in. So an edit re-renders the pages of the entities it touches, not of every
+    entity the article names."""
+    parts = _ENTITY_PARTS.get(article.key)
+    if parts is None:
+        if len(_ENTITY_PARTS) >= 4096:
+            _ENTITY_PARTS.clear()
+        parts = _ENTITY_PARTS[article.key] = _entity_parts(article)
+    return parts[entity]
+
+
+_ENTITY_PARTS: dict[str, dict[str, str]] = {}
+"""``_entity_parts`` by article key (an article's key names everything it holds)."""
+
+
+def _entity_parts(article: Article) -> dict[str, str]:
+    blocks = article.document.blocks
+    named = Counter((m.entity, m.name, m.label) for m in article.mentions)
+    facts = _byline(article) + repr(sorted(named.items()))
+    found: dict[str, list[Mention]] = {}
+    for mention in article.mentions:
+        found.setdefault(mention.entity, []).append(mention)
+    return {
+        entity: _key(
+            facts,
+            repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
+            *[blocks[b].text for b in dict.fromkeys(m.block for m in mentions)],
+        )
+        for entity, mentions in found.items()
+    }
+
+
+def _byline(article: Article) -> str:
+    doc = article.document
+    return repr((doc.slug, doc.title, doc.date, doc.author))
 
 
 def _static_pages(theme: Theme, key: Callable[..., str]) -> Iterator[Page]:
@@ -171,10 +225,15 @@ def _key(*parts: str | bytes) -> str:
 def _related(articles: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     """Each article's related articles, by slug (see ``site/related.py``)."""
     by_slug = {a.slug: a for a in articles}
-    chosen = related_articles(
-        {a.slug: [m.entity for m in a.mentions] for a in articles}, RELATED_ARTICLES
-    )
+    chosen = _related_slugs(tuple((a.slug, tuple(m.entity for m in a.mentions)) for a in articles))
     return {slug: tuple(by_slug[other] for other in others) for slug, others in chosen.items()}
+
+
+@functools.lru_cache(maxsize=2)
+def _related_slugs(named: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:
+    """``related_articles``, again only when who names what changed (the preview's
+    edits seldom change it)."""
+    return related_articles(dict(named), RELATED_ARTICLES)
 
 
 def article_minutes(article: Article) -> int:

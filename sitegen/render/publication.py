@@ -57,7 +57,22 @@ def _listed(
 
 def listed(article: Article) -> str:
     """A digest of what listing pages show of ``article``: its metadata, summary and
-    reading time."""
+    reading time (once per article while it is among the last few thousand)."""
+    if not article.key:
+        return _listed_digest(article)
+    found = _LISTED.get(article.key)
+    if found is None:
+        if len(_LISTED) >= 1 << 15:
+            _LISTED.clear()
+        found = _LISTED[article.key] = _listed_digest(article)
+    return found
+
+
+_LISTED: dict[str, str] = {}
+"""``listed`` by article key: an article's key names everything it holds."""
+
+
+def _listed_digest(article: Article) -> str:
     doc = article.document
     shown: list[object] = [doc.source, doc.slug, doc.title, doc.author, doc.date, doc.tags]
     shown += [doc.summary, doc.draft, sorted(doc.extra.items()), article.summary]

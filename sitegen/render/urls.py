@@ -16,7 +16,6 @@ home page, ``"entities/"`` a folder's ``index.html``, ``"feed.xml"`` a file.
 from __future__ import annotations
 
 import functools
-import posixpath
 from urllib.parse import quote, urlsplit
 
 
@@ -26,8 +25,19 @@ class BaseUrlError(ValueError):
 
 @functools.lru_cache(maxsize=1 << 16)
 def relative_url(target: str, page: str) -> str:
-    """The link from output file ``page`` to site path ``target`` ("" is the home page)."""
-    rel = posixpath.relpath(target or ".", posixpath.dirname(page) or ".")
+    """The link from output file ``page`` to site path ``target`` ("" is the home page).
+
+    Both are output paths (no ``.`` or ``..`` parts), so this is
+    ``posixpath.relpath`` by string, without its trips through ``abspath``: an
+    entity page of a large site has thousands of links."""
+    here = [part for part in page.split("/")[:-1] if part]
+    there = [part for part in target.split("/") if part]
+    common = 0
+    for mine, theirs in zip(here, there, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
     if target == "" or target.endswith("/"):
         return "./" if rel == "." else rel + "/"
     return rel

@@ -91,9 +91,27 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
 
 
 def _remap(article: Article, renames: dict[str, tuple[str, str, str]]) -> Article:
-    """The article with the site's names: a copy only where a name changes."""
-    if not any(m.entity in renames for m in article.mentions):
+    """The article with the site's names: a copy only where a name changes (made
+    once per article and set of renames while among the last few thousand)."""
+    applied = sorted(
+        {(m.entity, *renames[m.entity]) for m in article.mentions if m.entity in renames}
+    )
+    if not applied:
         return article
+    key = digest(article.key, repr(applied)).hex()
+    found = _REMAPPED.get(key)
+    if found is None:
+        if len(_REMAPPED) >= 4096:
+            _REMAPPED.clear()
+        found = _REMAPPED[key] = _renamed(article, renames, key)
+    return found
+
+
+_REMAPPED: dict[str, Article] = {}
+"""``_remap``'s results by their key (the article's key and the renames applied)."""
+
+
+def _renamed(article: Article, renames: dict[str, tuple[str, str, str]], key: str) -> Article:
     mentions = tuple(
         dataclasses.replace(m, entity=renamed[0], label=renamed[1], name=renamed[2])
         if (renamed := renames.get(m.entity))
@@ -113,14 +131,8 @@ def _remap(article: Article, renames: dict[str, tuple[str, str, str]]) -> Articl
                 medium=medium[2] if medium else a.medium,
             )
         )
-    applied = sorted(
-        {(m.entity, *renames[m.entity]) for m in article.mentions if m.entity in renames}
-    )
     return dataclasses.replace(
-        article,
-        mentions=mentions,
-        attributions=tuple(attributions),
-        key=digest(article.key, repr(applied)).hex(),
+        article, mentions=mentions, attributions=tuple(attributions), key=key
     )
 
 
@@ -151,18 +163,17 @@ def aliases(entity: Entity) -> tuple[str, ...]:
 def _with_sources(
     conflicts: Sequence[Conflict], articles: Sequence[Article]
 ) -> tuple[Conflict, ...]:
-    out = []
-    for conflict in conflicts:
-        sources = sorted(
-            {
-                a.document.source
-                for a in articles
-                for m in a.mentions
-                if (m.label, m.name) == (conflict.label, conflict.name)
-            }
-        )
-        out.append(dataclasses.replace(conflict, sources=tuple(sources)))
-    return tuple(out)
+    """Each conflict with the files that use its name (one pass over the mentions)."""
+    wanted = {(c.label, c.name) for c in conflicts}
+    sources: dict[tuple[str, str], set[str]] = {name: set() for name in wanted}
+    if wanted:
+        for article in articles:
+            for m in article.mentions:
+                if (m.label, m.name) in wanted:
+                    sources[m.label, m.name].add(article.document.source)
+    return tuple(
+        dataclasses.replace(c, sources=tuple(sorted(sources[c.label, c.name]))) for c in conflicts
+    )
 
 
 def _months(entity: Entity) -> tuple[tuple[str, int], ...]:
