@@ -28,8 +28,6 @@ from .fill import fill
 from .model import BuildReport
 from .options import make_parser
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
-from .render.annotations import article_annotations, to_json, to_text
-from .render.report import entity_row, format_entities
 from .render.urls import BaseUrlError, normalise_base_url
 from .scaffold import DEFAULT_REQUIREMENT, init_site
 from .source.select import build_date
@@ -179,6 +177,8 @@ def _init(args: argparse.Namespace) -> int:
 def _annotate(args: argparse.Namespace) -> int:
     """One file's annotations, exactly as the build writes them: the file is read
     with the site it belongs to, so names resolve across articles as in the build."""
+    from .render.annotations import article_annotations, to_json, to_text
+
     path: Path = args.file
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
@@ -206,6 +206,8 @@ def _annotate(args: argparse.Namespace) -> int:
 
 
 def _entities(args: argparse.Namespace) -> int:
+    from .render.report import entity_row, format_entities
+
     pipeline = _pipeline(args)
     problems = Problems()
     try:

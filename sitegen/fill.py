@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .errors import Problems, SitegenError
+from .errors import Problems
 from .pipeline import Pipeline
-from .source.load import find_content, load_source
-from .source.parse import parse_document
+from .source.load import load_source
 
 
 class Filled(NamedTuple):
@@ -32,18 +31,15 @@ class Filled(NamedTuple):
 def fill(pipeline: Pipeline) -> Filled:
     """Annotate into ``pipeline``'s cache every block of its site that the cache
     lacks. Bad input fails, every problem reported, before any block is annotated."""
+    from .source.parse import parse_document  # markdown-it: only for commands that parse
+
     pipeline.refresh()
     pipeline.reach_cluster()
-    content, problems = pipeline.config.content_dir, Problems()
-    if not content.is_dir():
-        raise SitegenError(
-            "no content/ folder: put your Markdown articles there", pipeline.site_dir.as_posix()
-        )
+    problems = Problems()
     articles = blocks = 0
     missing: dict[bytes, str] = {}
-    for path in find_content(content):
-        rel = path.relative_to(pipeline.site_dir).as_posix()
-        source = load_source(rel, path.read_bytes(), problems)
+    for file in pipeline.reader.read(pipeline.config.content_dir, problems):
+        source = load_source(file.path, file.read(), problems)
         document = parse_document(source, problems) if source else None
         if document is not None:
             articles, blocks = articles + 1, blocks + len(document.blocks)

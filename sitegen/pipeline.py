@@ -10,6 +10,10 @@ articles, entities, ledgers) is a function of the set of articles, done once
 per build. Every output file is keyed by what it is made from, and only files
 whose key changed are rendered and written. ``sitegen build``, ``annotate``,
 ``entities`` and the preview all go through one ``Pipeline``.
+
+The stages after the shortcut (parse, enrich, site, render) are imported where
+they are first needed: a warm build with nothing changed, the most common
+build, then only starts Python, reads the content and compares digests.
 """
 
 from __future__ import annotations
@@ -22,24 +26,19 @@ from pathlib import Path
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
-from .enrich.article import enrich
 from .enrich.warnings import conflict_message, unattributed_warnings, warn_about
 from .errors import Problems, SitegenError, is_environment_error
 from .model import Article, BuildReport, Document, Page, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
-from .nlp.bounded import annotate_documents
 from .nlp.cached import CachedAnnotator
 from .nlp.cluster import DaskAnnotator, reach
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
 from .output.pages import deploy_files
 from .output.preflight import check_writable, write_error
 from .output.write import Derived, Written, check_out_dir, locked, recover, write_site
-from .render.pages import plan_site, search_bundle
 from .render.theme import Settings, make_theme, static_digests, template_digest
-from .site.index import build_site
 from .source.content import ContentFile, ContentReader, check_slugs
 from .source.load import load_source
-from .source.parse import parse_document
 from .source.select import build_date, published
 from .stored import Articles, Enriched, Warnings, last_build, remember_build, without_gc
 
@@ -158,6 +157,8 @@ class Pipeline:
         with without_gc():
             warn_about(site, problems)
         problems.raise_if_any(strict)
+        from .render.pages import plan_site, search_bundle  # (see the module's docstring)
+
         with without_gc():
             pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
         index = search_bundle(pages, settings.language, search) if settings.search else None
@@ -204,6 +205,8 @@ class Pipeline:
         if files is None:
             files = self.reader.read(self.config.content_dir, problems)
         articles = self.articles([*files, *extra], problems, drafts, strict, future, today)
+        from .site.index import build_site
+
         with without_gc():
             return build_site(articles, self.catalog)
 
@@ -257,6 +260,9 @@ class Pipeline:
         problems: Problems,
     ) -> dict[bytes, Enriched]:
         """Annotate and enrich ``documents`` (by key), with their reading warnings."""
+        from .enrich.article import enrich
+        from .nlp.bounded import annotate_documents
+
         self.annotator.annotated = 0
         results = annotate_documents(list(documents.values()), self.annotator)
         done = {}
@@ -316,6 +322,8 @@ def _write(pages: Sequence[Page], out_dir: Path, index: Derived | None) -> Writt
 def _parse(rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
     """Load and parse one file; its problems go to ``problems`` and its warnings
     are returned with it too, to be kept with its article."""
+    from .source.parse import parse_document
+
     local = Problems()
     source = load_source(rel, raw, local)
     document = parse_document(source, local) if source else None
