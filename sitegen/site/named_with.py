@@ -29,6 +29,8 @@ class _Named:
     first: dict[str, Mention]
     ranked: tuple[str, ...]
     """Entity ids, most often named first (then by id)."""
+    every: tuple[str, ...]
+    """The entity id of each mention, in order (counted by C code below)."""
 
 
 _cache: OrderedDict[int, tuple[Article, _Named]] = OrderedDict()
@@ -43,15 +45,14 @@ def named_with(entity: str, articles: Sequence[Article], limit: int) -> tuple[Re
         return tuple(_related(o, only.first[o], 1) for o in others)
     shared: Counter[str] = Counter()
     mentions: Counter[str] = Counter()
-    first: dict[str, Mention] = {}
-    for found in named:
-        for other, count in found.counts.items():
-            shared[other] += 1
-            mentions[other] += count
-            first.setdefault(other, found.first[other])
+    for found in named:  # Counter.update of an iterable counts in C
+        shared.update(found.ranked)
+        mentions.update(found.every)
     shared.pop(entity, None)
     others = heapq.nsmallest(limit, shared, key=lambda o: (-shared[o], -mentions[o], o))
-    return tuple(_related(o, first[o], shared[o]) for o in others)
+    return tuple(
+        _related(o, next(f.first[o] for f in named if o in f.first), shared[o]) for o in others
+    )
 
 
 def _related(other: str, mention: Mention, shared: int) -> Related:
@@ -69,11 +70,13 @@ def _named(article: Article) -> _Named:
     if hit is not None and hit[0] is article:
         _cache.move_to_end(id(article))
         return hit[1]
-    counts = Counter(m.entity for m in article.mentions)
+    every = tuple(m.entity for m in article.mentions)
+    counts = Counter(every)
     first: dict[str, Mention] = {}
     for mention in article.mentions:
         first.setdefault(mention.entity, mention)
-    named = _Named(counts, first, tuple(sorted(counts, key=lambda o: (-counts[o], o))))
+    ranked = tuple(sorted(counts, key=lambda o: (-counts[o], o)))
+    named = _Named(counts, first, ranked, every)
     _cache[id(article)] = (article, named)
     if len(_cache) > _KEEP:
         _cache.popitem(last=False)
