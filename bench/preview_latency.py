@@ -52,6 +52,7 @@ def running(command: list[str], cwd: Path, ready: str) -> Iterator[str]:
 def measure(page: Any, url: str, path: Path, edits: int) -> list[float]:
     """Seconds from each write of ``path`` to its new words in the open page."""
     page.goto(url)
+    time.sleep(1.5)  # the page's live-reload socket connects (a write before it is missed)
     text = path.read_text(encoding="utf-8")
     paragraph = text.split("\n\n")[3]
     times = []
@@ -66,7 +67,7 @@ def measure(page: Any, url: str, path: Path, edits: int) -> list[float]:
             polling=5,
         )
         times.append(time.perf_counter() - start)
-        time.sleep(0.3)
+        time.sleep(1.0)  # the reloaded page connects again
     path.write_text(text, encoding="utf-8")
     return times
 

@@ -74,7 +74,7 @@ def plan_site(
         Page("entities/index.html", key("entities", *_entity_rows(site)), renderer.index(site)),
         Page(
             "sources/index.html",
-            key("sources", *[_byline(a) + repr(a.attributions) for a in site.articles]),
+            key("sources", *[part for a in site.articles for part in _noted(a).values()]),
             renderer.sources(site),
             sources,
         ),
@@ -114,7 +114,7 @@ def _entity_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> I
     for entity in site.entities:
         shown = _entity_articles(entity)
         parts = [_entity_part(article, entity.id) for article, _ in entity.found]
-        parts += [_byline(q.article) + repr(q.attribution) for q in entity.quotes]
+        parts += [_noted(q.article)[q.attribution.id] for q in entity.quotes]
         yield Page(
             f"entities/{entity.id}/index.html",
             key(
@@ -163,6 +163,21 @@ def _entity_parts(article: Article) -> dict[str, str]:
         )
         for entity, mentions in found.items()
     }
+
+
+def _noted(article: Article) -> dict[int, str]:
+    """Each source note of ``article`` as ledgers show it (with the article's byline),
+    by note number; made once per article key."""
+    found = _NOTED.get(article.key)
+    if found is None:
+        if len(_NOTED) >= 4096:
+            _NOTED.clear()
+        byline = _byline(article)
+        found = _NOTED[article.key] = {a.id: byline + repr(a) for a in article.attributions}
+    return found
+
+
+_NOTED: dict[str, dict[int, str]] = {}
 
 
 def _byline(article: Article) -> str:
