@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 CACHE_DIR = ".sitegen-cache"
 FILE = "cache.sqlite"
@@ -39,6 +39,27 @@ def digest(*parts: str | bytes) -> bytes:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.digest()
+
+
+V = TypeVar("V")
+
+
+class Memo(Generic[V]):
+    """What this process worked out from a key that names all its inputs (an
+    article's key, say), kept while it runs, so a preview's rebuild reuses it;
+    emptied when it holds ``limit`` values, which bounds its memory."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._values: dict[str, V] = {}
+
+    def get(self, key: str, make: Callable[[], V]) -> V:
+        found = self._values.get(key)
+        if found is None:
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            found = self._values[key] = make()
+        return found
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..cache import digest
+from ..cache import Memo, digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, Mention, OutputFile, Page, Site
 from ..output.write import Derived
@@ -136,16 +136,10 @@ def _entity_part(article: Article, entity: str) -> str:
     (for "often mentioned with"), the entity's mentions and the paragraphs they are
     in. So an edit re-renders the pages of the entities it touches, not of every
     entity the article names."""
-    parts = _ENTITY_PARTS.get(article.key)
-    if parts is None:
-        if len(_ENTITY_PARTS) >= 4096:
-            _ENTITY_PARTS.clear()
-        parts = _ENTITY_PARTS[article.key] = _entity_parts(article)
-    return parts[entity]
+    return _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
 
 
-_ENTITY_PARTS: dict[str, dict[str, str]] = {}
-"""``_entity_parts`` by article key (an article's key names everything it holds)."""
+_ENTITY_PARTS: Memo[dict[str, str]] = Memo()
 
 
 def _entity_parts(article: Article) -> dict[str, str]:
@@ -168,16 +162,15 @@ def _entity_parts(article: Article) -> dict[str, str]:
 def _noted(article: Article) -> dict[int, str]:
     """Each source note of ``article`` as ledgers show it (with the article's byline),
     by note number; made once per article key."""
-    found = _NOTED.get(article.key)
-    if found is None:
-        if len(_NOTED) >= 4096:
-            _NOTED.clear()
-        byline = _byline(article)
-        found = _NOTED[article.key] = {a.id: byline + repr(a) for a in article.attributions}
-    return found
+    return _NOTED.get(article.key, lambda: _notes(article))
 
 
-_NOTED: dict[str, dict[int, str]] = {}
+_NOTED: Memo[dict[int, str]] = Memo()
+
+
+def _notes(article: Article) -> dict[int, str]:
+    byline = _byline(article)
+    return {a.id: byline + repr(a) for a in article.attributions}
 
 
 def _byline(article: Article) -> str:

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from ..cache import digest
+from ..cache import Memo, digest
 from ..model import Article, OutputFile, Page
 from ..site.listings import Group, by_month, paginate, undated
 from .feeds import atom_feed, robots_txt, sitemap
@@ -60,15 +60,10 @@ def listed(article: Article) -> str:
     reading time (once per article while it is among the last few thousand)."""
     if not article.key:
         return _listed_digest(article)
-    found = _LISTED.get(article.key)
-    if found is None:
-        if len(_LISTED) >= 1 << 15:
-            _LISTED.clear()
-        found = _LISTED[article.key] = _listed_digest(article)
-    return found
+    return _LISTED.get(article.key, lambda: _listed_digest(article))
 
 
-_LISTED: dict[str, str] = {}
+_LISTED: Memo[str] = Memo(1 << 15)
 """``listed`` by article key: an article's key names everything it holds."""
 
 

@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from ..cache import digest
+from ..cache import Memo, digest
 from ..catalog import EMPTY_CATALOG, Catalog
 from ..enrich.names import entity_id, resolve_across
 from ..model import (
@@ -99,15 +99,10 @@ def _remap(article: Article, renames: dict[str, tuple[str, str, str]]) -> Articl
     if not applied:
         return article
     key = digest(article.key, repr(applied)).hex()
-    found = _REMAPPED.get(key)
-    if found is None:
-        if len(_REMAPPED) >= 4096:
-            _REMAPPED.clear()
-        found = _REMAPPED[key] = _renamed(article, renames, key)
-    return found
+    return _REMAPPED.get(key, lambda: _renamed(article, renames, key))
 
 
-_REMAPPED: dict[str, Article] = {}
+_REMAPPED: Memo[Article] = Memo()
 """``_remap``'s results by their key (the article's key and the renames applied)."""
 
 
