@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -86,27 +86,21 @@ class Cache:
 
     def get(self, table: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
         """The values found for ``keys`` (missing keys are simply absent)."""
-        found: dict[bytes, bytes] = {}
-        if self._db is None and not self.path.exists():
-            return found  # nothing cached yet: do not make the file before anything is put
-        for at in range(0, len(keys), _CHUNK):
-            chunk = list(keys[at : at + _CHUNK])
-            marks = ",".join("?" * len(chunk))
-            rows = self._run(f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk)
-            found.update(rows or ())
-        return found
+        return dict(self._select(table, "key, value", keys))
 
     def keys(self, table: str, keys: Sequence[bytes]) -> set[bytes]:
         """Those of ``keys`` that have a value (without reading the values)."""
-        found: set[bytes] = set()
+        return {row[0] for row in self._select(table, "key", keys)}
+
+    def _select(self, table: str, columns: str, keys: Sequence[bytes]) -> Iterator[Any]:
         if self._db is None and not self.path.exists():
-            return found
+            return  # nothing cached yet: do not make the file before anything is put
         for at in range(0, len(keys), _CHUNK):
             chunk = list(keys[at : at + _CHUNK])
             marks = ",".join("?" * len(chunk))
-            rows = self._run(f"SELECT key FROM {table} WHERE key IN ({marks})", chunk)
-            found.update(row[0] for row in rows or ())
-        return found
+            yield from (
+                self._run(f"SELECT {columns} FROM {table} WHERE key IN ({marks})", chunk) or ()
+            )
 
     def put(self, table: str, items: Iterable[tuple[bytes, bytes]]) -> None:
         """Store ``items`` in one transaction."""

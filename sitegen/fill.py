@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .errors import Problems
-from .pipeline import Pipeline
-from .source.load import load_source
+from .model import MAX_BLOCK_CHARS
+from .pipeline import Pipeline, parse_file
 
 
 class Filled(NamedTuple):
@@ -31,19 +31,17 @@ class Filled(NamedTuple):
 def fill(pipeline: Pipeline) -> Filled:
     """Annotate into ``pipeline``'s cache every block of its site that the cache
     lacks. Bad input fails, every problem reported, before any block is annotated."""
-    from .source.parse import parse_document  # markdown-it: only for commands that parse
-
     pipeline.refresh()
     pipeline.reach_cluster()
     problems = Problems()
     articles = blocks = 0
     missing: dict[bytes, str] = {}
     for file in pipeline.reader.read(pipeline.config.content_dir, problems):
-        source = load_source(file.path, file.read(), problems)
-        document = parse_document(source, problems) if source else None
-        if document is not None:
-            articles, blocks = articles + 1, blocks + len(document.blocks)
-            missing |= pipeline.annotator.missing(block.text for block in document.blocks)
+        if (read := parse_file(file.path, file.read(), problems)) is not None:
+            texts = [block.text for block in read[0].blocks]
+            articles, blocks = articles + 1, blocks + len(texts)
+            # as a build: a paragraph too long to annotate is left unannotated
+            missing |= pipeline.annotator.missing(t for t in texts if len(t) <= MAX_BLOCK_CHARS)
     if not articles and not problems.errors:
         problems.error("no Markdown (*.md) files found", "content/")
     problems.raise_if_any()

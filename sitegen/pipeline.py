@@ -233,7 +233,7 @@ class Pipeline:
         for file, key in zip(files, keys, strict=True):
             if key in done:
                 problems.warnings += done[key][1]
-            elif (read := _parse(file.path, file.read(), problems)) is not None:
+            elif (read := parse_file(file.path, file.read(), problems)) is not None:
                 parsed[key] = read
         documents = {k: v[0].document for k, v in done.items()} | {
             k: v[0] for k, v in parsed.items()
@@ -319,7 +319,7 @@ def _write(pages: Sequence[Page], out_dir: Path, index: Derived | None) -> Writt
         raise
 
 
-def _parse(rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
+def parse_file(rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
     """Load and parse one file; its problems go to ``problems`` and its warnings
     are returned with it too, to be kept with its article."""
     from .source.parse import parse_document

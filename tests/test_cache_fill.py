@@ -17,6 +17,7 @@ from sitegen import cli
 from sitegen.cache import CACHE_DIR
 from sitegen.errors import BuildFailed
 from sitegen.fill import fill
+from sitegen.model import MAX_BLOCK_CHARS
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.pipeline import Pipeline
 
@@ -40,6 +41,16 @@ def test_fill_annotates_what_the_cache_lacks_drafts_too_and_builds_nothing(
     assert build_site_folder(site, fake_annotator, use_cache=True, drafts=True).annotated == 0
     make_site({"content/c.md": "---\ntitle: C\n---\nWashington read the New York Times.\n"})
     assert fill(Pipeline(site, annotator=fake_annotator)).annotated == 1
+
+
+def test_fill_leaves_a_paragraph_too_long_to_annotate_as_the_build_does(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    long = "Kerry said so. " * (MAX_BLOCK_CHARS // 15 + 1)
+    site = make_site({"content/a.md": f"---\ntitle: A\n---\nKerry left.\n\n{long}\n"})
+    filled = fill(Pipeline(site, annotator=fake_annotator))
+    assert (filled.blocks, filled.annotated) == (2, 1)
+    assert build_site_folder(site, fake_annotator, use_cache=True).annotated == 0
 
 
 def test_fill_reports_bad_content_and_annotates_nothing(

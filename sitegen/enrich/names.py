@@ -167,11 +167,6 @@ class FullerNames:
         return [a for a in found if not any(b != a and _ends_with(b, a) for b in found)]
 
 
-def fuller_names(name: str, names: Iterable[str]) -> list[str]:
-    """``FullerNames(names)(name)``: the fullest names that end with ``name``."""
-    return FullerNames(names)(name)
-
-
 def _ends_with(full: str, short: str) -> bool:
     return full.endswith(short) and full[-len(short) - 1] in " -"
 

@@ -14,7 +14,7 @@ import importlib.util
 import inspect
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -84,34 +84,6 @@ class Annotator(Protocol):
     ) -> list[BlockNLP]:
         """One result per text, in order; ``progress(n)`` after each ``n`` texts."""
         ...
-
-
-class Batched:
-    """Base of the annotators that work elsewhere (worker processes, a Dask
-    cluster) and deliver results batch by batch, as ``batches`` yields them."""
-
-    def __init__(self, model: str, fingerprint: str, batch_size: int = 64) -> None:
-        self.model = model
-        self.batch_size = batch_size
-        self._fingerprint = fingerprint
-
-    @property
-    def fingerprint(self) -> str:
-        return self._fingerprint
-
-    def batches(self, texts: Sequence[str]) -> Iterator[tuple[int, list[BlockNLP]]]:
-        """(index of its first text, results) of each batch, in the order they are done."""
-        raise NotImplementedError
-
-    def annotate(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[BlockNLP]:
-        results = [BlockNLP()] * len(texts)
-        for at, batch in self.batches(texts):
-            results[at : at + len(batch)] = batch
-            if progress is not None:
-                progress(len(batch))
-        return results
 
 
 def load_model(name: str) -> Any:

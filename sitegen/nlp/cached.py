@@ -12,7 +12,6 @@ yields batches as they are done (a cluster), else every STORE_EVERY blocks.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Sequence
-from typing import Protocol, runtime_checkable
 
 import msgspec
 
@@ -30,13 +29,32 @@ Progress = Callable[[int], None] | None
 Done = list[tuple[bytes, BlockNLP]]
 
 
-@runtime_checkable
-class BatchAnnotator(Annotator, Protocol):
-    """An Annotator whose results can also be had batch by batch as they are done."""
+class Batched:
+    """Base of the annotators that work elsewhere (worker processes, a Dask
+    cluster) and deliver results batch by batch, as ``batches`` yields them."""
+
+    def __init__(self, model: str, fingerprint: str, batch_size: int = 64) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self._fingerprint = fingerprint
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
 
     def batches(self, texts: Sequence[str]) -> Generator[tuple[int, list[BlockNLP]], None, None]:
         """(index of its first text, results) of each batch, in the order they are done."""
-        ...
+        raise NotImplementedError
+
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
+        results = [BlockNLP()] * len(texts)
+        for at, batch in self.batches(texts):
+            results[at : at + len(batch)] = batch
+            if progress is not None:
+                progress(len(batch))
+        return results
 
 
 class CachedAnnotator:
@@ -118,7 +136,7 @@ def _results(
     """(key, result) pairs from ``inner``: each batch as it is done when it yields
     batches, else STORE_EVERY blocks at a time."""
     texts = [text for _, text in todo]
-    if isinstance(inner, BatchAnnotator):
+    if isinstance(inner, Batched):
         batches = inner.batches(texts)
         try:
             for at, results in batches:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SitegenError
 from ..model import BlockNLP
-from .annotator import Batched
+from .cached import Batched
 from .workers import default_jobs
 
 if TYPE_CHECKING:

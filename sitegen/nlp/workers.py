@@ -16,7 +16,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import SitegenError
 from ..model import BlockNLP
-from .annotator import Batched, SpacyAnnotator, load_model
+from .annotator import SpacyAnnotator, load_model
+from .cached import Batched
 
 #: Below this many blocks, starting workers (each loads the model) costs more than it saves.
 POOL_MIN_BLOCKS = 1000

@@ -25,7 +25,6 @@ _KEEP = 512
 class _Named:
     """Who one article names: how often, where first, and all of them by count."""
 
-    counts: Counter[str]
     first: dict[str, Mention]
     ranked: tuple[str, ...]
     """Entity ids, most often named first (then by id)."""
@@ -76,7 +75,7 @@ def _named(article: Article) -> _Named:
     for mention in article.mentions:
         first.setdefault(mention.entity, mention)
     ranked = tuple(sorted(counts, key=lambda o: (-counts[o], o)))
-    named = _Named(counts, first, ranked, every)
+    named = _Named(first, ranked, every)
     _cache[id(article)] = (article, named)
     if len(_cache) > _KEEP:
         _cache.popitem(last=False)
