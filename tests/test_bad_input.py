@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import build_site_folder
 from htmltext import text_content
+from test_golden import tree
 
 from sitegen.cli import main
 from sitegen.errors import BuildFailed, SitegenError, UsageError
@@ -37,12 +38,6 @@ def build_errors(site: Path, annotator: Annotator) -> list[str]:
 def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "sitegen", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 # --- one broken file, one exact message -------------------------------------------------------
@@ -282,11 +277,11 @@ def test_failed_build_leaves_previous_output_untouched(
     site = make_site({"content/a.md": GOOD})
     out = site / "build"
     build_site_folder(site, fake_annotator, out)
-    before = snapshot(out)
+    before = tree(out)
     make_site(breakage)
     with pytest.raises(SitegenError):
         build_site_folder(site, fake_annotator, out)
-    assert snapshot(out) == before
+    assert tree(out) == before
     assert {p.name for p in site.iterdir()} == {"build", "content", lock_path(out).name} | {
         Path(k).parts[0] for k in breakage
     }
@@ -304,7 +299,7 @@ def test_refuses_output_folder_with_foreign_files(
         f"error: output folder {out} has files sitegen did not write; "
         "empty it or choose another --out\n"
     )
-    assert snapshot(out) == {"notes.txt": b"my notes"}
+    assert tree(out) == {"notes.txt": b"my notes"}
 
 
 @pytest.mark.parametrize(
@@ -320,11 +315,11 @@ def test_refuses_to_build_over_the_site(
     make_site: MakeSite, fake_annotator: Annotator, out: str, message: str
 ) -> None:
     site = make_site({"content/a.md": GOOD})
-    before = snapshot(site.parent)
+    before = tree(site.parent)
     with pytest.raises(UsageError) as refused:
         build_site_folder(site, fake_annotator, site / out)
     assert str(refused.value) == message.format(out=site / out, site=site.resolve())
-    assert snapshot(site.parent) == before
+    assert tree(site.parent) == before
 
 
 # --- markup in metadata is text ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import missing
+from test_golden import tree
 
 from sitegen.cli import main
 
@@ -41,12 +42,6 @@ def read_only(folder: Path) -> Iterator[None]:
         yield
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def test_a_read_only_output_parent_fails_before_the_nlp(
@@ -129,7 +124,7 @@ def test_a_failure_while_writing_is_exit_1_and_keeps_the_previous_output(
     site = make_site({"content/a.md": GOOD})
     out = site / "build"
     assert main(["build", "--site", str(site)]) == 0
-    before = snapshot(out)
+    before = tree(out)
     capsys.readouterr()
 
     def fail(self: Path, data: bytes) -> int:
@@ -141,7 +136,7 @@ def test_a_failure_while_writing_is_exit_1_and_keeps_the_previous_output(
     (site / "content" / "a.md").write_text(GOOD.replace("Talks", "Changed"))
     assert main(["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == f"error: {out}: cannot write the output folder: {cause}\n"
-    assert snapshot(out) == before
+    assert tree(out) == before
     assert not [p.name for p in site.iterdir() if "sitegen-tmp" in p.name or "old" in p.name]
 
 

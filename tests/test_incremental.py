@@ -453,13 +453,16 @@ def test_no_cache_neither_reads_nor_writes_it(
 
 
 def test_a_build_with_nothing_new_still_reports_its_warnings_and_checks_the_output(
-    make_site: MakeSite, fake_annotator: SpacyAnnotator
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = make_site(SITE | {"content/d.md": "---\ntitle: D\n---\nKerry spoke.\n"})
     first = build_site_folder(site, fake_annotator, use_cache=True)
     assert any("content/d.md:1: no date" in w for w in first.warnings)
+    # nothing new: the shortcut answers, no article is even looked at
+    monkeypatch.setattr(Pipeline, "analyse", lambda *a, **k: pytest.fail("shortcut not taken"))
     again = build_site_folder(site, fake_annotator, use_cache=True)
     assert again.warnings == first.warnings and again.files == first.files
+    monkeypatch.undo()
     (site / "build" / "d" / "index.html").unlink()
     (site / "build" / MARKER).write_text("{}")  # the output is not what the last build left
     third = build_site_folder(site, fake_annotator, use_cache=True)

@@ -204,6 +204,6 @@ def test_annotate_with_a_missing_site_folder_is_a_usage_error(
     assert (code, capsys.readouterr().err) == (2, f"error: no such site folder: {missing}\n")
 
 
-def test_catalog_ignores_nothing_it_does_not_understand(make_site: MakeSite) -> None:
+def test_ignored_names_match_whatever_their_case(make_site: MakeSite) -> None:
     site = make_site({"entities.toml": '[ignore]\nnames = ["State"]\n'})
     assert load_catalog(site).is_ignored("state")
