@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,9 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..cache import Memo, digest
+from ..cache import digest
 from ..errors import SitegenError
-from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, Mention, OutputFile, Page, Site
+from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..output.write import Derived
 from ..site.index import entity_page
 from ..site.ledger import cite
@@ -33,6 +32,7 @@ from ..source.files import read_bytes
 from .annotations import article_annotations, to_json
 from .body import render_article
 from .figures import cards_json, month_chart
+from .keys import entity_part, entity_rows, noted
 from .meta import Head, article_head, page_head
 from .publication import (
     archive_page,
@@ -71,10 +71,10 @@ def plan_site(
     key = functools.partial(_key, salt)
     sources = tuple(a.document.source for a in site.articles)
     pages = [
-        Page("entities/index.html", key("entities", *_entity_rows(site)), renderer.index(site)),
+        Page("entities/index.html", key("entities", *entity_rows(site)), renderer.index(site)),
         Page(
             "sources/index.html",
-            key("sources", *[part for a in site.articles for part in _noted(a).values()]),
+            key("sources", *[part for a in site.articles for part in noted(a).values()]),
             renderer.sources(site),
             sources,
         ),
@@ -113,8 +113,8 @@ def _article_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> 
 def _entity_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> Iterator[Page]:
     for entity in site.entities:
         shown = _entity_articles(entity)
-        parts = [_entity_part(article, entity.id) for article, _ in entity.found]
-        parts += [_noted(q.article)[q.attribution.id] for q in entity.quotes]
+        parts = [entity_part(article, entity.id) for article, _ in entity.found]
+        parts += [noted(q.article)[q.attribution.id] for q in entity.quotes]
         yield Page(
             f"entities/{entity.id}/index.html",
             key(
@@ -129,53 +129,6 @@ def _entity_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> I
             functools.partial(renderer.entity, entity),
             tuple(a.document.source for a in shown),
         )
-
-
-def _entity_part(article: Article, entity: str) -> str:
-    """What the page of ``entity`` shows of ``article``: its byline, who else it names
-    (for "often mentioned with"), the entity's mentions and the paragraphs they are
-    in. So an edit re-renders the pages of the entities it touches, not of every
-    entity the article names."""
-    return _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
-
-
-_ENTITY_PARTS: Memo[dict[str, str]] = Memo()
-
-
-def _entity_parts(article: Article) -> dict[str, str]:
-    blocks = article.document.blocks
-    named = Counter((m.entity, m.name, m.label) for m in article.mentions)
-    facts = _byline(article) + repr(sorted(named.items()))
-    found: dict[str, list[Mention]] = {}
-    for mention in article.mentions:
-        found.setdefault(mention.entity, []).append(mention)
-    return {
-        entity: _key(
-            facts,
-            repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
-            *[blocks[b].text for b in dict.fromkeys(m.block for m in mentions)],
-        )
-        for entity, mentions in found.items()
-    }
-
-
-def _noted(article: Article) -> dict[int, str]:
-    """Each source note of ``article`` as ledgers show it (with the article's byline),
-    by note number; made once per article key."""
-    return _NOTED.get(article.key, lambda: _notes(article))
-
-
-_NOTED: Memo[dict[int, str]] = Memo()
-
-
-def _notes(article: Article) -> dict[int, str]:
-    byline = _byline(article)
-    return {a.id: byline + repr(a) for a in article.attributions}
-
-
-def _byline(article: Article) -> str:
-    doc = article.document
-    return repr((doc.slug, doc.title, doc.date, doc.author))
 
 
 def _static_pages(theme: Theme, key: Callable[..., str]) -> Iterator[Page]:
@@ -275,13 +228,6 @@ def article_extras(
             for other in related
         ],
     }
-
-
-def _entity_rows(site: Site) -> list[str]:
-    """What the entity index shows of each entity."""
-    return [
-        f"{e.id}\t{e.name}\t{e.label}\t{len(e.found)}\t{e.mention_count}" for e in site.entities
-    ]
 
 
 def _entity_articles(entity: Entity) -> list[Article]:

@@ -1,0 +1,68 @@
+"""Render: what each page is keyed by, beyond the article keys themselves.
+
+A page is rendered again only when its key changes, so a key names exactly what
+the page shows: of an article, the parts an entity page or a ledger shows of it;
+of an entity, its row in the index. Each part is made once per article key
+(``Memo``), so a preview's rebuild recomputes only the edited article's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..cache import Memo, digest
+from ..model import Article, Mention, Site
+
+
+def entity_part(article: Article, entity: str) -> str:
+    """What the page of ``entity`` shows of ``article``: its byline, who else it names
+    (for "often mentioned with"), the entity's mentions and the paragraphs they are
+    in. So an edit re-renders the pages of the entities it touches, not of every
+    entity the article names."""
+    return _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
+
+
+_ENTITY_PARTS: Memo[dict[str, str]] = Memo()
+
+
+def _entity_parts(article: Article) -> dict[str, str]:
+    blocks = article.document.blocks
+    named = Counter((m.entity, m.name, m.label) for m in article.mentions)
+    facts = _byline(article) + repr(sorted(named.items()))
+    found: dict[str, list[Mention]] = {}
+    for mention in article.mentions:
+        found.setdefault(mention.entity, []).append(mention)
+    return {
+        entity: digest(
+            facts,
+            repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
+            *[blocks[b].text for b in dict.fromkeys(m.block for m in mentions)],
+        ).hex()
+        for entity, mentions in found.items()
+    }
+
+
+def noted(article: Article) -> dict[int, str]:
+    """Each source note of ``article`` as ledgers show it (with the article's byline),
+    by note number; made once per article key."""
+    return _NOTED.get(article.key, lambda: _notes(article))
+
+
+_NOTED: Memo[dict[int, str]] = Memo()
+
+
+def _notes(article: Article) -> dict[int, str]:
+    byline = _byline(article)
+    return {a.id: byline + repr(a) for a in article.attributions}
+
+
+def _byline(article: Article) -> str:
+    doc = article.document
+    return repr((doc.slug, doc.title, doc.date, doc.author))
+
+
+def entity_rows(site: Site) -> list[str]:
+    """What the entity index shows of each entity."""
+    return [
+        f"{e.id}\t{e.name}\t{e.label}\t{len(e.found)}\t{e.mention_count}" for e in site.entities
+    ]
