@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
@@ -41,6 +42,9 @@ from .source.content import ContentFile, ContentReader, check_slugs
 from .source.load import load_source
 from .source.select import build_date, published
 from .stored import Articles, Enriched, Warnings, last_build, remember_build, without_gc
+
+if TYPE_CHECKING:
+    from .site.index import SiteIndex
 
 __all__ = ["ContentFile", "Pipeline", "Progress", "conflict_message"]
 
@@ -92,6 +96,8 @@ class Pipeline:
         self.reader = ContentReader(site_dir)
         self._reached: str | None = None
         """The Dask scheduler this pipeline has found reachable."""
+        self._index: SiteIndex | None = None
+        """The last build's site-wide indexes, updated from the articles that changed."""
 
     def refresh(self) -> None:
         """Read the settings, curated entities and theme again where they changed."""
@@ -205,10 +211,12 @@ class Pipeline:
         if files is None:
             files = self.reader.read(self.config.content_dir, problems)
         articles = self.articles([*files, *extra], problems, drafts, strict, future, today)
-        from .site.index import build_site
+        from .site.index import SiteIndex
 
+        if self._index is None or self._index.catalog is not self.catalog:
+            self._index = SiteIndex(self.catalog)
         with without_gc():
-            return build_site(articles, self.catalog)
+            return self._index.update(articles)
 
     def articles(
         self,

@@ -12,7 +12,8 @@ from sitegen.enrich.names import resolve_across, resolve_names
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.model import Article
 from sitegen.nlp.annotator import SpacyAnnotator, trim_entity
-from sitegen.site.index import aliases, build_site
+from sitegen.site.entity_page import aliases
+from sitegen.site.index import build_site
 
 
 def article(

@@ -172,10 +172,11 @@ def _ends_with(full: str, short: str) -> bool:
 
 
 def resolve_across(
-    keys: Iterable[Key], catalog: Catalog, speaking: Iterable[Key] = ()
+    keys: Iterable[Key] | Mapping[Key, int], catalog: Catalog, speaking: Iterable[Key] = ()
 ) -> tuple[dict[Key, Key], list[Conflict]]:
     """The site's names: what each (label, name) of the site's mentions (one per
-    mention) becomes, and the short names left apart because they are ambiguous.
+    mention, or each with its count) becomes, and the short names left apart
+    because they are ambiguous.
 
     A name of several labels takes the one most of its mentions have; short
     person names, and lone surnames among ``speaking`` (the keys of attributions'

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Entity
-from ..site.index import aliases
+from ..site.entity_page import aliases
 
 
 def entity_row(entity: Entity) -> dict[str, Any]:

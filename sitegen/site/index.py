@@ -3,37 +3,34 @@
 Names are resolved across articles here, once (short person names merged into
 the one fuller name the site knows, see ``enrich/names.py``); every entity gets
 its mentioning articles, curated description and quotes. What an entity's own
-page adds (passages, the names it is written as, the entities named with it,
-mentions by month) comes from its articles alone, worked out by ``entity_page``.
+page adds comes from its articles alone (``entity_page.py``).
+
+``SiteIndex`` keeps the indexes of the last set of articles it was given and
+updates them from the articles that changed, so a preview's edit costs time in
+what it touches, not in the size of the site. When the names the site knows
+change (an edit names "John Kerry" in full), every article is resolved again.
+Either way the result is what ``build_site`` makes from nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from ..cache import Memo, digest
 from ..catalog import EMPTY_CATALOG, Catalog
 from ..enrich.names import entity_id, resolve_across
-from ..model import (
-    LABELS,
-    Article,
-    Conflict,
-    Entity,
-    EntityArticle,
-    EntityPage,
-    Mention,
-    Passage,
-    Site,
-)
+from ..model import LABELS, Article, Conflict, Entity, Mention, Quoted, Site
 from .ledger import cite
-from .named_with import named_with
-from .passages import quote_depth, windows
 
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
-RELATED_COUNT = 8
+Key = tuple[str, str]
+"""(label, name) of a mention."""
+Found = tuple[tuple[Article, tuple[Mention, ...]], ...]
+Renames = dict[str, tuple[str, str, str]]
+"""Entity id -> (the id, label and name it becomes)."""
 
 
 def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) -> Site:
@@ -42,46 +39,159 @@ def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) ->
     Entities get only what the whole site needs (names, counts, quotes); what
     their own pages show is worked out by ``entity_page`` when one is rendered.
     """
-    ordered = sorted(articles, key=article_order)
-    merges, conflicts = resolve_across(
-        ((m.label, m.name) for a in ordered for m in a.mentions), catalog, _speaking(ordered)
-    )
-    renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
-    resolved = tuple(_remap(a, renames) for a in ordered)
-    by_entity: dict[str, dict[int, list[Mention]]] = defaultdict(dict)
-    for number, article in enumerate(resolved):
-        for mention in article.mentions:
-            by_entity[mention.entity].setdefault(number, []).append(mention)
-    cited = cite(resolved)
-    quotes = {c.entity: c.items for c in cited if c.entity}
-    entities = []
-    for eid, found in by_entity.items():
-        first = next(iter(found.values()))[0]
-        names = Counter(m.name for ms in found.values() for m in ms)
-        name = min(names, key=lambda n: (-names[n], n))
-        curated = catalog.lookup(name)
-        entities.append(
-            Entity(
-                id=eid,
-                name=name,
-                label=first.label,
-                found=tuple((resolved[n], tuple(ms)) for n, ms in found.items()),
-                description=curated.description if curated else None,
-                url=curated.url if curated else None,
-                quotes=quotes.get(eid, ()),
+    return SiteIndex(catalog).update(articles)
+
+
+@dataclass(frozen=True)
+class _Contribution:
+    """What one article adds to the site's name resolution."""
+
+    names: Counter[Key]
+    """(label, name) of its mentions, counted."""
+    speaking: frozenset[Key]
+    """(label, name) of its mentions of an entity it quotes or cites."""
+
+
+class SiteIndex:
+    """The indexes of the last set of articles given, updated from what changed."""
+
+    def __init__(self, catalog: Catalog = EMPTY_CATALOG) -> None:
+        self.catalog = catalog
+        self._reset()
+
+    def _reset(self) -> None:
+        self._given: dict[str, tuple[Article, _Contribution]] = {}
+        """Each article as given (names not yet resolved), by its key."""
+        self._names: Counter[Key] = Counter()
+        self._speaking: Counter[Key] = Counter()
+        """How many articles quote or cite each (label, name)."""
+        self._resolved_from: tuple[Counter[Key], frozenset[Key]] | None = None
+        self._renames: Renames = {}
+        self._conflicts: list[Conflict] = []
+        self._resolved: dict[str, Article] = {}
+        self._keys: dict[str, frozenset[Key]] = {}
+        """(label, name) of each resolved article's mentions."""
+        self._by_entity: dict[str, dict[str, tuple[Mention, ...]]] = defaultdict(dict)
+        """Entity id -> article key -> its mentions of the entity there."""
+        self._entities: dict[str, Entity] = {}
+
+    def update(self, articles: Iterable[Article]) -> Site:
+        """The site of ``articles``: the indexes of the last call, changed where the
+        articles added and removed since then change them."""
+        given = list(articles)
+        keys = [a.key for a in given]
+        if len(set(keys)) != len(keys):  # no keys to follow them by (tests): start afresh
+            keys = [str(i) for i in range(len(given))]
+            self._reset()
+        now = dict(zip(keys, given, strict=True))
+        gone = [k for k in self._given if k not in now or self._given[k][0] is not now[k]]
+        new = [k for k in now if k not in self._given or self._given[k][0] is not now[k]]
+        for k in gone:
+            self._count(self._given.pop(k)[1], -1)
+        for k in new:
+            self._given[k] = (now[k], _contribution(now[k]))
+            self._count(self._given[k][1], 1)
+        touched = self._resolve(gone, new)
+        ordered = sorted((self._resolved[k] for k in keys), key=article_order)
+        position = {id(a): i for i, a in enumerate(ordered)}
+        cited = cite(ordered)
+        quotes = {c.entity: c.items for c in cited if c.entity}
+        for eid in touched:
+            found = self._by_entity.get(eid)
+            if not found:
+                self._entities.pop(eid, None)
+                self._by_entity.pop(eid, None)
+                continue
+            articles_found = sorted(
+                ((self._resolved[k], ms) for k, ms in found.items()),
+                key=lambda pair: position[id(pair[0])],
             )
+            self._entities[eid] = self._entity(eid, tuple(articles_found), quotes.get(eid, ()))
+        entities = sorted(
+            self._entities.values(), key=lambda e: (_LABEL_ORDER[e.label], e.name.casefold(), e.id)
         )
-    entities.sort(key=lambda e: (_LABEL_ORDER[e.label], e.name.casefold(), e.id))
-    return Site(resolved, tuple(entities), _with_sources(conflicts, resolved), cited)
+        conflicts = self._with_sources(keys)
+        return Site(tuple(ordered), tuple(entities), conflicts, cited)
+
+    def _count(self, contribution: _Contribution, sign: int) -> None:
+        for key, count in contribution.names.items():
+            self._names[key] += sign * count
+            if not self._names[key]:
+                del self._names[key]
+        for key in contribution.speaking:
+            self._speaking[key] += sign
+            if not self._speaking[key]:
+                del self._speaking[key]
+
+    def _resolve(self, gone: Sequence[str], new: Sequence[str]) -> set[str]:
+        """Resolve the names again if what they are resolved from changed; update the
+        resolved articles and the entities' mentions; the entity ids touched."""
+        speaking = frozenset(self._speaking)
+        touched: set[str] = set()
+        if self._resolved_from != (self._names, speaking):
+            merges, self._conflicts = resolve_across(self._names, self.catalog, speaking)
+            self._resolved_from = (self._names.copy(), speaking)
+            renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
+            if renames != self._renames:  # every article may read differently: all again
+                self._renames = renames
+                gone, new = list(self._resolved), list(self._given)
+        for k in gone:
+            article = self._resolved.pop(k, None)
+            self._keys.pop(k, None)
+            for eid in _entities_of(article) if article else ():
+                self._by_entity[eid].pop(k, None)
+                touched.add(eid)
+        for k in new:
+            article = self._resolved[k] = _remap(self._given[k][0], self._renames)
+            self._keys[k] = frozenset((m.label, m.name) for m in article.mentions)
+            found: dict[str, list[Mention]] = {}
+            for mention in article.mentions:
+                found.setdefault(mention.entity, []).append(mention)
+            for eid, mentions in found.items():
+                self._by_entity[eid][k] = tuple(mentions)
+            touched.update(_entities_of(article))
+        return touched
+
+    def _entity(self, eid: str, found: Found, quotes: tuple[Quoted, ...]) -> Entity:
+        first = found[0][1][0]
+        names = Counter(m.name for _, ms in found for m in ms)
+        name = min(names, key=lambda n: (-names[n], n))
+        curated = self.catalog.lookup(name)
+        return Entity(
+            id=eid,
+            name=name,
+            label=first.label,
+            found=found,
+            description=curated.description if curated else None,
+            url=curated.url if curated else None,
+            quotes=quotes,
+        )
+
+    def _with_sources(self, keys: Sequence[str]) -> tuple[Conflict, ...]:
+        """Each conflict with the files that use its name."""
+        wanted = {(c.label, c.name) for c in self._conflicts}
+        sources: dict[Key, set[str]] = {name: set() for name in wanted}
+        for k in keys if wanted else ():
+            for name in wanted.intersection(self._keys[k]):
+                sources[name].add(self._resolved[k].document.source)
+        return tuple(
+            dataclasses.replace(c, sources=tuple(sorted(sources[c.label, c.name])))
+            for c in self._conflicts
+        )
 
 
-def _speaking(articles: Sequence[Article]) -> set[tuple[str, str]]:
-    """(label, name) of every mention of an entity that is a source in its article."""
-    out: set[tuple[str, str]] = set()
-    for article in articles:
-        sources = {a.entity for a in article.attributions if a.entity}
-        out.update((m.label, m.name) for m in article.mentions if m.entity in sources)
-    return out
+def _contribution(article: Article) -> _Contribution:
+    sources = {a.entity for a in article.attributions if a.entity}
+    return _Contribution(
+        Counter((m.label, m.name) for m in article.mentions),
+        frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
+    )
+
+
+def _entities_of(article: Article) -> set[str]:
+    """The entities whose index ``article`` is part of: those it names (the sources it
+    quotes are among them)."""
+    return {m.entity for m in article.mentions}
 
 
 def article_order(article: Article) -> tuple[bool, int, str, str]:
@@ -90,7 +200,7 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
     return (date is None, -date.toordinal() if date else 0, article.document.title, article.slug)
 
 
-def _remap(article: Article, renames: dict[str, tuple[str, str, str]]) -> Article:
+def _remap(article: Article, renames: Renames) -> Article:
     """The article with the site's names: a copy only where a name changes (made
     once per article and set of renames while among the last few thousand)."""
     applied = sorted(
@@ -106,7 +216,7 @@ _REMAPPED: Memo[Article] = Memo()
 """``_remap``'s results by their key (the article's key and the renames applied)."""
 
 
-def _renamed(article: Article, renames: dict[str, tuple[str, str, str]], key: str) -> Article:
+def _renamed(article: Article, renames: Renames, key: str) -> Article:
     mentions = tuple(
         dataclasses.replace(m, entity=renamed[0], label=renamed[1], name=renamed[2])
         if (renamed := renames.get(m.entity))
@@ -129,95 +239,3 @@ def _renamed(article: Article, renames: dict[str, tuple[str, str, str]], key: st
     return dataclasses.replace(
         article, mentions=mentions, attributions=tuple(attributions), key=key
     )
-
-
-def entity_page(entity: Entity) -> EntityPage:
-    """What the entity's page shows: passages, the names it is written as, the
-    entities named with it and its mentions by month (from its articles only)."""
-    return EntityPage(
-        id=entity.id,
-        name=entity.name,
-        label=entity.label,
-        articles=tuple(EntityArticle(a, passages(a, ms)) for a, ms in entity.found),
-        aliases=aliases(entity),
-        description=entity.description,
-        url=entity.url,
-        related=named_with(entity.id, entity.articles, RELATED_COUNT),
-        months=_months(entity),
-        quotes=entity.quotes,
-        mention_count=entity.mention_count,
-    )
-
-
-def aliases(entity: Entity) -> tuple[str, ...]:
-    """The forms the articles name ``entity`` by, most frequent first."""
-    surfaces = Counter(" ".join(m.text.split()) for _, ms in entity.found for m in ms)
-    return tuple(sorted(surfaces, key=lambda s: (-surfaces[s], s)))
-
-
-def _with_sources(
-    conflicts: Sequence[Conflict], articles: Sequence[Article]
-) -> tuple[Conflict, ...]:
-    """Each conflict with the files that use its name (one pass over the mentions)."""
-    wanted = {(c.label, c.name) for c in conflicts}
-    sources: dict[tuple[str, str], set[str]] = {name: set() for name in wanted}
-    if wanted:
-        for article in articles:
-            for m in article.mentions:
-                if (m.label, m.name) in wanted:
-                    sources[m.label, m.name].add(article.document.source)
-    return tuple(
-        dataclasses.replace(c, sources=tuple(sorted(sources[c.label, c.name]))) for c in conflicts
-    )
-
-
-def _months(entity: Entity) -> tuple[tuple[str, int], ...]:
-    counts: Counter[tuple[int, int]] = Counter()
-    for article, mentions in entity.found:
-        if article.document.date:
-            counts[(article.document.date.year, article.document.date.month)] += len(mentions)
-    if not counts:
-        return ()
-    (year, month), last = min(counts), max(counts)
-    out = []
-    while (year, month) <= last:
-        out.append((f"{year:04d}-{month:02d}", counts[(year, month)]))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return tuple(out)
-
-
-def passages(article: Article, mentions: Sequence[Mention]) -> tuple[Passage, ...]:
-    """The sentences around ``mentions``, mentions marked; a long sentence is cut to a
-    window around its mentions (see ``passages.passage_window``), marked "…"."""
-    by_sentence: dict[tuple[int, tuple[int, int]], list[Mention]] = {}
-    for mention in mentions:
-        by_sentence.setdefault((mention.block, mention.sentence), []).append(mention)
-    out = []
-    for (block, sentence), found in by_sentence.items():
-        text = article.document.blocks[block].text
-        for (start, end), marked in windows(text, sentence, found):
-            parts: list[tuple[str, bool]] = [("…", False)] if start > sentence[0] else []
-            at = start
-            for mention in marked:
-                parts += [
-                    (text[at : mention.start], False),
-                    (text[mention.start : mention.end], True),
-                ]
-                at = mention.end
-            parts.append((text[at:end], False))
-            parts += [("…", False)] if end < sentence[1] else []
-            tidy = _tidy(parts)
-            if quote_depth(text, start):  # the passage is inside a quotation: show it as one
-                tidy = (("“", False), *tidy)
-            if quote_depth(text, end):
-                tidy = (*tidy, ("”", False))
-            out.append(Passage(tidy, block))
-    return tuple(out)
-
-
-def _tidy(parts: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
-    """Runs of white space (line breaks too) as single spaces, none at the ends."""
-    tidy = [(re.sub(r"\s+", " ", text), marked) for text, marked in parts]
-    tidy[0] = (tidy[0][0].lstrip(), tidy[0][1])
-    tidy[-1] = (tidy[-1][0].rstrip(), tidy[-1][1])
-    return tuple((text, marked) for text, marked in tidy if text)
