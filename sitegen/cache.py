@@ -54,12 +54,36 @@ class Memo(Generic[V]):
         self._values: dict[str, V] = {}
 
     def get(self, key: str, make: Callable[[], V]) -> V:
+        """The value kept for ``key``, made now if there is none; an empty key (an
+        article made by hand, not by a build) names nothing and is never kept."""
+        if not key:
+            return make()
         found = self._values.get(key)
         if found is None:
             if len(self._values) >= self.limit:
                 self._values.clear()
             found = self._values[key] = make()
         return found
+
+
+class Kept(Generic[V]):
+    """What this process worked out from one object, kept while later calls give
+    that very object (the site index hands on the entities an edit leaves alone);
+    emptied when it holds ``limit`` values, which bounds its memory."""
+
+    def __init__(self, limit: int = 65536) -> None:
+        self.limit = limit
+        self._values: dict[str, tuple[object, V]] = {}
+
+    def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
+        kept = self._values.get(key)
+        if kept is not None and kept[0] is owner:
+            return kept[1]
+        if len(self._values) >= self.limit:
+            self._values.clear()
+        value = make()
+        self._values[key] = (owner, value)
+        return value
 
 
 @dataclass(frozen=True)

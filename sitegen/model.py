@@ -10,6 +10,7 @@ pure function of the set of articles (what incremental rebuilds rely on).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -353,14 +354,20 @@ class Entity:
     def type_slug(self) -> str:
         return self.id.split("/", 1)[0]
 
-    @property
+    @functools.cached_property
     def articles(self) -> tuple[Article, ...]:
         """The mentioning articles, newest first."""
         return tuple(article for article, _ in self.found)
 
-    @property
+    @functools.cached_property
     def mention_count(self) -> int:
         return sum(len(mentions) for _, mentions in self.found)
+
+    @functools.cached_property
+    def card(self) -> tuple[str, str, str, str | None, int]:
+        """What an article's hover card shows of it: id, name, label, description and
+        how many articles mention it."""
+        return (self.id, self.name, self.label, self.description, len(self.found))
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,35 @@ def test_an_edit_renders_again_only_the_entities_of_the_paragraph_it_touches(
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
+@pytest.mark.model
+def test_new_words_in_a_quote_leave_the_sites_sources_page_alone(
+    make_site: MakeSite, real_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sources page lists who is quoted, how often and where, not the words: an
+    edit of the words does not render it again (it is the longest page), a new source does."""
+    from sitegen.render import pages
+
+    quote = "---\ntitle: Q\ndate: 2015-09-04\n---\n“We will go on,” said John Kerry.\n"
+    site = make_site({"content/q.md": quote})
+    build_site_folder(site, real_annotator, use_cache=True)
+    assert "John Kerry" in (site / "build/sources/index.html").read_text()
+    rendered: list[str] = []
+    page = pages._Renderer.page
+    monkeypatch.setattr(
+        pages._Renderer,
+        "page",
+        lambda self, path, *a, **k: rendered.append(path) or page(self, path, *a, **k),
+    )
+    make_site({"content/q.md": quote.replace("go on", "carry on")})
+    build_site_folder(site, real_annotator, use_cache=True)
+    assert "q/index.html" in rendered and "sources/index.html" not in rendered
+    rendered.clear()
+    make_site({"content/q.md": quote + "\n“Never,” said Andrew Tabler.\n"})
+    build_site_folder(site, real_annotator, use_cache=True)
+    assert "sources/index.html" in rendered
+    assert "Andrew Tabler" in (site / "build/sources/index.html").read_text()
+
+
 def test_a_fuller_name_in_a_new_article_renames_the_entity_in_the_others(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
 ) -> None:

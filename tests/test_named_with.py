@@ -45,7 +45,7 @@ ARTICLES = st.lists(
 def test_related_ranks_as_reading_every_article_would(
     names: list[list[str]], pick: int, limit: int
 ) -> None:
-    articles = [SimpleNamespace(mentions=tuple(map(mention, ns))) for ns in names]
+    articles = [SimpleNamespace(mentions=tuple(map(mention, ns)), key="") for ns in names]
     mine = [a for a in articles if a.mentions][: pick + 1]
     entity = mine[-1].mentions[0].entity
     assert named_with(entity, mine, limit) == naive(entity, mine, limit)  # type: ignore[arg-type]
@@ -62,7 +62,7 @@ def test_an_article_is_counted_once_for_all_its_entities() -> None:
             reads += 1
             return article.mentions
 
-    counted = Counting()
+    counted = Counting(key="an article's key")  # as a build sets it
     for i in range(0, 3000, 7):
         assert len(named_with(f"e{i}", [counted], 8)) == 8  # type: ignore[list-item]
     assert reads <= 2

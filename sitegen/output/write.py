@@ -217,9 +217,14 @@ def _reuse(
         return [], None
     old = {p: k for p, k in previous.items() if p.startswith(derived.prefix)}
     if old and (not derived.refresh or set(old.values()) == {derived.key}):
-        kept = [Page(p, k, functools.partial((out_dir / p).read_bytes)) for p, k in old.items()]
+        read = functools.partial(_read_kept, out_dir)
+        kept = [Page(p, k, functools.partial(read, p)) for p, k in old.items()]
         return kept, None
     return [], derived
+
+
+def _read_kept(out_dir: Path, path: str) -> bytes:
+    return (out_dir / path).read_bytes()
 
 
 def _derive(

@@ -21,7 +21,7 @@ CHART_WIDTH = 560
 
 def cards_json(article: Article, mentioned: Sequence[Entity], page: str) -> str:
     """What the hover card shows for each entity of ``article``, as JSON safe in <script>."""
-    shown = tuple((e.id, e.name, e.label, e.description, len(e.found)) for e in mentioned)
+    shown = tuple(e.card for e in mentioned)
     return _cards_json(shown, page)
 
 

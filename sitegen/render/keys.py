@@ -61,6 +61,21 @@ def _byline(article: Article) -> str:
     return repr((doc.slug, doc.title, doc.date, doc.author))
 
 
+def cited(article: Article) -> str:
+    """What the site's sources page is made from of ``article`` (given in site order):
+    its link and title, and who it quotes or cites, how (not the words, which that page
+    does not show); made once per article key."""
+    return _CITED.get(article.key, lambda: _cited(article))
+
+
+_CITED: Memo[str] = Memo(limit=16384)
+
+
+def _cited(article: Article) -> str:
+    doc = article.document
+    return repr((doc.slug, doc.title, [(a.entity, a.source, a.kind) for a in article.attributions]))
+
+
 def entity_rows(site: Site) -> list[str]:
     """What the entity index shows of each entity."""
     return [

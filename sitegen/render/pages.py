@@ -20,11 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..cache import digest
+from ..cache import Kept, Memo, digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..output.write import Derived
-from ..site.index import entity_page
+from ..site.entity_page import entity_page
 from ..site.ledger import cite
 from ..site.listings import by_author, by_tag, group_slug
 from ..site.related import related_articles, shared_entities
@@ -32,7 +32,7 @@ from ..source.files import read_bytes
 from .annotations import article_annotations, to_json
 from .body import render_article
 from .figures import cards_json, month_chart
-from .keys import entity_part, entity_rows, noted
+from .keys import cited, entity_part, entity_rows, noted
 from .meta import Head, article_head, page_head
 from .publication import (
     archive_page,
@@ -74,12 +74,12 @@ def plan_site(
         Page("entities/index.html", key("entities", *entity_rows(site)), renderer.index(site)),
         Page(
             "sources/index.html",
-            key("sources", *[part for a in site.articles for part in noted(a).values()]),
+            key("sources", *map(cited, site.articles)),
             renderer.sources(site),
             sources,
         ),
         *_article_pages(renderer, site, key),
-        *_entity_pages(renderer, site, key),
+        *_entity_pages(renderer, site, salt),
         *_static_pages(theme, key),
         *publication_pages(renderer, site, settings, key),
         *_files(extra, key),
@@ -92,7 +92,7 @@ def _article_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> 
     entities = {e.id: e for e in site.entities}
     related = _related(site.articles)
     for article in site.articles:
-        mentioned = [entities[i] for i in dict.fromkeys(m.entity for m in article.mentions)]
+        mentioned = [entities[i] for i in _named_ids(article)]
         path = f"{article.slug}/index.html"
         cards = cards_json(article, mentioned, path)
         others = related[article.slug]  # the page shows their titles, dates and names
@@ -110,25 +110,25 @@ def _article_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> 
         )
 
 
-def _entity_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> Iterator[Page]:
+def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
     for entity in site.entities:
-        shown = _entity_articles(entity)
-        parts = [entity_part(article, entity.id) for article, _ in entity.found]
-        parts += [noted(q.article)[q.attribution.id] for q in entity.quotes]
-        yield Page(
-            f"entities/{entity.id}/index.html",
-            key(
-                "entity",
-                entity.id,
-                entity.name,
-                entity.label,
-                entity.description or "",
-                entity.url or "",
-                *parts,
-            ),
-            functools.partial(renderer.entity, entity),
-            tuple(a.document.source for a in shown),
-        )
+        path = f"entities/{entity.id}/index.html"
+        make = functools.partial(_entity_key, salt, entity)
+        key, sources = _ENTITY_KEYS.get(salt + path, entity, make)
+        yield Page(path, key, functools.partial(renderer.entity, entity), sources)
+
+
+_ENTITY_KEYS: Kept[tuple[str, tuple[str, ...]]] = Kept()
+"""Each entity page's key and sources while its entity is the same object: a preview's
+edit then works out only the keys of the entities it touches."""
+
+
+def _entity_key(salt: str, entity: Entity) -> tuple[str, tuple[str, ...]]:
+    parts = [entity_part(article, entity.id) for article, _ in entity.found]
+    parts += [noted(q.article)[q.attribution.id] for q in entity.quotes]
+    described = (entity.name, entity.label, entity.description or "", entity.url or "")
+    key = _key(salt, "entity", entity.id, *described, *parts)
+    return key, tuple(a.document.source for a in _entity_articles(entity))
 
 
 def _static_pages(theme: Theme, key: Callable[..., str]) -> Iterator[Page]:
@@ -186,8 +186,20 @@ def _key(*parts: str | bytes) -> str:
 def _related(articles: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     """Each article's related articles, by slug (see ``site/related.py``)."""
     by_slug = {a.slug: a for a in articles}
-    chosen = _related_slugs(tuple((a.slug, tuple(m.entity for m in a.mentions)) for a in articles))
+    chosen = _related_slugs(tuple((a.slug, _named_ids(a)) for a in articles))
     return {slug: tuple(by_slug[other] for other in others) for slug, others in chosen.items()}
+
+
+def _named_ids(article: Article) -> tuple[str, ...]:
+    """The entities ``article`` names, each once, in order (made once per article key)."""
+    if not article.key:  # made by hand, not by a build: nothing names its inputs
+        return tuple(dict.fromkeys(m.entity for m in article.mentions))
+    return _NAMED_IDS.get(
+        article.key, lambda: tuple(dict.fromkeys(m.entity for m in article.mentions))
+    )
+
+
+_NAMED_IDS: Memo[tuple[str, ...]] = Memo(limit=16384)
 
 
 @functools.lru_cache(maxsize=2)

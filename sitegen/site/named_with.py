@@ -10,15 +10,12 @@ article would take time with the square of its length.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..cache import Memo
 from ..model import Article, Mention, Related
-
-#: Articles whose counts are kept; a build renders entity pages in name order,
-#: so the articles of one page are usually among the last few hundred used.
-_KEEP = 512
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,8 @@ class _Named:
     """The entity id of each mention, in order (counted by C code below)."""
 
 
-_cache: OrderedDict[int, tuple[Article, _Named]] = OrderedDict()
+_NAMED: Memo[_Named] = Memo(limit=16384)
+"""Each article's counts by its key (a preview's edit then counts only its own)."""
 
 
 def named_with(entity: str, articles: Sequence[Article], limit: int) -> tuple[Related, ...]:
@@ -59,24 +57,15 @@ def _related(other: str, mention: Mention, shared: int) -> Related:
 
 
 def _named(article: Article) -> _Named:
-    """The counts of ``article``, made once while it is among the last _KEEP used.
+    """Who ``article`` names: how often, where first, and all of them by count."""
+    return _NAMED.get(article.key, lambda: _count(article))
 
-    Kept by the article's identity (the entry holds the article, so its id is
-    not reused while kept): the same text enriched with other settings is
-    another article.
-    """
-    hit = _cache.get(id(article))
-    if hit is not None and hit[0] is article:
-        _cache.move_to_end(id(article))
-        return hit[1]
+
+def _count(article: Article) -> _Named:
     every = tuple(m.entity for m in article.mentions)
     counts = Counter(every)
     first: dict[str, Mention] = {}
     for mention in article.mentions:
         first.setdefault(mention.entity, mention)
     ranked = tuple(sorted(counts, key=lambda o: (-counts[o], o)))
-    named = _Named(first, ranked, every)
-    _cache[id(article)] = (article, named)
-    if len(_cache) > _KEEP:
-        _cache.popitem(last=False)
-    return named
+    return _Named(first, ranked, every)
