@@ -168,7 +168,8 @@ class Pipeline:
         with without_gc():
             pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
         index = search_bundle(pages, settings.language, search) if settings.search else None
-        written = _write(pages, out_dir, index)
+        with without_gc():
+            written = _write(pages, out_dir, index)
         report = BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),

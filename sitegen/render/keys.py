@@ -18,7 +18,8 @@ def entity_part(article: Article, entity: str) -> str:
     """What the page of ``entity`` shows of ``article``: its byline, who else it names
     (for "often mentioned with"), the entity's mentions and the paragraphs they are
     in. So an edit re-renders the pages of the entities it touches, not of every
-    entity the article names."""
+    entity the article names. (The article's facts and each paragraph are hashed
+    once, not once per entity.)"""
     return _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
 
 
@@ -26,17 +27,19 @@ _ENTITY_PARTS: Memo[dict[str, str]] = Memo()
 
 
 def _entity_parts(article: Article) -> dict[str, str]:
-    blocks = article.document.blocks
     named = Counter((m.entity, m.name, m.label) for m in article.mentions)
-    facts = _byline(article) + repr(sorted(named.items()))
+    facts = digest(_byline(article), repr(sorted(named.items())))
     found: dict[str, list[Mention]] = {}
     for mention in article.mentions:
         found.setdefault(mention.entity, []).append(mention)
+    blocks = {
+        b: digest(article.document.blocks[b].text) for b in {m.block for m in article.mentions}
+    }
     return {
         entity: digest(
             facts,
             repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
-            *[blocks[b].text for b in dict.fromkeys(m.block for m in mentions)],
+            *[blocks[b] for b in dict.fromkeys(m.block for m in mentions)],
         ).hex()
         for entity, mentions in found.items()
     }
