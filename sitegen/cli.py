@@ -145,14 +145,14 @@ def _serve(args: argparse.Namespace) -> int:
     except SitegenError:
         base_url = ""  # the first build reports it
 
-    def build(search: bool) -> BuildReport:
+    def build(search: bool, early: Callable[[Sequence[str]], None] | None) -> BuildReport:
         try:
-            return pipeline.build(out_dir, drafts=args.drafts, search=search)
+            return pipeline.build(out_dir, drafts=args.drafts, search=search, early=early)
         finally:
             _notices(pipeline, quiet=False)
 
     options = Options(site_dir, out_dir, args.host, args.port, args.open, args.drafts)
-    serve(options, build, base_url)
+    serve(options, build, base_url, pipeline.preload)
     return 0
 
 

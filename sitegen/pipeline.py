@@ -20,23 +20,25 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .enrich.warnings import conflict_message, unattributed_warnings, warn_about
 from .errors import Problems, SitegenError, is_environment_error
-from .model import Article, BuildReport, Document, Page, Site
+from .model import Article, BuildReport, Document, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.cluster import DaskAnnotator, reach
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
 from .output.pages import deploy_files
 from .output.preflight import check_writable, write_error
-from .output.write import Derived, Written, check_out_dir, locked, recover, write_site
+from .output.write import check_out_dir, locked, recover, write_first, write_site
 from .render.theme import Settings, make_theme, static_digests, template_digest
 from .source.content import ContentFile, ContentReader, check_slugs
 from .source.load import load_source
@@ -52,6 +54,7 @@ NO_BASE_URL = (
     "no base_url: feeds, sitemap.xml and canonical links are left out "
     "(set [site] base_url or pass --base-url)"
 )
+W = TypeVar("W")
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -98,6 +101,10 @@ class Pipeline:
         """The Dask scheduler this pipeline has found reachable."""
         self._index: SiteIndex | None = None
         """The last build's site-wide indexes, updated from the articles that changed."""
+        self.fresh: set[str] = set()
+        """The slugs of the articles read anew by the last build (changed or new)."""
+        self._loading = threading.Lock()
+        """Held while the model loads (the preview loads it ahead, in another thread)."""
 
     def refresh(self) -> None:
         """Read the settings, curated entities and theme again where they changed."""
@@ -139,12 +146,15 @@ class Pipeline:
         today: dt.date | None = None,
         base_url: str | None = None,
         search: bool = True,
+        early: Callable[[Sequence[str]], None] | None = None,
     ) -> BuildReport:
         """Build the site into ``out_dir``; raise BuildFailed listing every problem.
 
         Articles dated after ``today`` (default ``build_date()``) only with ``future``;
         ``base_url`` (normalised) replaces the one of ``sitegen.toml``. ``search=False``
-        keeps the last search index even if pages changed (the preview's edits)."""
+        keeps the last search index even if pages changed (the preview's edits).
+        ``early``: the pages of the articles that changed are written first, before
+        the rest of the site is planned, and ``early`` is told which files changed."""
         self.refresh()
         config, today = self.config, today or build_date()
         settings = self._prepare(out_dir, base_url)
@@ -163,13 +173,17 @@ class Pipeline:
         with without_gc():
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        from .render.pages import plan_site, search_bundle  # (see the module's docstring)
+        from .render.pages import first_pages, plan_site, search_bundle  # (see the docstring)
+
+        if early is not None and self.fresh:
+            first = first_pages(site, settings, self.theme, salt, self.fresh)
+            early(_write(functools.partial(write_first, first), out_dir))
 
         with without_gc():
             pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
         index = search_bundle(pages, settings.language, search) if settings.search else None
         with without_gc():
-            written = _write(pages, out_dir, index)
+            written = _write(functools.partial(write_site, pages, derived=index), out_dir)
         report = BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),
@@ -258,6 +272,7 @@ class Pipeline:
         kept = {id(d) for d in shown}
         wanted = [k for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept]
         todo = [k for k in wanted if k not in done]
+        self.fresh = {documents[k].slug for k in todo}
         done |= self._enrich({k: documents[k] for k in todo}, parsed, problems)
         self.enriched.keep({k: done[k] for k in keys if k in done}, todo)
         return [done[k][0] for k in wanted]
@@ -310,18 +325,30 @@ class Pipeline:
             return PoolAnnotator(
                 self.config.model, self.annotator.fingerprint, self.jobs, self.config.batch_size
             )
+        return self._in_process()
+
+    def _in_process(self) -> SpacyAnnotator:
         model = self.config.model
-        if self._spacy is None or self._spacy[0] != model:
-            nlp = load_model(model)
-            annotator = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
-            self._spacy = (model, annotator)
-        return self._spacy[1]
+        with self._loading:
+            if self._spacy is None or self._spacy[0] != model:
+                nlp = load_model(model)
+                annotator = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
+                self._spacy = (model, annotator)
+            return self._spacy[1]
+
+    def preload(self) -> None:
+        """Load the model now if edits would annotate with it here: the preview does it
+        after its first build, so that the first save need not wait for it."""
+        if self._given is None and self.dask_address is None:
+            self._in_process()
 
 
-def _write(pages: Sequence[Page], out_dir: Path, index: Derived | None) -> Written:
+def _write(write: Callable[[Path], W], out_dir: Path) -> W:
+    """``write(out_dir)`` under the output folder's lock; what cannot be written is an
+    environment error naming the folder."""
     try:
         with locked(out_dir):
-            return write_site(pages, out_dir, index)
+            return write(out_dir)
     except OSError as exc:  # reading is checked where it happens: this is the writing
         if is_environment_error(exc):
             raise write_error(exc, out_dir) from exc

@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -152,6 +152,31 @@ def test_new_words_in_a_quote_leave_the_sites_sources_page_alone(
     build_site_folder(site, real_annotator, use_cache=True)
     assert "sources/index.html" in rendered
     assert "Andrew Tabler" in (site / "build/sources/index.html").read_text()
+
+
+def test_the_edited_articles_page_is_written_before_the_rest_of_the_site(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    """What the preview reloads first: the page of the article saved, already whole
+    (its entity links and cards as the full build makes them) when ``early`` hears of it."""
+    site = make_site(SITE)
+    pipeline = Pipeline(site, annotator=fake_annotator)
+    out = site / "build"
+    pipeline.build(out)
+    seen: list[tuple[list[str], str]] = []
+
+    def early(paths: Sequence[str]) -> None:
+        seen.append((list(paths), (out / "a/index.html").read_text()))
+
+    make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler in Syria.")})
+    pipeline.build(out, early=early)
+    [(paths, page)] = seen
+    assert paths == ["a/index.html"] and "in <a" in page and "Syria</a>" in page
+    assert tree(out) == fresh_build(site, tmp_path / "fresh", fake_annotator)
+    assert page == (out / "a/index.html").read_text()
+    seen.clear()
+    pipeline.build(out, early=early)  # nothing changed: nothing written early
+    assert seen == []
 
 
 def test_a_fuller_name_in_a_new_article_renames_the_entity_in_the_others(

@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, make_fake_annotator
 from test_golden import tree
 
-from sitegen.output.serve import Options, Preview, inject, reload_paths, resolve
+from sitegen.output.serve import Options, Preview, inject, page_url, reloads, resolve
 from sitegen.pipeline import Pipeline
 
 ARTICLE = "content/us-russia-syria-talks.md"
@@ -133,6 +133,30 @@ def test_a_save_shows_in_the_open_page_and_a_second_quick_save_too(
 
 @pytest.mark.model
 @pytest.mark.browser
+def test_a_save_reloads_the_pages_it_changed_and_leaves_the_others_alone(
+    served: tuple[Path, Server], browser: Any
+) -> None:
+    site, server = served
+    edited, other = browser.new_page(), browser.new_page()
+    try:
+        edited.goto(server.url + "us-russia-syria-talks/")
+        other.goto(server.url + "search/")  # shows nothing an article edit changes
+        for page in (edited, other):
+            page.wait_for_function("() => document.readyState === 'complete'")
+            page.evaluate("window.__before = true")
+        edit(site / ARTICLE, PHRASE, "initiated UNTOUCHED level talks last week")
+        wait_text(edited, "UNTOUCHED level talks")
+        server.wait_for("Built")
+        time.sleep(0.5)
+        assert edited.evaluate("window.__before") is None
+        assert other.evaluate("window.__before") is True
+    finally:
+        edited.close()
+        other.close()
+
+
+@pytest.mark.model
+@pytest.mark.browser
 def test_a_build_error_shows_over_the_page_until_fixed(
     served: tuple[Path, Server], page: Any
 ) -> None:
@@ -234,9 +258,16 @@ def test_paths_outside_the_output_folder_are_never_resolved(tmp_path: Path) -> N
 
 def test_preview_helpers() -> None:
     assert inject(b"<html><head></head></html>", 5).startswith(b"<html><head><script")
-    assert reload_paths(("static/style.css",)) == ["static/style.css"]
-    assert reload_paths(("static/style.css", "a/index.html")) == ["a/index.html"]
-    assert reload_paths(()) == []
+    assert reloads(["static/style.css"]) == (["static/style.css"], [], False)
+    assert reloads(["static/style.css", "a/index.html", "a/annotations.json"]) == (
+        ["static/style.css"],
+        ["a/index.html"],
+        False,
+    )
+    assert reloads(["static/cards.js"]) == ([], [], True)
+    assert reloads([]) == ([], [], False)
+    assert page_url("/repo/", "a/index.html") == "/repo/a/"
+    assert page_url("/", "404.html") == "/404.html"
 
 
 def test_incremental_preview_builds_equal_full_builds(make_site: Any, tmp_path: Path) -> None:
@@ -249,7 +280,7 @@ def test_incremental_preview_builds_equal_full_builds(make_site: Any, tmp_path: 
     pipeline = Pipeline(site, annotator=annotator)
     preview = Preview(
         Options(site, site / "build"),
-        lambda search: pipeline.build(site / "build", search=search),
+        lambda search, early: pipeline.build(site / "build", search=search, early=early),
     )
     preview.run_build()
     edits = [

@@ -1,7 +1,8 @@
 // sitegen serve: injected into previewed pages only, never into built ones.
 // Keeps the reader's place across reloads, and shows build errors (and, folded,
-// warnings) over the page until the next good save. livereload.js does the
-// reloading and swaps stylesheets in place.
+// warnings) over the page until the next good save. A page reloads when its own
+// file changed (or a theme script or image did); livereload.js swaps stylesheets
+// in place.
 (function () {
   "use strict";
   var key = "sitegen-preview-scroll:" + location.pathname;
@@ -60,6 +61,11 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
+  // This page's URL path as the server names written pages ("/prefix/a/").
+  function here() {
+    return decodeURIComponent(location.pathname).replace(/index\.html$/, "");
+  }
+
   var shown = document.currentScript && document.currentScript.dataset.generation;
   var first = true;
 
@@ -68,6 +74,10 @@
     var socket = new WebSocket(scheme + location.host + "/_sitegen/events");
     socket.onmessage = function (event) {
       var state = JSON.parse(event.data);
+      if (state.reload !== undefined) {  // pages whose file changed (or "*": every page)
+        if (state.reload === "*" || state.reload.indexOf(here()) >= 0) location.reload();
+        return;
+      }
       // A build that finished before this page could listen: the page is stale.
       if (first && shown !== undefined && String(state.generation) !== shown) {
         location.reload();

@@ -7,7 +7,11 @@ saves is one rebuild, and a save during a rebuild starts another right after
 it. Pages are served by Tornado with python-livereload's reload protocol and
 client (``livereload.js``: whole-page reloads, stylesheets swapped in place),
 but reloads are sent straight after each rebuild, never through livereload's
-poller, which drops changes within 3 s of the last reload. Build errors go to
+poller, which drops changes within 3 s of the last reload. The pages of the
+edited articles are written first, before the rest of the site is planned, and
+reloaded at once; a page reloads only when its own file changed (``preview.js``),
+so readers of other pages are left in peace. The model is loaded in the
+background after the first build, so the first save does not wait for it. Build errors go to
 the terminal and to every open page (``preview.js``), which keeps showing the
 last good build. Only files inside the output folder are served: no dotfiles,
 nothing through a link out of it, and the preview script is added to pages as
@@ -24,7 +28,7 @@ import json
 import mimetypes
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
@@ -37,6 +41,8 @@ from ..errors import BuildFailed, SitegenError, printable
 from ..model import BuildReport
 from ..render.urls import base_path
 
+#: ``build(search, early)``: a build of the site (see ``Pipeline.build``).
+Build = Callable[[bool, Callable[[Sequence[str]], None] | None], BuildReport]
 PREVIEW_JS = Path(__file__).with_name("preview.js")
 #: What the preview adds to each HTML page it sends.
 SNIPPET = (
@@ -96,15 +102,19 @@ def inject(html: bytes, port: int, generation: int = 0) -> bytes:
     return html[:at] + snippet + html[at:] if at >= 0 else html + snippet
 
 
-def reload_paths(changed: tuple[str, ...]) -> list[str]:
-    """What to tell livereload.js: each stylesheet when only stylesheets changed
-    (swapped in place), else one page path (a reload)."""
-    if not changed:
-        return []
-    if all(path.endswith(".css") for path in changed):
-        return list(changed)
+def reloads(changed: Sequence[str]) -> tuple[list[str], list[str], bool]:
+    """What a build's changed files ask of the open pages: the stylesheets to swap in
+    place, the pages (HTML files) to reload where they are open, and whether every
+    page reloads (a script, image or font of the theme changed)."""
+    css = [path for path in changed if path.endswith(".css")]
     pages = [path for path in changed if path.endswith(".html")]
-    return [pages[0] if pages else changed[0]]
+    every = any(path.startswith("static/") and not path.endswith(".css") for path in changed)
+    return css, pages, every
+
+
+def page_url(prefix: str, path: str) -> str:
+    """The URL path an output file is read at (``a/index.html`` -> ``/prefix/a/``)."""
+    return prefix + path.removesuffix("index.html")
 
 
 def describe(exc: BaseException) -> list[str]:
@@ -216,8 +226,16 @@ def content_type(path: Path) -> str:
 class Preview:
     """The running preview: its pipeline's builds, the open pages, the server."""
 
-    def __init__(self, options: Options, build: Callable[[bool], BuildReport]) -> None:
+    def __init__(
+        self,
+        options: Options,
+        build: Build,
+        preload: Callable[[], None] | None = None,
+    ) -> None:
+        """``build(search, early)``: see ``Pipeline.build``; ``preload`` loads the model."""
         self.options = options
+        self.preload = preload
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.state = State()
         self.sockets: set[Any] = set()
         self._build = build
@@ -226,27 +244,43 @@ class Preview:
         self.port = options.port
 
     def run_build(self) -> BuildReport:
-        """A build; the first one also makes the search index (edits keep it)."""
+        """A build; the first one also makes the search index (edits keep it). The
+        pages of the articles edited are written first and reloaded at once."""
         self.builds += 1
         try:
-            return self._build(self.builds == 1)
+            return self._build(self.builds == 1, self._early)
         finally:
             # What the preview keeps (articles, indexes, memos) lives as long as it
             # runs: the cycle collector need not walk it again on every edit.
             gc.freeze()
 
+    def _early(self, changed: Sequence[str]) -> None:
+        """(From the build's thread.) Reload the pages written ahead of the build."""
+        if self.loop is not None and changed:
+            self.loop.call_soon_threadsafe(self.reload, changed)
+
+    def reload(self, changed: Sequence[str]) -> None:
+        """Swap changed stylesheets in place (livereload.js); reload the open pages
+        whose file changed, or every page when a theme asset other than CSS did."""
+        css, pages, every = reloads(changed)
+        for path in css:
+            LiveReloadHandler.reload_waiters(self.prefix + path)
+        if pages or every:
+            urls = "*" if every else [page_url(self.prefix, path) for path in pages]
+            for socket in list(self.sockets):
+                socket.write_message(json.dumps({"reload": urls}))
+
     def built(self, outcome: Any) -> None:
         """Tell the terminal and every open page how the build went."""
-        from livereload.handlers import LiveReloadHandler
-
         if isinstance(outcome, BuildReport):
             generation = self.state.generation + (1 if outcome.changed else 0)
             self.state = State([], list(outcome.warnings), generation)
             files = len(outcome.changed)
             said = f"{files} file{'s' if files != 1 else ''} changed" if files else "no change"
             print(f"Built: {said}.", flush=True)
-            for path in reload_paths(outcome.changed):
-                LiveReloadHandler.reload_waiters(self.prefix + path)
+            self.reload(outcome.changed)
+            if self.builds == 1 and self.loop is not None and self.preload is not None:
+                self.loop.run_in_executor(None, self.preload)  # so the first save is quick
         else:
             self.state = State(describe(outcome), [], self.state.generation)
             for line in self.state.errors:
@@ -346,10 +380,12 @@ def application(preview: Preview) -> web.Application:
     )
 
 
-def serve(options: Options, build: Callable[[bool], BuildReport], base_url: str) -> None:
+def serve(
+    options: Options, build: Build, base_url: str, preload: Callable[[], None] | None = None
+) -> None:
     """Serve until Ctrl-C or SIGTERM; the output folder is a whole site when it returns."""
     sockets = bind(options.host, options.port)
-    preview = Preview(options, build)
+    preview = Preview(options, build, preload)
     preview.prefix = base_path(base_url)
     preview.port = sockets[0].getsockname()[1]
     with contextlib.suppress(KeyboardInterrupt):
@@ -357,7 +393,7 @@ def serve(options: Options, build: Callable[[bool], BuildReport], base_url: str)
     if preview.builds > 1:  # edits kept the old search index: make it whole again
         print("Stopping: updating the search index…", flush=True)
         try:
-            build(True)
+            build(True, None)
         except SitegenError as exc:
             print(f"error: {printable(str(exc))}", flush=True)
     print("Stopped.", flush=True)
@@ -380,7 +416,7 @@ async def _main(preview: Preview, sockets: list[Any]) -> None:
             flush=True,
         )
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
+    loop = preview.loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     rebuilder = Rebuilder(preview.run_build, preview.built)

@@ -164,6 +164,26 @@ def write_site(pages: Sequence[Page], out_dir: Path, derived: Derived | None = N
     return Written(len(pages) + len(made.paths), len(todo) + len(made.paths), changes)
 
 
+def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
+    """Render ``pages`` and move in those whose bytes changed, ahead of the rest of a
+    build (the preview shows the page being edited first); call inside
+    ``locked(out_dir)``. The record of the last build is left as it is: the build
+    that follows renders these pages again, finds their bytes written and moves on."""
+    out_dir = out_dir.resolve()
+    if not out_dir.is_dir():
+        return []
+    _check_paths(pages)
+    staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        changed = _render(staging, pages, {}, out_dir, link_unchanged=False)
+        _move_in(staging, out_dir, changed, [])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
 def _whole_tree(
     staging: Path,
     out_dir: Path,

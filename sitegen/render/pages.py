@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,22 +92,47 @@ def _article_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> 
     entities = {e.id: e for e in site.entities}
     related = _related(site.articles)
     for article in site.articles:
-        mentioned = [entities[i] for i in _named_ids(article)]
-        path = f"{article.slug}/index.html"
-        cards = cards_json(article, mentioned, path)
-        others = related[article.slug]  # the page shows their titles, dates and names
-        yield Page(
-            path,
-            key("article", article.key, cards, *[other.key for other in others]),
-            functools.partial(renderer.article, article, mentioned, cards, others),
-            (article.document.source, *[other.document.source for other in others]),
-        )
+        yield _article_page(renderer, article, entities, related, key)
         yield Page(
             f"{article.slug}/annotations.json",
             key("annotations", article.key),
             functools.partial(_annotations, article),
             (article.document.source,),
         )
+
+
+def first_pages(
+    site: Site, settings: Settings, theme: Theme, salt: str, slugs: Collection[str]
+) -> list[Page]:
+    """The pages of the articles ``slugs`` as ``plan_site`` plans them, planned alone:
+    the preview writes them (the pages being edited) before the rest of the site."""
+    renderer, key = _Renderer(settings, theme), functools.partial(_key, salt)
+    entities = {e.id: e for e in site.entities}
+    related = _related(site.articles)
+    return [
+        _article_page(renderer, article, entities, related, key)
+        for article in site.articles
+        if article.slug in slugs
+    ]
+
+
+def _article_page(
+    renderer: _Renderer,
+    article: Article,
+    entities: Mapping[str, Entity],
+    related: Mapping[str, tuple[Article, ...]],
+    key: Callable[..., str],
+) -> Page:
+    mentioned = [entities[i] for i in _named_ids(article)]
+    path = f"{article.slug}/index.html"
+    cards = cards_json(article, mentioned, path)
+    others = related[article.slug]  # the page shows their titles, dates and names
+    return Page(
+        path,
+        key("article", article.key, cards, *[other.key for other in others]),
+        functools.partial(renderer.article, article, mentioned, cards, others),
+        (article.document.source, *[other.document.source for other in others]),
+    )
 
 
 def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
