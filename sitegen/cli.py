@@ -151,8 +151,12 @@ def _serve(args: argparse.Namespace) -> int:
         finally:
             _notices(pipeline, quiet=False)
 
+    def warm_up() -> None:  # the first build may have found nothing changed
+        pipeline.build(out_dir, drafts=args.drafts, search=False, shortcut=False)
+        pipeline.preload()
+
     options = Options(site_dir, out_dir, args.host, args.port, args.open, args.drafts)
-    serve(options, build, base_url, pipeline.preload)
+    serve(options, build, base_url, warm_up)
     return 0
 
 

@@ -147,6 +147,7 @@ class Pipeline:
         base_url: str | None = None,
         search: bool = True,
         early: Callable[[Sequence[str]], None] | None = None,
+        shortcut: bool = True,
     ) -> BuildReport:
         """Build the site into ``out_dir``; raise BuildFailed listing every problem.
 
@@ -154,7 +155,9 @@ class Pipeline:
         ``base_url`` (normalised) replaces the one of ``sitegen.toml``. ``search=False``
         keeps the last search index even if pages changed (the preview's edits).
         ``early``: the pages of the articles that changed are written first, before
-        the rest of the site is planned, and ``early`` is told which files changed."""
+        the rest of the site is planned, and ``early`` is told which files changed.
+        ``shortcut=False`` goes through every stage even when nothing changed, which
+        leaves this pipeline's indexes and memos ready for the next edit."""
         self.refresh()
         config, today = self.config, today or build_date()
         settings = self._prepare(out_dir, base_url)
@@ -163,7 +166,7 @@ class Pipeline:
         salt = digest(self.enrich_digest, template_digest(self.theme), repr(settings)).hex()
         flags = repr((drafts, strict, future, today, search, config.cname))
         inputs = digest(salt, flags, *(f.digest for f in files), *static_digests(self.theme))
-        if (same := last_build(self.cache, inputs, out_dir)) is not None:
+        if shortcut and (same := last_build(self.cache, inputs, out_dir)) is not None:
             return same
         if not settings.base_url:
             problems.warn(NO_BASE_URL, "sitegen.toml")
@@ -175,9 +178,11 @@ class Pipeline:
         problems.raise_if_any(strict)
         from .render.pages import first_pages, plan_site, search_bundle  # (see the docstring)
 
+        first: list[str] = []
         if early is not None and self.fresh:
-            first = first_pages(site, settings, self.theme, salt, self.fresh)
-            early(_write(functools.partial(write_first, first), out_dir))
+            pages = first_pages(site, settings, self.theme, salt, self.fresh)
+            first = _write(functools.partial(write_first, pages), out_dir)
+            early(first)
 
         with without_gc():
             pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
@@ -191,7 +196,7 @@ class Pipeline:
             files=written.files,
             warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
             rendered=written.rendered,
-            changed=written.changed,
+            changed=tuple(sorted({*written.changed, *first})),
             annotated=self.annotator.annotated,
         )
         remember_build(self.cache, inputs, out_dir, report)
@@ -337,8 +342,7 @@ class Pipeline:
             return self._spacy[1]
 
     def preload(self) -> None:
-        """Load the model now if edits would annotate with it here: the preview does it
-        after its first build, so that the first save need not wait for it."""
+        """Load the model now if edits would annotate with it here."""
         if self._given is None and self.dask_address is None:
             self._in_process()
 

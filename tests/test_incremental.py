@@ -169,8 +169,9 @@ def test_the_edited_articles_page_is_written_before_the_rest_of_the_site(
         seen.append((list(paths), (out / "a/index.html").read_text()))
 
     make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler in Syria.")})
-    pipeline.build(out, early=early)
+    report = pipeline.build(out, early=early)
     [(paths, page)] = seen
+    assert "a/index.html" in report.changed  # written early, still a change of this build
     assert paths == ["a/index.html"] and "in <a" in page and "Syria</a>" in page
     assert tree(out) == fresh_build(site, tmp_path / "fresh", fake_annotator)
     assert page == (out / "a/index.html").read_text()

@@ -10,8 +10,9 @@ but reloads are sent straight after each rebuild, never through livereload's
 poller, which drops changes within 3 s of the last reload. The pages of the
 edited articles are written first, before the rest of the site is planned, and
 reloaded at once; a page reloads only when its own file changed (``preview.js``),
-so readers of other pages are left in peace. The model is loaded in the
-background after the first build, so the first save does not wait for it. Build errors go to
+so readers of other pages are left in peace. After the first build the preview
+gets ready for edits (the site's indexes made, the model loaded) while it
+serves, so the first save is as quick as the next. Build errors go to
 the terminal and to every open page (``preview.js``), which keeps showing the
 last good build. Only files inside the output folder are served: no dotfiles,
 nothing through a link out of it, and the preview script is added to pages as
@@ -130,9 +131,16 @@ class Rebuilder:
     """Runs builds one at a time off the server's thread; a change that arrives
     during a build is built right after it, never dropped."""
 
-    def __init__(self, build: Callable[[], BuildReport], done: Callable[[Any], None]) -> None:
+    def __init__(
+        self,
+        build: Callable[[], BuildReport],
+        done: Callable[[Any], None],
+        warm_up: Callable[[], None] | None = None,
+    ) -> None:
+        """``warm_up`` runs once, after the first build (an edit waits for it)."""
         self._build = build
         self._done = done
+        self._warm_up = warm_up
         self._wanted = asyncio.Event()
 
     def request(self) -> None:
@@ -150,6 +158,10 @@ class Rebuilder:
                     traceback.print_exc()
                 outcome = exc
             self._done(outcome)
+            if self._warm_up is not None:
+                warm_up, self._warm_up = self._warm_up, None
+                with contextlib.suppress(Exception):  # the next build reports what is wrong
+                    await loop.run_in_executor(None, warm_up)
 
 
 async def watch(site_dir: Path, out_dir: Path, changed: Callable[[], None]) -> None:
@@ -230,12 +242,15 @@ class Preview:
         self,
         options: Options,
         build: Build,
-        preload: Callable[[], None] | None = None,
+        warm_up: Callable[[], None] | None = None,
     ) -> None:
-        """``build(search, early)``: see ``Pipeline.build``; ``preload`` loads the model."""
+        """``build(search, early)``: see ``Pipeline.build``; ``warm_up`` gets ready for
+        the first edit (indexes made, model loaded) after the first build."""
         self.options = options
-        self.preload = preload
+        self.warm_up = warm_up
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._sent: set[str] = set()
+        """Files of the running build whose pages were reloaded ahead of it."""
         self.state = State()
         self.sockets: set[Any] = set()
         self._build = build
@@ -256,6 +271,7 @@ class Preview:
 
     def _early(self, changed: Sequence[str]) -> None:
         """(From the build's thread.) Reload the pages written ahead of the build."""
+        self._sent.update(changed)
         if self.loop is not None and changed:
             self.loop.call_soon_threadsafe(self.reload, changed)
 
@@ -272,15 +288,14 @@ class Preview:
 
     def built(self, outcome: Any) -> None:
         """Tell the terminal and every open page how the build went."""
+        sent, self._sent = self._sent, set()
         if isinstance(outcome, BuildReport):
             generation = self.state.generation + (1 if outcome.changed else 0)
             self.state = State([], list(outcome.warnings), generation)
             files = len(outcome.changed)
             said = f"{files} file{'s' if files != 1 else ''} changed" if files else "no change"
             print(f"Built: {said}.", flush=True)
-            self.reload(outcome.changed)
-            if self.builds == 1 and self.loop is not None and self.preload is not None:
-                self.loop.run_in_executor(None, self.preload)  # so the first save is quick
+            self.reload([path for path in outcome.changed if path not in sent])
         else:
             self.state = State(describe(outcome), [], self.state.generation)
             for line in self.state.errors:
@@ -381,11 +396,11 @@ def application(preview: Preview) -> web.Application:
 
 
 def serve(
-    options: Options, build: Build, base_url: str, preload: Callable[[], None] | None = None
+    options: Options, build: Build, base_url: str, warm_up: Callable[[], None] | None = None
 ) -> None:
     """Serve until Ctrl-C or SIGTERM; the output folder is a whole site when it returns."""
     sockets = bind(options.host, options.port)
-    preview = Preview(options, build, preload)
+    preview = Preview(options, build, warm_up)
     preview.prefix = base_path(base_url)
     preview.port = sockets[0].getsockname()[1]
     with contextlib.suppress(KeyboardInterrupt):
@@ -419,7 +434,7 @@ async def _main(preview: Preview, sockets: list[Any]) -> None:
     loop = preview.loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    rebuilder = Rebuilder(preview.run_build, preview.built)
+    rebuilder = Rebuilder(preview.run_build, preview.built, preview.warm_up)
     rebuilder.request()
     tasks = [
         asyncio.ensure_future(rebuilder.run()),

@@ -73,6 +73,8 @@ class SiteIndex:
         """(label, name) of each resolved article's mentions."""
         self._by_entity: dict[str, dict[str, tuple[Mention, ...]]] = defaultdict(dict)
         """Entity id -> article key -> its mentions of the entity there."""
+        self._named: dict[str, Counter[str]] = defaultdict(Counter)
+        """Entity id -> how often each name is written for it."""
         self._entities: dict[str, Entity] = {}
 
     def update(self, articles: Iterable[Article]) -> Site:
@@ -101,6 +103,7 @@ class SiteIndex:
             if not found:
                 self._entities.pop(eid, None)
                 self._by_entity.pop(eid, None)
+                self._named.pop(eid, None)
                 continue
             articles_found = sorted(
                 ((self._resolved[k], ms) for k, ms in found.items()),
@@ -139,7 +142,8 @@ class SiteIndex:
             article = self._resolved.pop(k, None)
             self._keys.pop(k, None)
             for eid in _entities_of(article) if article else ():
-                self._by_entity[eid].pop(k, None)
+                gone_mentions = self._by_entity[eid].pop(k, ())
+                self._named[eid].subtract(m.name for m in gone_mentions)
                 touched.add(eid)
         for k in new:
             article = self._resolved[k] = _remap(self._given[k][0], self._renames)
@@ -149,13 +153,14 @@ class SiteIndex:
                 found.setdefault(mention.entity, []).append(mention)
             for eid, mentions in found.items():
                 self._by_entity[eid][k] = tuple(mentions)
+                self._named[eid].update(m.name for m in mentions)
             touched.update(_entities_of(article))
         return touched
 
     def _entity(self, eid: str, found: Found, quotes: tuple[Quoted, ...]) -> Entity:
         first = found[0][1][0]
-        names = Counter(m.name for _, ms in found for m in ms)
-        name = min(names, key=lambda n: (-names[n], n))
+        names = self._named[eid]
+        name = min((n for n in names if names[n] > 0), key=lambda n: (-names[n], n))
         curated = self.catalog.lookup(name)
         return Entity(
             id=eid,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
+from ..cache import Memo
 from ..catalog import key
 from ..model import Article, Cited, Quoted
 
@@ -13,9 +15,8 @@ def cite(articles: Iterable[Article]) -> tuple[Cited, ...]:
     organisations and documents; most attributions first, then by name."""
     found: dict[str, list[Quoted]] = {}
     for article in articles:
-        for attribution in article.attributions:
-            name = attribution.entity or "name:" + key(attribution.source)
-            found.setdefault(name, []).append(Quoted(article, attribution))
+        for name, quoted in _QUOTED.get(article.key, functools.partial(_quoted, article)):
+            found.setdefault(name, []).append(quoted)
     cited = []
     for items in found.values():
         first = items[0].attribution
@@ -25,3 +26,13 @@ def cite(articles: Iterable[Article]) -> tuple[Cited, ...]:
         )
     cited.sort(key=lambda c: (c.group != "people", -len(c.items), c.name.casefold()))
     return tuple(cited)
+
+
+_QUOTED: Memo[tuple[tuple[str, Quoted], ...]] = Memo(limit=16384)
+"""Each article's attributions by source, by the article's key."""
+
+
+def _quoted(article: Article) -> tuple[tuple[str, Quoted], ...]:
+    return tuple(
+        (a.entity or "name:" + key(a.source), Quoted(article, a)) for a in article.attributions
+    )
