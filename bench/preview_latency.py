@@ -30,19 +30,16 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @contextmanager
-def running(command: list[str], cwd: Path, ready: str) -> Iterator[str]:
-    """Run a server until the block ends; yields the first output line matching ``ready``."""
+def running(command: list[str], cwd: Path, ready: str) -> Iterator[Iterator[str]]:
+    """Run a server until the block ends; yields its output lines matching ``ready``
+    (an iterator: the first one when the server has started)."""
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     assert process.stdout is not None
+    lines = (line for line in process.stdout if re.search(ready, line))
     try:
-        for line in process.stdout:
-            if re.search(ready, line):
-                yield line
-                break
-        else:
-            raise SystemExit(f"{command[0]} did not start")
+        yield lines
     finally:
         process.terminate()
         process.wait(60)
@@ -85,12 +82,13 @@ def latency(site: Path, edits: int, root: Path) -> dict[str, list[float]]:
         )
         page = browser.new_page()
         serve = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
-        with running(serve, site, r"^Serving") as line:
-            url = line.split(" at ", 1)[1].split(" ", 1)[0]
-            time.sleep(5)  # the first build (from the cache) and the model for edits
+        with running(serve, site, r"^Serving|^Ready") as lines:
+            url = next(lines).split(" at ", 1)[1].split(" ", 1)[0]
+            next(lines)  # ready for edits: the site's indexes made, the model loaded
             results["sitegen serve"] = measure(page, url + article.stem + "/", article, edits)
         hugo = [hugo_binary(), "server", "--port", "1414", "--bind", "127.0.0.1"]
-        with running(hugo, hugo_dir, r"Web Server is available"):
+        with running(hugo, hugo_dir, r"Web Server is available") as lines:
+            next(lines)
             post = hugo_dir / "content" / "posts" / article.name
             results["hugo server"] = measure(
                 page, f"http://127.0.0.1:1414/posts/{article.stem}/", post, edits

@@ -39,7 +39,7 @@ SITES = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(sites=SITES)
 def test_updating_the_index_equals_building_it_afresh(sites: list[dict[str, int]]) -> None:
     index = SiteIndex()

@@ -308,6 +308,12 @@ class Preview:
 
             webbrowser.open(self.url)
 
+    def get_ready(self) -> None:
+        """(After the first build.) Get ready for edits, and say so."""
+        if self.warm_up is not None:
+            self.warm_up()
+            print("Ready: saves are rebuilt as you make them.", flush=True)
+
     @property
     def url(self) -> str:
         host = "localhost" if self.options.host in ("0.0.0.0", "::", "") else self.options.host
@@ -434,7 +440,7 @@ async def _main(preview: Preview, sockets: list[Any]) -> None:
     loop = preview.loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    rebuilder = Rebuilder(preview.run_build, preview.built, preview.warm_up)
+    rebuilder = Rebuilder(preview.run_build, preview.built, preview.get_ready)
     rebuilder.request()
     tasks = [
         asyncio.ensure_future(rebuilder.run()),

@@ -50,6 +50,8 @@ class _Contribution:
     """(label, name) of its mentions, counted."""
     speaking: frozenset[Key]
     """(label, name) of its mentions of an entity it quotes or cites."""
+    ids: frozenset[str]
+    """The entity ids it names or cites before names are resolved across the site."""
 
 
 class SiteIndex:
@@ -73,6 +75,8 @@ class SiteIndex:
         """(label, name) of each resolved article's mentions."""
         self._by_entity: dict[str, dict[str, tuple[Mention, ...]]] = defaultdict(dict)
         """Entity id -> article key -> its mentions of the entity there."""
+        self._naming: dict[str, set[str]] = defaultdict(set)
+        """Entity id (before names are resolved) -> the keys of the articles naming it."""
         self._named: dict[str, Counter[str]] = defaultdict(Counter)
         """Entity id -> how often each name is written for it."""
         self._entities: dict[str, Entity] = {}
@@ -89,10 +93,10 @@ class SiteIndex:
         gone = [k for k in self._given if k not in now or self._given[k][0] is not now[k]]
         new = [k for k in now if k not in self._given or self._given[k][0] is not now[k]]
         for k in gone:
-            self._count(self._given.pop(k)[1], -1)
+            self._count(k, self._given.pop(k)[1], -1)
         for k in new:
             self._given[k] = (now[k], _contribution(now[k]))
-            self._count(self._given[k][1], 1)
+            self._count(k, self._given[k][1], 1)
         touched = self._resolve(gone, new)
         ordered = sorted((self._resolved[k] for k in keys), key=article_order)
         position = {id(a): i for i, a in enumerate(ordered)}
@@ -116,7 +120,14 @@ class SiteIndex:
         conflicts = self._with_sources(keys)
         return Site(tuple(ordered), tuple(entities), conflicts, cited)
 
-    def _count(self, contribution: _Contribution, sign: int) -> None:
+    def _count(self, k: str, contribution: _Contribution, sign: int) -> None:
+        for eid in contribution.ids:
+            if sign > 0:
+                self._naming[eid].add(k)
+            else:
+                self._naming[eid].discard(k)
+                if not self._naming[eid]:
+                    del self._naming[eid]
         for key, count in contribution.names.items():
             self._names[key] += sign * count
             if not self._names[key]:
@@ -135,9 +146,13 @@ class SiteIndex:
             merges, self._conflicts = resolve_across(self._names, self.catalog, speaking)
             self._resolved_from = (self._names.copy(), speaking)
             renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
-            if renames != self._renames:  # every article may read differently: all again
+            if renames != self._renames:  # the articles naming what is renamed, again
+                both = renames.keys() | self._renames.keys()
+                differ = {e for e in both if renames.get(e) != self._renames.get(e)}
                 self._renames = renames
-                gone, new = list(self._resolved), list(self._given)
+                again = {k for e in differ for k in self._naming.get(e, ())}
+                gone = [*gone, *(k for k in again - set(gone) if k in self._resolved)]
+                new = [*new, *(k for k in again - set(new) if k in self._given)]
         for k in gone:
             article = self._resolved.pop(k, None)
             self._keys.pop(k, None)
@@ -187,9 +202,11 @@ class SiteIndex:
 
 def _contribution(article: Article) -> _Contribution:
     sources = {a.entity for a in article.attributions if a.entity}
+    cited = {e for a in article.attributions for e in (a.entity, a.medium_entity) if e}
     return _Contribution(
         Counter((m.label, m.name) for m in article.mentions),
         frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
+        frozenset(m.entity for m in article.mentions) | cited,
     )
 
 
