@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import build_site_folder
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.render.reading import mentions_by_kind, reading_minutes
@@ -43,6 +45,46 @@ def test_related_articles_ties_keep_the_given_order_and_respect_the_limit() -> N
     )
     assert found["new"] == ("mid",) and found["mid"] == ("new",) and found["old"] == ("new",)
     assert found["lone"] == ()
+
+
+def _related_as_first_written(
+    entities_by_article: dict[str, list[str]], limit: int
+) -> dict[str, tuple[str, ...]]:
+    """``related_articles`` as it was first written: every score sorted in full."""
+    naming: dict[str, list[str]] = {}
+    for article, entities in entities_by_article.items():
+        for entity in sorted(set(entities)):
+            naming.setdefault(entity, []).append(article)
+    too_common = max(2, len(entities_by_article) // 2)
+    order = {article: i for i, article in enumerate(entities_by_article)}
+    out = {}
+    for article, entities in entities_by_article.items():
+        scores: dict[str, float] = {}
+        for entity in sorted(set(entities)):
+            if len(naming[entity]) <= too_common:
+                for other in naming[entity]:
+                    if other != article:
+                        scores[other] = scores.get(other, 0.0) + 1 / len(naming[entity])
+        ranked = sorted(scores, key=lambda other: (-scores[other], order[other]))
+        out[article] = tuple(ranked[:limit])
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.text("abcdefgh", min_size=1, max_size=2),
+        st.lists(st.sampled_from("pqrstuvwxyz"), max_size=6),
+        max_size=12,
+    ),
+    st.integers(1, 4),
+)
+def test_related_articles_rank_as_first_written(
+    entities_by_article: dict[str, list[str]], limit: int
+) -> None:
+    assert related_articles(entities_by_article, limit) == _related_as_first_written(
+        entities_by_article, limit
+    )
 
 
 def test_two_articles_sharing_a_name_are_related() -> None:

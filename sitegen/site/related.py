@@ -20,24 +20,30 @@ def related_articles(
     by more than two) is not counted at all. Best first; ties keep the mapping's
     order (give the articles newest first). An article sharing nothing is not related.
     """
-    naming: dict[str, list[str]] = defaultdict(list)
-    for article, entities in entities_by_article.items():
-        for entity in sorted(set(entities)):
-            naming[entity].append(article)
-    too_common = max(2, len(entities_by_article) // 2)
-    order = {article: i for i, article in enumerate(entities_by_article)}
+    import numpy as np  # the scores are sums over pairs of articles: summed in C
+
+    articles = list(entities_by_article)
+    named = [sorted(set(entities)) for entities in entities_by_article.values()]
+    naming: dict[str, list[int]] = defaultdict(list)
+    for i, entities in enumerate(named):
+        for entity in entities:
+            naming[entity].append(i)
+    too_common = max(2, len(articles) // 2)
+    shared = {e: np.array(by) for e, by in naming.items() if len(by) <= too_common}
     out: dict[str, tuple[str, ...]] = {}
-    for article, entities in entities_by_article.items():
-        scores: dict[str, float] = defaultdict(float)
-        for entity in sorted(set(entities)):
-            named_by = naming[entity]
-            if len(named_by) > too_common:
-                continue
-            for other in named_by:
-                if other != article:
-                    scores[other] += 1 / len(named_by)
-        ranked = sorted(scores, key=lambda other: (-scores[other], order[other]))
-        out[article] = tuple(ranked[:limit])
+    for i, entities in enumerate(named):
+        found = [(shared[e], 1 / len(shared[e])) for e in entities if e in shared]
+        if not found:
+            out[articles[i]] = ()
+            continue
+        # added in the order of the entities, as a loop would: the same floats
+        others = np.concatenate([by for by, _ in found])
+        weights = np.concatenate([np.full(len(by), w) for by, w in found])
+        scores = np.bincount(others, weights=weights, minlength=len(articles))
+        scores[i] = 0.0
+        candidates = np.flatnonzero(scores)
+        best = candidates[np.lexsort((candidates, -scores[candidates]))[:limit]]
+        out[articles[i]] = tuple(articles[o] for o in best.tolist())
     return out
 
 
