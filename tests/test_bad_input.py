@@ -122,6 +122,25 @@ def test_duplicate_slug_names_both_files(make_site: MakeSite, fake_annotator: An
     ]
 
 
+def test_a_slug_naming_one_of_sitegens_folders_is_an_error(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    """An article at archive/ would take the place of the archive page."""
+    site = make_site(
+        {
+            "content/archive.md": GOOD,
+            "content/b.md": "---\ntitle: B\nslug: tags\n---\n",
+            "content/c.md": GOOD,
+        }
+    )
+    assert build_errors(site, fake_annotator) == [
+        "content/archive.md:1: front matter: slug 'archive' is reserved for sitegen's own "
+        "pages; choose another",
+        "content/b.md:3: front matter: slug 'tags' is reserved for sitegen's own pages; "
+        "choose another",
+    ]
+
+
 def test_duplicate_slug_ignores_case(make_site: MakeSite, fake_annotator: Annotator) -> None:
     site = make_site(
         {
@@ -208,12 +227,14 @@ def test_broken_site_lists_all_its_errors(
         "save the file as UTF-8\n"
         "error: content/no-title.md:1: missing title: add 'title:' to the front matter "
         "or open with a '# Title' line\n"
+        "error: content/tags.md:1: front matter: slug 'tags' is reserved for sitegen's own "
+        "pages; choose another\n"
         "error: content/tags.md:4: front matter: tags must be a list of words\n"
         "error: content/talks.md:1: slug 'talks' is already used by content/2015/talks.md; "
         "set another 'slug:'\n"
         "error: content/unterminated.md:1: front matter: no closing '---' line\n"
         "error: content/yaml.md:4: front matter: mapping values are not allowed here\n"
-        "build failed: 9 problems found; nothing was written\n"
+        "build failed: 10 problems found; nothing was written\n"
     )
     assert sorted(p.name for p in site.iterdir()) == ["content", "sitegen.toml"]
 
