@@ -152,8 +152,10 @@ def _serve(args: argparse.Namespace) -> int:
             _notices(pipeline, quiet=False)
 
     def warm_up() -> None:  # the first build may have found nothing changed
-        pipeline.build(out_dir, drafts=args.drafts, search=False, shortcut=False)
-        pipeline.preload()
+        try:
+            pipeline.build(out_dir, drafts=args.drafts, search=False, shortcut=False)
+        finally:  # (a build error is the next save's to report)
+            pipeline.preload()
 
     options = Options(site_dir, out_dir, args.host, args.port, args.open, args.drafts)
     serve(options, build, base_url, warm_up)

@@ -55,6 +55,9 @@ NO_BASE_URL = (
     "(set [site] base_url or pass --base-url)"
 )
 W = TypeVar("W")
+#: At most this many articles read anew have their pages written first (``early``):
+#: more is not an edit but a change of the whole site, written as one.
+EARLY_ARTICLES = 8
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -179,7 +182,7 @@ class Pipeline:
         from .render.pages import first_pages, plan_site, search_bundle  # (see the docstring)
 
         first: list[str] = []
-        if early is not None and self.fresh:
+        if early is not None and 0 < len(self.fresh) <= EARLY_ARTICLES:
             pages = first_pages(site, settings, self.theme, salt, self.fresh)
             first = _write(functools.partial(write_first, pages), out_dir)
             early(first)

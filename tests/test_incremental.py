@@ -180,6 +180,35 @@ def test_the_edited_articles_page_is_written_before_the_rest_of_the_site(
     assert seen == []
 
 
+def test_a_build_failing_after_the_early_page_leaves_nothing_stale(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The early page is recorded as written: undoing the edit after a failed build
+    writes the page back, though the inputs are those of the last good build."""
+    import sitegen.pipeline
+
+    site = make_site(SITE)
+    pipeline = Pipeline(site, annotator=fake_annotator)
+    out = site / "build"
+    pipeline.build(out)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise SitegenError("the disk is full")
+
+    monkeypatch.setattr(sitegen.pipeline, "write_site", fail)
+    make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler in Syria.")})
+    with pytest.raises(SitegenError):
+        pipeline.build(out, early=lambda paths: None)
+    assert "in <a" in (out / "a/index.html").read_text()  # written before the failure
+    monkeypatch.undo()
+    make_site({"content/a.md": SITE["content/a.md"]})
+    pipeline.build(out, early=lambda paths: None)
+    assert tree(out) == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
 def test_a_fuller_name_in_a_new_article_renames_the_entity_in_the_others(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
 ) -> None:

@@ -167,18 +167,23 @@ def write_site(pages: Sequence[Page], out_dir: Path, derived: Derived | None = N
 def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
     """Render ``pages`` and move in those whose bytes changed, ahead of the rest of a
     build (the preview shows the page being edited first); call inside
-    ``locked(out_dir)``. The record of the last build is left as it is: the build
-    that follows renders these pages again, finds their bytes written and moves on."""
+    ``locked(out_dir)``. Only over a last build's output. The record of what each
+    file is made from is updated with them, so it stays true to the folder if the
+    rest of the build fails, and the rest does not render them again."""
     out_dir = out_dir.resolve()
-    if not out_dir.is_dir():
+    previous = read_manifest(out_dir) if out_dir.is_dir() else {}
+    if not previous:
         return []
     _check_paths(pages)
     staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        changed = _render(staging, pages, {}, out_dir, link_unchanged=False)
+        todo = [page for page in pages if previous.get(page.path) != page.key]
+        changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         _move_in(staging, out_dir, changed, [])
+        _write_record(staging / MARKER, previous | {page.path: page.key for page in pages})
+        os.replace(staging / MARKER, out_dir / MARKER)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return changed
@@ -263,6 +268,10 @@ def _derive(
 def _record(path: Path, pages: Sequence[Page], made: _Made, derived: Derived | None) -> None:
     files = {page.path: page.key for page in pages}
     files.update((p, derived.key) for p in made.paths if derived is not None)
+    _write_record(path, files)
+
+
+def _write_record(path: Path, files: dict[str, str]) -> None:
     record = {"sitegen": __version__, "files": files}
     path.write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
 

@@ -84,7 +84,13 @@ class SiteIndex:
     def update(self, articles: Iterable[Article]) -> Site:
         """The site of ``articles``: the indexes of the last call, changed where the
         articles added and removed since then change them."""
-        given = list(articles)
+        try:
+            return self._update(list(articles))
+        except BaseException:  # half updated: start afresh next time
+            self._reset()
+            raise
+
+    def _update(self, given: list[Article]) -> Site:
         keys = [a.key for a in given]
         if len(set(keys)) != len(keys):  # no keys to follow them by (tests): start afresh
             keys = [str(i) for i in range(len(given))]
@@ -211,9 +217,11 @@ def _contribution(article: Article) -> _Contribution:
 
 
 def _entities_of(article: Article) -> set[str]:
-    """The entities whose index ``article`` is part of: those it names (the sources it
-    quotes are among them)."""
-    return {m.entity for m in article.mentions}
+    """The entities whose index ``article`` is part of: those it names and those it
+    quotes (named too, as a rule)."""
+    return {m.entity for m in article.mentions} | {
+        a.entity for a in article.attributions if a.entity
+    }
 
 
 def article_order(article: Article) -> tuple[bool, int, str, str]:
@@ -230,6 +238,8 @@ def _remap(article: Article, renames: Renames) -> Article:
     )
     if not applied:
         return article
+    if not article.key:  # made by hand, not by a build: nothing names its inputs
+        return _renamed(article, renames, "")
     key = digest(article.key, repr(applied)).hex()
     return _REMAPPED.get(key, lambda: _renamed(article, renames, key))
 
