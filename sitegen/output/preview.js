@@ -1,8 +1,8 @@
 // sitegen serve: injected into previewed pages only, never into built ones.
 // Keeps the reader's place across reloads, and shows build errors (and, folded,
-// warnings) over the page until the next good save. A page reloads when its own
-// file changed (or a theme script or image did); livereload.js swaps stylesheets
-// in place.
+// warnings) over the page until the next good save. A page whose own file
+// changed takes the new <main> in place (or reloads when more changed); a theme
+// script or image reloads every page; livereload.js swaps stylesheets in place.
 (function () {
   "use strict";
   var key = "sitegen-preview-scroll:" + location.pathname;
@@ -63,27 +63,84 @@
 
   // This page's URL path as the server names written pages ("/prefix/a/").
   function here() {
-    return decodeURIComponent(location.pathname).replace(/index\.html$/, "");
+    var path = location.pathname;
+    try { path = decodeURIComponent(path); } catch (e) { /* left as it is */ }
+    return path.replace(/index\.html$/, "");
   }
 
-  var shown = document.currentScript && document.currentScript.dataset.generation;
-  var first = true;
+  var shown = (document.currentScript && document.currentScript.dataset.generation) || "";
+
+  // The page again, from the server: its <main> is put in place of the old one
+  // (no reload: the place, the focus and the scripts' state stay), unless what
+  // the theme's scripts read (anything outside <main>, the entity card data, the
+  // legend) changed: then it reloads.
+  var asked = 0;  // a later save's page wins over an earlier one still on its way
+
+  function update() {
+    var mine = ++asked;
+    fetch(location.href, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        if (mine !== asked) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        if (!swap(fresh)) location.reload();
+      })
+      .catch(function () { location.reload(); });
+  }
+
+  // What the theme's scripts and styles see around <main>: head links and scripts,
+  // header, footer (not the page's metadata, not what the preview adds).
+  function outside(doc) {
+    var parts = [];
+    var nodes = doc.querySelectorAll("head link, head style, head script, body > *");
+    Array.prototype.forEach.call(nodes, function (node) {
+      var src = node.getAttribute("src") || "";
+      var mine = /_sitegen|livereload/.test(src) || node.id === "sitegen-preview";
+      var data = node.getAttribute("type") === "application/ld+json";
+      if (!mine && !data && node.id !== "main" && node.id !== "ent-card") parts.push(node.outerHTML);
+    });
+    return parts.join("\n");
+  }
+
+  function inner(doc, id, skip) {  // the element's content, without what ``skip`` selects
+    var node = doc.getElementById(id);
+    if (!node) return null;
+    var copy = node.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll(skip), function (n) { n.remove(); });
+    return copy.innerHTML.trim();
+  }
+
+  function swap(fresh) {
+    var main = document.getElementById("main"), next = fresh.getElementById("main");
+    if (!main || !next || outside(fresh) !== outside(document)) return false;
+    if (inner(fresh, "sitegen-entities", "*") !== inner(document, "sitegen-entities", "*")) return false;
+    if (inner(fresh, "legend", ".marks-toggle") !== inner(document, "legend", ".marks-toggle")) return false;
+    var legend = document.getElementById("legend");
+    if (legend) fresh.getElementById("legend").replaceWith(legend);  // with the theme's button
+    main.replaceWith(document.adoptNode(next));
+    document.title = fresh.title;
+    var failed = document.querySelector("#sitegen-preview[role=alert]");
+    if (failed) failed.remove();  // a page was written: the build got past the error
+    var script = fresh.querySelector("script[data-generation]");
+    if (script) shown = script.getAttribute("data-generation") || shown;
+    return true;
+  }
 
   function connect() {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + location.host + "/_sitegen/events");
+    // The server tells a page that changed before it could listen to reload at once.
+    var query = "?page=" + encodeURIComponent(here()) + "&generation=" + encodeURIComponent(shown);
+    var socket = new WebSocket(scheme + location.host + "/_sitegen/events" + query);
     socket.onmessage = function (event) {
       var state = JSON.parse(event.data);
       if (state.reload !== undefined) {  // pages whose file changed (or "*": every page)
-        if (state.reload === "*" || state.reload.indexOf(here()) >= 0) location.reload();
+        if (state.reload === "*") location.reload();
+        else if (state.reload.indexOf(here()) >= 0) update();
         return;
       }
-      // A build that finished before this page could listen: the page is stale.
-      if (first && shown !== undefined && String(state.generation) !== shown) {
-        location.reload();
-        return;
-      }
-      first = false;
       var apply = function () { show(state); };
       if (document.readyState === "loading") addEventListener("DOMContentLoaded", apply);
       else apply();

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import unquote
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web, websocket
@@ -58,13 +59,9 @@ class State:
 
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    generation: int = 0
-    """How many builds changed the output: a page served before the last one is stale
-    (it may have loaded too late to hear the reload)."""
 
     def message(self) -> str:
-        data = {"errors": self.errors, "warnings": self.warnings, "generation": self.generation}
-        return json.dumps(data)
+        return json.dumps({"errors": self.errors, "warnings": self.warnings})
 
 
 @dataclass(frozen=True)
@@ -114,8 +111,9 @@ def reloads(changed: Sequence[str]) -> tuple[list[str], list[str], bool]:
 
 
 def page_url(prefix: str, path: str) -> str:
-    """The URL path an output file is read at (``a/index.html`` -> ``/prefix/a/``)."""
-    return prefix + path.removesuffix("index.html")
+    """The URL path an output file is read at (``a/index.html`` -> ``/prefix/a/``),
+    not percent-encoded (as ``preview.js`` compares them)."""
+    return unquote(prefix) + path.removesuffix("index.html")
 
 
 def describe(exc: BaseException) -> list[str]:
@@ -168,6 +166,10 @@ class Preview:
         self._sent: set[str] = set()
         """Files of the running build whose pages were reloaded ahead of it."""
         self.state = State()
+        self.generation = 0
+        """How many times open pages were told to reload; pages are sent with it."""
+        self._changed_at: dict[str, int] = {}
+        """Page URL -> the generation its file last changed in (0 for every page)."""
         self.sockets: set[Any] = set()
         self._build = build
         self.builds = 0
@@ -178,12 +180,7 @@ class Preview:
         """A build; the first one also makes the search index (edits keep it). The
         pages of the articles edited are written first and reloaded at once."""
         self.builds += 1
-        try:
-            return self._build(self.builds == 1, self._early)
-        finally:
-            # What the preview keeps (articles, indexes, memos) lives as long as it
-            # runs: the cycle collector need not walk it again on every edit.
-            gc.freeze()
+        return self._build(self.builds == 1, self._early)
 
     def _early(self, changed: Sequence[str]) -> None:
         """(From the build's thread.) Reload the pages written ahead of the build."""
@@ -198,22 +195,29 @@ class Preview:
         for path in css:
             LiveReloadHandler.reload_waiters(self.prefix + path)
         if pages or every:
-            urls = "*" if every else [page_url(self.prefix, path) for path in pages]
+            self.generation += 1
+            urls = [page_url(self.prefix, path) for path in pages] + ["*"] * every
+            self._changed_at.update(dict.fromkeys(urls, self.generation))
             for socket in list(self.sockets):
-                socket.write_message(json.dumps({"reload": urls}))
+                socket.write_message(json.dumps({"reload": "*" if every else urls}))
+
+    def stale(self, url: str, generation: int) -> bool:
+        """Whether a page sent at ``generation`` changed since (it opened too late to
+        hear its reload)."""
+        changed = self._changed_at
+        return max(changed.get(url, 0), changed.get("*", 0)) > generation
 
     def built(self, outcome: Any) -> None:
         """Tell the terminal and every open page how the build went."""
         sent, self._sent = self._sent, set()
         if isinstance(outcome, BuildReport):
-            generation = self.state.generation + (1 if outcome.changed else 0)
-            self.state = State([], list(outcome.warnings), generation)
+            self.state = State([], list(outcome.warnings))
             files = len(outcome.changed)
             said = f"{files} file{'s' if files != 1 else ''} changed" if files else "no change"
             print(f"Built: {said}.", flush=True)
             self.reload([path for path in outcome.changed if path not in sent])
         else:
-            self.state = State(describe(outcome), [], self.state.generation)
+            self.state = State(describe(outcome), [])
             for line in self.state.errors:
                 print(f"error: {printable(line)}", flush=True)
             print("Build failed: still serving the last good build.", flush=True)
@@ -228,6 +232,10 @@ class Preview:
         """(After the first build.) Get ready for edits, and say so."""
         if self.warm_up is not None:
             self.warm_up()
+            # What the preview keeps (articles, indexes, memos) lives as long as it
+            # runs: the cycle collector need not walk it again on every edit.
+            gc.collect()
+            gc.freeze()
             print("Ready: saves are rebuilt as you make them.", flush=True)
 
     @property
@@ -251,6 +259,9 @@ class _Events(websocket.WebSocketHandler):
 
     def open(self, *args: str, **kwargs: str) -> None:
         self.preview.sockets.add(self)
+        page, sent = self.get_argument("page", ""), self.get_argument("generation", "")
+        if sent.isdigit() and self.preview.stale(page, int(sent)):
+            self.write_message(json.dumps({"reload": "*"}))
         self.write_message(self.preview.state.message())
 
     def on_close(self) -> None:
@@ -284,7 +295,7 @@ class _Site(_Handler):
         self.set_header("Content-Type", content_type(found))
         body = found.read_bytes()
         html = found.suffix == ".html"
-        generation = self.preview.state.generation
+        generation = self.preview.generation
         self.write(inject(body, self.preview.port, generation) if html else body)
 
 
