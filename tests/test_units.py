@@ -16,6 +16,7 @@ from sitegen.errors import BuildFailed, SitegenError
 from sitegen.nlp.annotator import trim_entity
 from sitegen.render.theme import format_date
 from sitegen.render.urls import relative_url
+from sitegen.source.load import relative
 
 
 @pytest.mark.parametrize(
@@ -108,3 +109,22 @@ def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(SitegenError) as info:
         load_config(tmp_path)
     assert str(info.value).startswith("sitegen.toml:2: invalid TOML")
+
+
+@pytest.mark.parametrize(
+    ("path", "folder", "expected"),
+    [
+        ("/site/content/a.md", "/site", "content/a.md"),
+        ("/site/content/2015/a.md", "/site/content/", "2015/a.md"),
+        ("content/a.md", ".", "content/a.md"),
+        ("/site/content/../content/a.md", "/site", "content/../content/a.md"),
+    ],
+)
+def test_relative_paths_are_what_pathlib_says(path: str, folder: str, expected: str) -> None:
+    assert (
+        relative(Path(path), Path(folder))
+        == expected
+        == Path(path).relative_to(Path(folder)).as_posix()
+    )
+    with pytest.raises(ValueError):  # not below it, though the name starts the same
+        relative(Path("/sitefoo/a.md"), Path("/site"))

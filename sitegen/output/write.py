@@ -273,7 +273,9 @@ def _record(path: Path, pages: Sequence[Page], made: _Made, derived: Derived | N
 
 def _write_record(path: Path, files: dict[str, str]) -> None:
     record = {"sitegen": __version__, "files": files}
-    path.write_text(json.dumps(record, indent=0, sort_keys=True) + "\n")
+    # One line: json's C encoder, which an indented dump does not use (a preview's
+    # edit writes this record of every file twice).
+    path.write_text(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
 
 
 def manifest_digest(out_dir: Path) -> str:

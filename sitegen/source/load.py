@@ -7,6 +7,7 @@ not raised one by one, so a run reports every broken file at once.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from pathlib import Path
 from types import MappingProxyType
@@ -42,13 +43,22 @@ def find_content(content_dir: Path) -> list[Path]:
     site = content_dir.parent
     confined(content_dir, site.resolve(), "content/", "folder")
     found = [p for p in walk(content_dir, site.resolve(), site) if p.suffix == ".md"]
-    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+    return sorted(found, key=lambda p: relative(p, content_dir))
+
+
+def relative(path: Path, folder: Path) -> str:
+    """``path`` below ``folder`` as a POSIX path (``path.relative_to(folder).as_posix()``,
+    by string where it can: a preview's every build names a thousand files)."""
+    text, prefix = str(path), str(folder).rstrip(os.sep) + os.sep
+    if text.startswith(prefix) and os.sep + ".." not in text:
+        return text[len(prefix) :].replace(os.sep, "/")
+    return path.relative_to(folder).as_posix()
 
 
 def content_name(path: Path, site_dir: Path, problems: Problems) -> str | None:
     """The file's path in the site (``content/a.md``); None, reported, when it cannot
     be shown in a page nor named in JSON (a name that is not UTF-8)."""
-    rel = path.relative_to(site_dir).as_posix()
+    rel = relative(path, site_dir)
     if not _utf8(rel):
         problems.error("the file name is not valid UTF-8; rename it", rel)
         return None
