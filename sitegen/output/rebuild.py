@@ -72,6 +72,9 @@ async def watch(site_dir: Path, out_dir: Path, changed: Callable[[], None]) -> N
 
 
 _INPUT_FOLDERS = ("content", "templates", "static")
+#: A burst of changes ends when none follows for this long (watchfiles' default is
+#: 50 ms; an editor's save, a temporary file renamed, takes a few).
+STEP_MS = 20
 
 
 async def _watch_once(site_dir: Path, relevant: Any, changed: Callable[[], None]) -> None:
@@ -83,9 +86,11 @@ async def _watch_once(site_dir: Path, relevant: Any, changed: Callable[[], None]
 
     folders = present()
     stop = asyncio.Event()
-    sources = [awatch(site_dir, watch_filter=relevant, recursive=False, stop_event=stop)]
+    sources = [
+        awatch(site_dir, watch_filter=relevant, recursive=False, step=STEP_MS, stop_event=stop)
+    ]
     if folders:
-        sources.append(awatch(*folders, watch_filter=relevant, stop_event=stop))
+        sources.append(awatch(*folders, watch_filter=relevant, step=STEP_MS, stop_event=stop))
 
     async def follow(source: Any) -> None:
         async for _ in source:
