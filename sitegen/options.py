@@ -215,7 +215,7 @@ def _serve_command(commands: Any) -> argparse.ArgumentParser:
         help="preview the site, rebuilt and reloaded on every save",
         description="Build the site, serve it and rebuild it whenever content/, templates/, "
         "static/, sitegen.toml or entities.toml change; the page of the article saved is "
-        "written first, open pages whose file changed reload by themselves (stylesheets in "
+        "written first, open pages whose file changed update by themselves (stylesheets in "
         "place), and build errors show over the last good build.",
     )
     _site_option(s, "the site folder (default: the current folder)")
