@@ -4,6 +4,7 @@ real in CI (CI=true) and fail there if it is missing; elsewhere they skip."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from sitegen.config import DEFAULT_MODEL
 from sitegen.errors import BuildFailed, ModelMissingError, Problems
-from sitegen.model import Article, BlockNLP, BuildReport
+from sitegen.model import Article, BlockNLP, BuildReport, EntitySpan
 from sitegen.nlp.annotator import Annotator, SpacyAnnotator, load_model
 from sitegen.pipeline import ContentFile, Pipeline
 
@@ -64,6 +65,30 @@ def real_nlp() -> object:
 @pytest.fixture(scope="session")
 def real_annotator(real_nlp: object) -> SpacyAnnotator:
     return SpacyAnnotator(real_nlp)
+
+
+class FindsPhrases:
+    """An annotator with no model: every match of each regular expression in
+    ``patterns`` is an entity of ``label``."""
+
+    def __init__(self, *patterns: str, label: str = "ORG") -> None:
+        self.patterns, self.label = patterns, label
+        self.fingerprint = f"finds {label} {patterns}"
+
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
+        return [
+            BlockNLP(
+                tuple(
+                    EntitySpan(m.start(), m.end(), self.label)
+                    for pattern in self.patterns
+                    for m in re.finditer(pattern, text)
+                ),
+                ((0, len(text)),),
+            )
+            for text in texts
+        ]
 
 
 def make_fake_annotator(extra: Sequence[tuple[str, str]] = ()) -> SpacyAnnotator:

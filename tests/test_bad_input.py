@@ -7,17 +7,16 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site_folder
+from conftest import FindsPhrases, build_site_folder
 from htmltext import text_content
 from test_golden import tree
 
 from sitegen.cli import main
 from sitegen.errors import BuildFailed, SitegenError, UsageError
-from sitegen.model import BlockNLP, EntitySpan
 from sitegen.nlp.annotator import Annotator
 from sitegen.output.write import lock_path
 
@@ -383,32 +382,10 @@ def test_markup_in_title_author_and_tags_is_shown_as_text(
         assert EVIL in text_content(pages[path]) and "<b>Eve</b>" in text_content(pages[path])
 
 
-class _FindsPhrase:
-    """An annotator that marks every occurrence of one phrase as a PERSON."""
-
-    def __init__(self, phrase: str) -> None:
-        self.phrase = phrase
-        self.fingerprint = f"finds {phrase!r}"
-
-    def annotate(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[BlockNLP]:
-        return [
-            BlockNLP(
-                tuple(
-                    EntitySpan(m.start(), m.end(), "PERSON")
-                    for m in re.finditer(re.escape(self.phrase), text)
-                ),
-                ((0, len(text)),),
-            )
-            for text in texts
-        ]
-
-
 def test_markup_in_entity_name_is_shown_as_text(make_site: MakeSite) -> None:
     body = "Today &lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} spoke.\n"
     site = make_site({"content/a.md": f"---\ntitle: A\ndate: 2015-09-21\n---\n{body}"})
-    build_site_folder(site, _FindsPhrase(EVIL), site / "build")
+    build_site_folder(site, FindsPhrases(re.escape(EVIL), label="PERSON"), site / "build")
     pages = html_pages(site / "build")
     entity_pages = [p for p in pages if p.startswith("entities/person/")]
     assert len(entity_pages) == 1

@@ -6,44 +6,20 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site_folder
+from conftest import FindsPhrases, build_site_folder
 
 from sitegen.cli import main
 from sitegen.enrich.names import entity_id
 from sitegen.errors import BuildFailed
-from sitegen.model import BlockNLP, EntitySpan
 from sitegen.nlp.annotator import Annotator
 
 MakeSite = Callable[..., Path]
 #: What spaCy reads as one organisation in text with many unbalanced quotation marks.
 LONG_ORG = 'The "Ministry of ' + '"Foreign ' * 60 + 'Affairs"'
-
-
-class FindsPhrases:
-    """Marks each match of each pattern as an organisation."""
-
-    def __init__(self, *patterns: str) -> None:
-        self.patterns = patterns
-        self.fingerprint = f"finds {patterns}"
-
-    def annotate(
-        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
-    ) -> list[BlockNLP]:
-        return [
-            BlockNLP(
-                tuple(
-                    EntitySpan(m.start(), m.end(), "ORG")
-                    for pattern in self.patterns
-                    for m in re.finditer(pattern, text)
-                ),
-                ((0, len(text)),),
-            )
-            for text in texts
-        ]
 
 
 def names_fit(out: Path) -> None:
