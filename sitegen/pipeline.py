@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -106,8 +105,6 @@ class Pipeline:
         """The last build's site-wide indexes, updated from the articles that changed."""
         self.fresh: set[str] = set()
         """The slugs of the articles read anew by the last build (changed or new)."""
-        self._loading = threading.Lock()
-        """Held while the model loads (the preview loads it ahead, in another thread)."""
 
     def refresh(self) -> None:
         """Read the settings, curated entities and theme again where they changed."""
@@ -337,12 +334,11 @@ class Pipeline:
 
     def _in_process(self) -> SpacyAnnotator:
         model = self.config.model
-        with self._loading:
-            if self._spacy is None or self._spacy[0] != model:
-                nlp = load_model(model)
-                annotator = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
-                self._spacy = (model, annotator)
-            return self._spacy[1]
+        if self._spacy is None or self._spacy[0] != model:
+            nlp = load_model(model)
+            annotator = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
+            self._spacy = (model, annotator)
+        return self._spacy[1]
 
     def preload(self) -> None:
         """Load the model now if edits would annotate with it here."""

@@ -5,12 +5,13 @@ a save re-reads, re-annotates and re-renders only what it changed (the cache
 and page keys do that). Files are watched by events (watchfiles), a burst of
 saves is one rebuild, and a save during a rebuild starts another right after
 it. Pages are served by Tornado with python-livereload's reload protocol and
-client (``livereload.js``: whole-page reloads, stylesheets swapped in place),
+client (``livereload.js``: stylesheets swapped in place),
 but reloads are sent straight after each rebuild, never through livereload's
 poller, which drops changes within 3 s of the last reload. The pages of the
 edited articles are written first, before the rest of the site is planned, and
-reloaded at once; a page reloads only when its own file changed (``preview.js``),
-so readers of other pages are left in peace. After the first build the preview
+shown at once; an open page is updated only when its own file changed
+(``preview.js`` puts its new ``<main>`` in place, or reloads it), so readers of
+other pages are left in peace. After the first build the preview
 gets ready for edits (the site's indexes made, the model loaded) while it
 serves, so the first save is as quick as the next. Build errors go to
 the terminal and to every open page (``preview.js``), which keeps showing the
@@ -169,7 +170,7 @@ class Preview:
         self.generation = 0
         """How many times open pages were told to reload; pages are sent with it."""
         self._changed_at: dict[str, int] = {}
-        """Page URL -> the generation its file last changed in (0 for every page)."""
+        """Page URL (``*``: every page) -> the generation its file last changed in."""
         self.sockets: set[Any] = set()
         self._build = build
         self.builds = 0
@@ -189,8 +190,8 @@ class Preview:
             self.loop.call_soon_threadsafe(self.reload, changed)
 
     def reload(self, changed: Sequence[str]) -> None:
-        """Swap changed stylesheets in place (livereload.js); reload the open pages
-        whose file changed, or every page when a theme asset other than CSS did."""
+        """Swap changed stylesheets in place (livereload.js); update the open pages
+        whose file changed, or reload every page when a theme asset other than CSS did."""
         css, pages, every = reloads(changed)
         for path in css:
             LiveReloadHandler.reload_waiters(self.prefix + path)

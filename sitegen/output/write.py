@@ -149,16 +149,11 @@ def write_site(pages: Sequence[Page], out_dir: Path, derived: Derived | None = N
     removed = sorted(p for p in previous if p not in paths)
     if not todo and not removed and derive is None:
         return Written(len(pages), 0, ())  # nothing to do: the output is this site already
-    staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+    with _staging(out_dir) as staging:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
             changed, made = _whole_tree(staging, out_dir, pages, previous, derive)
         else:
             changed, made = _in_place(staging, out_dir, pages, todo, previous, removed, derive)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     gone = sorted(set(removed) - set(made.paths))
     changes = tuple(sorted(changed + made.changed + gone))
     return Written(len(pages) + len(made.paths), len(todo) + len(made.paths), changes)
@@ -175,18 +170,25 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
     if not previous:
         return []
     _check_paths(pages)
-    staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
+    with _staging(out_dir) as staging:
         todo = [page for page in pages if previous.get(page.path) != page.key]
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         _move_in(staging, out_dir, changed, [])
         _write_record(staging / MARKER, previous | {page.path: page.key for page in pages})
         os.replace(staging / MARKER, out_dir / MARKER)
+    return changed
+
+
+@contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """An empty folder beside ``out_dir`` to render into, removed afterwards."""
+    staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return changed
 
 
 def _whole_tree(

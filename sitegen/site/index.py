@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..cache import Memo, digest
 from ..catalog import EMPTY_CATALOG, Catalog
@@ -28,6 +29,7 @@ from .ledger import cite
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
 Key = tuple[str, str]
 """(label, name) of a mention."""
+V = TypeVar("V")
 Found = tuple[tuple[Article, tuple[Mention, ...]], ...]
 Renames = dict[str, tuple[str, str, str]]
 """Entity id -> (the id, label and name it becomes)."""
@@ -128,20 +130,15 @@ class SiteIndex:
 
     def _count(self, k: str, contribution: _Contribution, sign: int) -> None:
         for eid in contribution.ids:
+            naming = self._naming[eid]
             if sign > 0:
-                self._naming[eid].add(k)
+                naming.add(k)
             else:
-                self._naming[eid].discard(k)
-                if not self._naming[eid]:
-                    del self._naming[eid]
-        for key, count in contribution.names.items():
-            self._names[key] += sign * count
-            if not self._names[key]:
-                del self._names[key]
-        for key in contribution.speaking:
-            self._speaking[key] += sign
-            if not self._speaking[key]:
-                del self._speaking[key]
+                naming.discard(k)
+            if not naming:
+                del self._naming[eid]
+        _add(self._names, contribution.names, sign)
+        _add(self._speaking, dict.fromkeys(contribution.speaking, 1), sign)
 
     def _resolve(self, gone: Sequence[str], new: Sequence[str]) -> set[str]:
         """Resolve the names again if what they are resolved from changed; update the
@@ -164,7 +161,7 @@ class SiteIndex:
             self._keys.pop(k, None)
             for eid in _entities_of(article) if article else ():
                 gone_mentions = self._by_entity[eid].pop(k, ())
-                self._named[eid].subtract(m.name for m in gone_mentions)
+                _add(self._named[eid], Counter(m.name for m in gone_mentions), -1)
                 touched.add(eid)
         for k in new:
             article = self._resolved[k] = _remap(self._given[k][0], self._renames)
@@ -181,7 +178,7 @@ class SiteIndex:
     def _entity(self, eid: str, found: Found, quotes: tuple[Quoted, ...]) -> Entity:
         first = found[0][1][0]
         names = self._named[eid]
-        name = min((n for n in names if names[n] > 0), key=lambda n: (-names[n], n))
+        name = min(names, key=lambda n: (-names[n], n))
         curated = self.catalog.lookup(name)
         return Entity(
             id=eid,
@@ -204,6 +201,14 @@ class SiteIndex:
             dataclasses.replace(c, sources=tuple(sorted(sources[c.label, c.name])))
             for c in self._conflicts
         )
+
+
+def _add(counts: Counter[V], more: Mapping[V, int], sign: int) -> None:
+    """``counts`` plus (``sign`` 1) or minus (-1) ``more``, keeping no zero count."""
+    for key, count in more.items():
+        counts[key] += sign * count
+        if not counts[key]:
+            del counts[key]
 
 
 def _contribution(article: Article) -> _Contribution:
