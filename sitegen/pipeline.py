@@ -176,7 +176,7 @@ class Pipeline:
         with without_gc():
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        from .render.pages import first_pages, plan_site, search_bundle  # (see the docstring)
+        from .render.pages import first_pages, plan_site, search_bundles  # (see the docstring)
 
         first: list[str] = []
         if early is not None and 0 < len(self.fresh) <= EARLY_ARTICLES:
@@ -186,7 +186,7 @@ class Pipeline:
 
         with without_gc():
             pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
-        index = search_bundle(pages, settings.language, search) if settings.search else None
+        index = search_bundles(site, pages, settings.language, search) if settings.search else []
         with without_gc():
             written = _write(functools.partial(write_site, pages, derived=index), out_dir)
         report = BuildReport(

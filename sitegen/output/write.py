@@ -18,20 +18,20 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
-import functools
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..cache import digest
 from ..errors import SitegenError, UsageError
-from ..model import OutputFile, Page
+from ..model import Page
+from .derived import Derived, make_derived, reuse
 
 MARKER = ".sitegen-build"
 """A file in every output folder: sitegen only ever replaces a folder that has it.
@@ -115,20 +115,7 @@ def locked(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-@dataclass(frozen=True)
-class Derived:
-    """Files made from the written site itself (the search index), all under ``prefix``."""
-
-    prefix: str
-    key: str
-    """A digest of what they are made from: equal keys, the files are kept as they are."""
-    make: Callable[[Path], Sequence[OutputFile]]
-    """Makes them from a folder holding the new site."""
-    refresh: bool = True
-    """False keeps the files of the last build even when stale (the preview's edits)."""
-
-
-def write_site(pages: Sequence[Page], out_dir: Path, derived: Derived | None = None) -> Written:
+def write_site(pages: Sequence[Page], out_dir: Path, derived: Sequence[Derived] = ()) -> Written:
     """Make the output folder hold exactly ``pages`` (and ``derived``'s files); call
     inside ``locked(out_dir)``.
 
@@ -142,21 +129,21 @@ def write_site(pages: Sequence[Page], out_dir: Path, derived: Derived | None = N
     out_dir = out_dir.resolve()
     _check_paths(pages)
     previous = read_manifest(out_dir) if out_dir.is_dir() else {}
-    kept, derive = _reuse(previous, derived, out_dir)
+    kept, derive = reuse(previous, derived, out_dir)
     pages = [*pages, *kept]
     todo = [page for page in pages if previous.get(page.path) != page.key]
     paths = {page.path for page in pages}
     removed = sorted(p for p in previous if p not in paths)
-    if not todo and not removed and derive is None:
+    if not todo and not removed and not derive:
         return Written(len(pages), 0, ())  # nothing to do: the output is this site already
     with _staging(out_dir) as staging:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
             changed, made = _whole_tree(staging, out_dir, pages, previous, derive)
         else:
             changed, made = _in_place(staging, out_dir, pages, todo, previous, removed, derive)
-    gone = sorted(set(removed) - set(made.paths))
+    gone = sorted(set(removed) - set(made.keys))
     changes = tuple(sorted(changed + made.changed + gone))
-    return Written(len(pages) + len(made.paths), len(todo) + len(made.paths), changes)
+    return Written(len(pages) + len(made.keys), len(todo) + len(made.keys), changes)
 
 
 def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
@@ -196,12 +183,12 @@ def _whole_tree(
     out_dir: Path,
     pages: Sequence[Page],
     previous: dict[str, str],
-    derive: Derived | None,
+    derive: Sequence[Derived],
 ) -> tuple[list[str], _Made]:
     """A new tree in ``staging`` (unchanged files linked), exchanged for the old."""
     changed = _render(staging, pages, previous, out_dir, link_unchanged=True)
     made = _derive(derive, staging, staging, out_dir, link_unchanged=True)
-    _record(staging / MARKER, pages, made, derive)
+    _record(staging / MARKER, pages, made)
     _swap(staging, out_dir)
     return changed, made
 
@@ -213,17 +200,17 @@ def _in_place(
     todo: Sequence[Page],
     previous: dict[str, str],
     removed: Sequence[str],
-    derive: Derived | None,
+    derive: Sequence[Derived],
 ) -> tuple[list[str], _Made]:
     """Changed pages moved in, removed ones deleted; then the derived files are
     made from the output folder, now the new site, and moved in the same way."""
     changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
-    prefix = derive.prefix if derive else None
-    pages_gone = [p for p in removed if not (prefix and p.startswith(prefix))]
+    prefixes = tuple(one.prefix for one in derive)
+    pages_gone = [p for p in removed if not p.startswith(prefixes)]
     _move_in(staging, out_dir, changed, pages_gone)
     made = _derive(derive, out_dir, staging, out_dir, link_unchanged=False)
-    _record(staging / MARKER, pages, made, derive)
-    stale = set(removed) - set(pages_gone) - set(made.paths)
+    _record(staging / MARKER, pages, made)
+    stale = set(removed) - set(pages_gone) - set(made.keys)
     _move_in(staging, out_dir, made.changed, sorted(stale))
     os.replace(staging / MARKER, out_dir / MARKER)
     return changed, made
@@ -231,46 +218,23 @@ def _in_place(
 
 @dataclass(frozen=True)
 class _Made:
-    paths: tuple[str, ...] = ()
-    changed: list[str] = field(default_factory=list)
-
-
-def _reuse(
-    previous: dict[str, str], derived: Derived | None, out_dir: Path
-) -> tuple[list[Page], Derived | None]:
-    """The derived files of the last build to keep as they are, and the Derived to
-    make anew (None when the kept ones do)."""
-    if derived is None:
-        return [], None
-    old = {p: k for p, k in previous.items() if p.startswith(derived.prefix)}
-    if old and (not derived.refresh or set(old.values()) == {derived.key}):
-        read = functools.partial(_read_kept, out_dir)
-        kept = [Page(p, k, functools.partial(read, p)) for p, k in old.items()]
-        return kept, None
-    return [], derived
-
-
-def _read_kept(out_dir: Path, path: str) -> bytes:
-    return (out_dir / path).read_bytes()
+    keys: dict[str, str]
+    """Each derived file made, with its key."""
+    changed: list[str]
 
 
 def _derive(
-    derived: Derived | None, site: Path, staging: Path, out_dir: Path, *, link_unchanged: bool
+    derived: Sequence[Derived], site: Path, staging: Path, out_dir: Path, *, link_unchanged: bool
 ) -> _Made:
     """Make the derived files from the site in ``site``, staged like pages."""
-    if derived is None:
-        return _Made()
-    files = derived.make(site)
-    pages = [Page(f.path, derived.key, functools.partial(bytes, f.content)) for f in files]
+    pages = make_derived(derived, site)
     _check_paths(pages)
     changed = _render(staging, pages, {}, out_dir, link_unchanged=link_unchanged)
-    return _Made(tuple(f.path for f in files), changed)
+    return _Made({page.path: page.key for page in pages}, changed)
 
 
-def _record(path: Path, pages: Sequence[Page], made: _Made, derived: Derived | None) -> None:
-    files = {page.path: page.key for page in pages}
-    files.update((p, derived.key) for p in made.paths if derived is not None)
-    _write_record(path, files)
+def _record(path: Path, pages: Sequence[Page], made: _Made) -> None:
+    _write_record(path, {page.path: page.key for page in pages} | made.keys)
 
 
 def _write_record(path: Path, files: dict[str, str]) -> None:

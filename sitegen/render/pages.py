@@ -23,7 +23,7 @@ from .. import __version__
 from ..cache import Kept, Memo, digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
-from ..output.write import Derived
+from ..output.derived import Derived
 from ..site.entity_page import entity_page
 from ..site.ledger import cite
 from ..site.listings import by_author, by_tag, group_slug
@@ -45,7 +45,7 @@ from .publication import (
     site_feeds,
 )
 from .reading import mentions_by_kind, reading_minutes
-from .search import BUNDLE, FACETS, pagefind_binary, search_index
+from .search import FACETS, pagefind_binary, search_index, site_shards
 from .theme import Settings, Theme, static_files, static_shown
 from .toc import table_of_contents
 from .urls import relative_url, rooted_url
@@ -175,7 +175,8 @@ def publication_pages(
         pages += group_pages(page, key, kind, listed, s.page_size, s.title, s.base_url)
     pages.append(archive_page(page, key, articles, s.base_url))
     if s.search:
-        pages.append(search_page(page, key, s.base_url))
+        merged = [shard.bundle for shard in site_shards(site)[1:]]
+        pages.append(search_page(page, key, s.base_url, merged))
     pages.append(not_found_page(page, key))
     pages += _files(feed_files(articles, groups, s.title, s.language, s.base_url), key)
     paths = [p.path for p in pages] + [f"{a.slug}/index.html" for a in articles]
@@ -191,17 +192,23 @@ def _files(files: Sequence[OutputFile], key: Callable[..., str]) -> list[Page]:
     ]
 
 
-def search_bundle(pages: Sequence[Page], language: str, refresh: bool = True) -> Derived:
-    """Pagefind's index of the site's pages (those marked ``data-pagefind-body``),
-    made by the writer from the written HTML, and again only when a page changed."""
+def search_bundles(
+    site: Site, pages: Sequence[Page], language: str, refresh: bool = True
+) -> list[Derived]:
+    """Pagefind's index of the site's article and entity pages, one Derived per shard
+    (see ``render/search.py``), made by the writer from the written HTML, and again
+    only when one of its pages changed."""
     pagefind_binary()  # missing: say so now, whether or not the index is out of date
-    html = [p.key for p in pages if p.path.endswith(".html")]
-    return Derived(
-        f"{BUNDLE}/",
-        digest("search", language, *html).hex(),
-        functools.partial(search_index, language=language),
-        refresh,
-    )
+    keys = {page.path: page.key for page in pages}
+    return [
+        Derived(
+            f"{shard.bundle}/",
+            digest("search", language, shard.bundle, *(keys[p] for p in shard.paths)).hex(),
+            functools.partial(search_index, language=language, shard=shard),
+            refresh,
+        )
+        for shard in site_shards(site)
+    ]
 
 
 def _key(*parts: str | bytes) -> str:

@@ -162,10 +162,12 @@ def archive_page(page: PageFn, key: Key, articles: Sequence[Article], base_url: 
     )
 
 
-def search_page(page: PageFn, key: Key, base_url: str) -> Page:
+def search_page(page: PageFn, key: Key, base_url: str, merged: Sequence[str]) -> Page:
+    """The search page: Pagefind's UI over its first bundle, with the ``merged``
+    bundles (the other shards of the index) searched too."""
     path = "search/index.html"
     head = page_head(path, "Search", "Search the articles and the entities they name.", base_url)
-    return _listed(page, key, path, "search.html", (), head=head)
+    return _listed(page, key, path, "search.html", (), *merged, head=head, merged=merged)
 
 
 def not_found_page(page: PageFn, key: Key) -> Page:

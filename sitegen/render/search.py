@@ -1,10 +1,17 @@
 """Render, last step: the search index, made by Pagefind from the rendered pages.
 
 Pagefind (``pagefind[bin]`` on PyPI, a dependency of sitegen) reads HTML and
-writes a static index and a small search UI under ``pagefind/``; the search page
-loads them in the browser, so searching needs no server. Pages opt in with
-``data-pagefind-body`` (articles and entity pages); entity names are filters
+writes a static index and a small search UI; the search page loads them in the
+browser, so searching needs no server. Article and entity pages are searched,
+each the part it marks ``data-pagefind-body``; entity names are filters
 (``data-pagefind-filter``).
+
+The index is made in shards: article pages and entity pages are each spread
+over up to 16 Pagefind bundles by a hash of their path, so an edit indexes its
+shard again, not the whole site (Pagefind cannot update an index). The first
+shard, ``pagefind/``, also holds the UI; the others, under ``pagefind-shards/``,
+only their index, and the search page merges them in the browser (Pagefind's
+``mergeIndex``, made for searching several sites at once).
 
 This is the one render step that runs a program: the pages are written to a
 private temporary folder for it and the index read back as OutputFiles, so the
@@ -16,14 +23,17 @@ be broken, and ``[site] search = false`` turns search off on purpose.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import SitegenError
-from ..model import HIGHLIGHT_STYLES, OutputFile
+from ..model import HIGHLIGHT_STYLES, OutputFile, Site
 from .search_stable import stable_bundle
 
 #: The search filters (facets) entities are listed under, by label: names
@@ -32,7 +42,18 @@ FACETS: Mapping[str, str] = MappingProxyType(
     {label: words[0].upper() + words[1:] for label, (_, words) in HIGHLIGHT_STYLES.items()}
 )
 BUNDLE = "pagefind"
-"""The output folder of the index and UI."""
+"""The output folder of the UI and the first shard of the index."""
+SHARDS = "pagefind-shards"
+"""The output folder of the other shards."""
+#: Pages per shard, by family: indexing an article page costs about four times an
+#: entity page (whose header alone is searched). A site that fits in one shard has
+#: one; more pages, more shards (a power of two per family, so a growing site
+#: splits shards in two), up to MAX_SHARDS per family: each shard is one more
+#: request per word searched.
+SHARD_PAGES: Mapping[str, int] = MappingProxyType({"a": 64, "e": 256})
+MAX_SHARDS = 16
+#: What a merged shard needs (it uses the first shard's UI and WebAssembly).
+_INDEX_PARTS = ("pagefind-entry.json", "index/", "fragment/", "filter/")
 MISSING = (
     "search needs the Pagefind binary: pip install 'pagefind[bin]' "
     "(or set [site] search = false in sitegen.toml)"
@@ -58,15 +79,62 @@ def pagefind_binary() -> Path:
     return path
 
 
-def search_index(site: Path, language: str) -> list[OutputFile]:
-    """The Pagefind bundle for the HTML pages of the folder ``site``, as files under
-    ``pagefind/`` (made in a private temporary folder: ``site`` is only read)."""
+@dataclass(frozen=True)
+class Shard:
+    """One Pagefind bundle of the search index."""
+
+    bundle: str
+    """Its folder in the output (``pagefind`` or ``pagefind-shards/a03``)."""
+    paths: tuple[str, ...]
+    """The pages it indexes."""
+
+
+def search_shards(families: Mapping[str, Sequence[str]]) -> list[Shard]:
+    """The shards of the index of the pages in ``families`` (``"a"``: article pages,
+    ``"e"``: entity pages); the first is ``pagefind``, and none is empty."""
+    groups: list[tuple[str, list[str]]] = []
+    if sum(len(paths) / SHARD_PAGES[family] for family, paths in families.items()) <= 1:
+        groups.append(("all", sorted(p for paths in families.values() for p in paths)))
+    else:
+        for family, paths in families.items():
+            count = _shard_count(len(paths), SHARD_PAGES[family])
+            split: list[list[str]] = [[] for _ in range(count)]
+            for path in paths:
+                split[zlib.crc32(path.encode()) % count].append(path)
+            groups += [(f"{family}{n:02d}", sorted(g)) for n, g in enumerate(split) if g]
+    groups = [(name, paths) for name, paths in groups if paths]
+    return [
+        Shard(BUNDLE if n == 0 else f"{SHARDS}/{name}", tuple(paths))
+        for n, (name, paths) in enumerate(groups)
+    ]
+
+
+def site_shards(site: Site) -> list[Shard]:
+    """The shards of ``site``'s index: its article pages and entity pages."""
+    articles = [f"{a.slug}/index.html" for a in site.articles]
+    entities = [f"entities/{e.id}/index.html" for e in site.entities]
+    return search_shards({"a": articles, "e": entities})
+
+
+def _shard_count(pages: int, per_shard: int) -> int:
+    count = 1
+    while count < MAX_SHARDS and count * per_shard < pages:
+        count *= 2
+    return count
+
+
+def search_index(site: Path, language: str, shard: Shard) -> list[OutputFile]:
+    """The Pagefind bundle of ``shard``'s pages in the folder ``site``, as files under
+    its folder (made in a private temporary folder: ``site`` is only read)."""
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
-        root = Path(tmp)
-        command = [str(binary), "--site", str(site), "--output-path", str(root / BUNDLE)]
-        command += ["--silent"]
-        command += ["--force-language", language.split("-")[0].lower()]
+        pages, out = Path(tmp, "site"), Path(tmp, "out")
+        for path in shard.paths:
+            target = pages / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link(site / path, target)
+        command = [str(binary), "--site", str(pages), "--output-path", str(out)]
+        command += ["--silent", "--force-language", language.split("-")[0].lower()]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=600)
         except OSError as exc:
@@ -74,10 +142,20 @@ def search_index(site: Path, language: str) -> list[OutputFile]:
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise SitegenError(f"Pagefind failed: {detail[-1] if detail else done.returncode}")
-        bundle = root / BUNDLE
-        files = [
-            OutputFile(path.relative_to(root).as_posix(), path.read_bytes())
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file()
-        ]
-    return stable_bundle(files, BUNDLE)
+        names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+        if shard.bundle != BUNDLE:
+            names = [name for name in names if _index_part(name)]
+        files = [OutputFile(f"{shard.bundle}/{name}", (out / name).read_bytes()) for name in names]
+    return stable_bundle(files, shard.bundle)
+
+
+def _index_part(name: str) -> bool:
+    return name.startswith(_INDEX_PARTS) or name.endswith(".pf_meta")
+
+
+def _link(source: Path, target: Path) -> None:
+    """``target`` as the same file as ``source`` (a copy where hard links fail)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -21,7 +21,18 @@ from ..slugs import MAX_NAME_BYTES, fits, make_slug
 KNOWN_KEYS = ("title", "date", "author", "tags", "summary", "slug", "draft", "sources")
 #: Output folders sitegen itself writes; an article may not take their name.
 RESERVED_SLUGS = frozenset(
-    {"entities", "sources", "static", "archive", "authors", "tags", "page", "search", "pagefind"}
+    {
+        "entities",
+        "sources",
+        "static",
+        "archive",
+        "authors",
+        "tags",
+        "page",
+        "search",
+        "pagefind",
+        "pagefind-shards",
+    }
 )
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")

@@ -1,0 +1,143 @@
+"""The search index in shards: an edit indexes its shard again, not the whole site,
+and the search page finds what every shard holds."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import build_site_folder
+from pagesserver import serve
+from test_golden import tree
+from test_incremental import SITE, stamps
+
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.output.write import MARKER
+from sitegen.render import search
+from sitegen.render.search import BUNDLE, MAX_SHARDS, SHARDS, search_shards
+
+MakeSite = Callable[..., Path]
+
+
+def paths(family: str, count: int) -> list[str]:
+    return [f"{family}{n}/index.html" for n in range(count)]
+
+
+def test_a_small_site_has_one_bundle_of_every_page() -> None:
+    (only,) = search_shards({"a": paths("a", 30), "e": paths("entities/e", 100)})
+    assert only.bundle == BUNDLE
+    assert sorted(only.paths) == sorted(paths("a", 30) + paths("entities/e", 100))
+
+
+def test_shards_hold_each_page_once_one_family_each_and_split_as_the_site_grows() -> None:
+    articles, entities = paths("a", 1000), paths("entities/e", 1340)
+    shards = search_shards({"a": articles, "e": entities})
+    assert shards[0].bundle == BUNDLE
+    assert all(s.bundle.startswith(f"{SHARDS}/") for s in shards[1:])
+    held = [p for s in shards for p in s.paths]
+    assert sorted(held) == sorted(articles + entities)  # each once
+    assert all(s.paths for s in shards)
+    assert all(len({p.startswith("entities/") for p in s.paths}) == 1 for s in shards)
+    assert 2 < len(shards) <= 2 * MAX_SHARDS
+    # Twice the pages: each shard splits in two, so pages that share a shard then
+    # shared one before (a growing site does not shuffle every page).
+    bigger = search_shards({"a": articles + paths("b", 1000), "e": entities})
+    before = {p: s.bundle for s in shards for p in s.paths}
+    for shard in bigger:
+        assert len({before[p] for p in shard.paths if p in before}) <= 1
+
+
+def search_files(out: Path) -> dict[str, tuple[int, int]]:
+    return {p: s for p, s in stamps(out).items() if p.startswith((f"{BUNDLE}/", f"{SHARDS}/"))}
+
+
+@pytest.fixture
+def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shards of one or two pages, so three articles make several."""
+    monkeypatch.setattr(search, "SHARD_PAGES", {"a": 1, "e": 2})
+
+
+def test_an_edit_indexes_again_only_the_shards_of_the_pages_it_changed(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, small_shards: None, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    out = site / "build"
+    bundles = {p.split("/pagefind-entry.json")[0] for p in search_files(out) if "entry" in p}
+    assert len(bundles) > 2
+    before, pages_before = search_files(out), stamps(out)
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    after, pages_after = search_files(out), stamps(out)
+    changed_pages = {
+        p for p in pages_after if p.endswith(".html") and pages_after[p] != pages_before.get(p)
+    }
+    assert "c/index.html" in changed_pages
+    redone = {b for b in bundles if any(after[p] != before.get(p) for p in after if _in(p, b))}
+    # c's shard was made again; no shard without a changed page was touched. (The
+    # shards of the entity pages that changed may have been made again, but entity
+    # pages are searched by their header, which did not change: same files.)
+    holding = {b for b in bundles for page in changed_pages if _holds(out, b, page)}
+    assert next(b for b in bundles if _holds(out, b, "c/index.html")) in redone
+    assert redone <= holding and len(holding) < len(bundles)
+    assert set(report.changed) >= {p for p in after if after[p] != before.get(p)}
+    fresh = tmp_path / "fresh"
+    build_site_folder(site, fake_annotator, fresh)
+    assert tree(out) == tree(fresh)  # byte for byte what a full build makes
+    assert MARKER in tree(out)
+
+
+def _in(path: str, bundle: str) -> bool:
+    return path.startswith(f"{bundle}/")
+
+
+def _holds(out: Path, bundle: str, page: str) -> bool:
+    """Whether ``bundle``'s index lists ``page`` (each fragment names its page's URL)."""
+    urls = [fragment_url(f) for f in (out / bundle / "fragment").iterdir()]
+    return "/" + page.removesuffix("index.html") in urls
+
+
+def fragment_url(path: Path) -> str:
+    """The URL a Pagefind fragment file is of (gzip, a signature, then JSON)."""
+    raw = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+    return str(json.loads(raw)["url"])
+
+
+@pytest.mark.browser
+def test_the_search_page_finds_pages_in_every_shard_and_filters_across_them(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, small_shards: None, browser: Any
+) -> None:
+    site = make_site(SITE)
+    served = site / "served"
+    build_site_folder(site, fake_annotator, served / "repo")
+    shards = [p for p in (served / "repo" / SHARDS).iterdir()]
+    assert len(shards) >= 2
+    with serve(served, "repo") as url:
+        page = browser.new_page()
+        page.goto(url + "search/")
+        for word, article in [("Moscow", "a"), ("Syria", "b"), ("Washington", "c")]:
+            page.locator(".pagefind-ui__search-input").fill(word)
+            shows(page, [f"/repo/{article}/", f"/repo/entities/gpe/{word.lower()}/"])
+        # Entities are filters, counted over every shard: John Kerry's pages are
+        # articles a and b and his own entity page, from two shards.
+        page.locator(".pagefind-ui__search-input").fill("Kerry")
+        page.locator(".pagefind-ui__filter-name", has_text="People").click()
+        page.get_by_label("John Kerry").check()
+        shows(page, ["/repo/a/", "/repo/b/", "/repo/entities/person/john-kerry/"])
+        page.close()
+
+
+def shows(page: Any, expected: list[str]) -> None:
+    """Wait until the search results are the pages ``expected``."""
+    page.wait_for_function(
+        """pages => {
+          const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+          const found = new Set(links.map(a => a.getAttribute('href').split('#')[0]));
+          return found.size === pages.length && pages.every(p => found.has(p));
+        }""",
+        arg=expected,
+    )
