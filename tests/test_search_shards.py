@@ -3,8 +3,6 @@ and the search page finds what every shard holds."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.output.write import MARKER
 from sitegen.render import search
 from sitegen.render.search import BUNDLE, MAX_SHARDS, SHARDS, search_shards
+from sitegen.render.search_stable import fragment_url
 
 MakeSite = Callable[..., Path]
 
@@ -61,8 +60,12 @@ def small_shards(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search, "SHARD_PAGES", {"a": 1, "e": 2})
 
 
-def test_an_edit_indexes_again_only_the_shards_of_the_pages_it_changed(
-    make_site: MakeSite, fake_annotator: SpacyAnnotator, small_shards: None, tmp_path: Path
+def test_an_edit_indexes_again_only_the_shards_whose_search_text_changed(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    small_shards: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
@@ -70,6 +73,9 @@ def test_an_edit_indexes_again_only_the_shards_of_the_pages_it_changed(
     bundles = {p.split("/pagefind-entry.json")[0] for p in search_files(out) if "entry" in p}
     assert len(bundles) > 2
     before, pages_before = search_files(out), stamps(out)
+    made: list[str] = []  # the shards indexed again
+    stable = search.stable_bundle
+    monkeypatch.setattr(search, "stable_bundle", lambda f, b: made.append(b) or stable(f, b))
     make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
     report = build_site_folder(site, fake_annotator, use_cache=True)
     after, pages_after = search_files(out), stamps(out)
@@ -78,13 +84,21 @@ def test_an_edit_indexes_again_only_the_shards_of_the_pages_it_changed(
     }
     assert "c/index.html" in changed_pages
     redone = {b for b in bundles if any(after[p] != before.get(p) for p in after if _in(p, b))}
-    # c's shard was made again; no shard without a changed page was touched. (The
-    # shards of the entity pages that changed may have been made again, but entity
-    # pages are searched by their header, which did not change: same files.)
+    # Only c's shard was indexed again. The entity pages c names changed too (their
+    # passages), but not the header search reads: Pagefind made the same fragments
+    # of them, and their shards were kept without indexing them again.
+    (own,) = [b for b in bundles if _holds(out, b, "c/index.html")]
+    assert redone == {own}
     holding = {b for b in bundles for page in changed_pages if _holds(out, b, page)}
-    assert next(b for b in bundles if _holds(out, b, "c/index.html")) in redone
-    assert redone <= holding and len(holding) < len(bundles)
+    assert len(holding) > 1
+    assert made == [own]
     assert set(report.changed) >= {p for p in after if after[p] != before.get(p)}
+    # Named once more, Washington's header counts two mentions: its shard is redone.
+    made.clear()
+    make_site({"content/c.md": SITE["content/c.md"].replace("Times.", "Times in Washington.")})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    (washington,) = [b for b in bundles if _holds(out, b, "entities/gpe/washington/index.html")]
+    assert sorted(made) == sorted({own, washington})
     fresh = tmp_path / "fresh"
     build_site_folder(site, fake_annotator, fresh)
     assert tree(out) == tree(fresh)  # byte for byte what a full build makes
@@ -97,14 +111,8 @@ def _in(path: str, bundle: str) -> bool:
 
 def _holds(out: Path, bundle: str, page: str) -> bool:
     """Whether ``bundle``'s index lists ``page`` (each fragment names its page's URL)."""
-    urls = [fragment_url(f) for f in (out / bundle / "fragment").iterdir()]
+    urls = [fragment_url(f.read_bytes()) for f in (out / bundle / "fragment").iterdir()]
     return "/" + page.removesuffix("index.html") in urls
-
-
-def fragment_url(path: Path) -> str:
-    """The URL a Pagefind fragment file is of (gzip, a signature, then JSON)."""
-    raw = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
-    return str(json.loads(raw)["url"])
 
 
 @pytest.mark.browser

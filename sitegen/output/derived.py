@@ -3,14 +3,16 @@
 Each ``Derived`` is a folder of files made by a program from pages already
 rendered, keyed by what those pages were made from: a shard whose key is the
 one its files were last written with is kept as it is. Those made again are made
-side by side, one thread each waiting on its program.
+side by side, one thread each waiting on its program; each may find that the
+pages that changed did not change what it holds (an entity page whose passages
+changed, not its searched header), and then its files are kept too.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +27,10 @@ class Derived:
     prefix: str
     key: str
     """A digest of what they are made from: equal keys, the files are kept as they are."""
-    make: Callable[[Path], Sequence[OutputFile]]
-    """Makes them from a folder holding the new site."""
+    make: Callable[[Path, Path, frozenset[str]], Sequence[OutputFile] | None]
+    """Makes them from a folder holding the new site, given the output folder of the
+    last build and the pages whose bytes changed since; None: the last build's
+    files are still right."""
     refresh: bool = True
     """False keeps the files of the last build even when stale (the preview's edits)."""
 
@@ -52,15 +56,32 @@ def _read_kept(out_dir: Path, path: str) -> bytes:
     return (out_dir / path).read_bytes()
 
 
-def make_derived(derived: Sequence[Derived], site: Path) -> list[Page]:
+def make_derived(
+    derived: Sequence[Derived],
+    site: Path,
+    out_dir: Path,
+    previous: dict[str, str],
+    changed: Collection[str],
+) -> tuple[list[Page], int]:
     """The files of ``derived`` made from the site in the folder ``site``, as pages
-    keyed by their Derived's key."""
+    keyed by their Derived's key (those still right read back from ``out_dir``),
+    and how many were made."""
     if not derived:
-        return []
+        return [], 0
+    pages = frozenset(changed)
     with ThreadPoolExecutor(max_workers=min(len(derived), os.cpu_count() or 1)) as pool:
-        made = list(pool.map(lambda one: one.make(site), derived))
-    return [
+        made = list(pool.map(lambda one: one.make(site, out_dir, pages), derived))
+    read = functools.partial(_read_kept, out_dir)
+    kept = [
+        Page(path, one.key, functools.partial(read, path))
+        for one, files in zip(derived, made, strict=True)
+        if files is None
+        for path in previous
+        if path.startswith(one.prefix)
+    ]
+    new = [
         Page(f.path, one.key, functools.partial(bytes, f.content))
         for one, files in zip(derived, made, strict=True)
-        for f in files
+        for f in files or ()
     ]
+    return kept + new, len(new)

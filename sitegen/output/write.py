@@ -143,7 +143,7 @@ def write_site(pages: Sequence[Page], out_dir: Path, derived: Sequence[Derived] 
             changed, made = _in_place(staging, out_dir, pages, todo, previous, removed, derive)
     gone = sorted(set(removed) - set(made.keys))
     changes = tuple(sorted(changed + made.changed + gone))
-    return Written(len(pages) + len(made.keys), len(todo) + len(made.keys), changes)
+    return Written(len(pages) + len(made.keys), len(todo) + made.made, changes)
 
 
 def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
@@ -187,7 +187,7 @@ def _whole_tree(
 ) -> tuple[list[str], _Made]:
     """A new tree in ``staging`` (unchanged files linked), exchanged for the old."""
     changed = _render(staging, pages, previous, out_dir, link_unchanged=True)
-    made = _derive(derive, staging, staging, out_dir, link_unchanged=True)
+    made = _derive(derive, staging, staging, out_dir, previous, changed, link_unchanged=True)
     _record(staging / MARKER, pages, made)
     _swap(staging, out_dir)
     return changed, made
@@ -208,7 +208,7 @@ def _in_place(
     prefixes = tuple(one.prefix for one in derive)
     pages_gone = [p for p in removed if not p.startswith(prefixes)]
     _move_in(staging, out_dir, changed, pages_gone)
-    made = _derive(derive, out_dir, staging, out_dir, link_unchanged=False)
+    made = _derive(derive, out_dir, staging, out_dir, previous, changed, link_unchanged=False)
     _record(staging / MARKER, pages, made)
     stale = set(removed) - set(pages_gone) - set(made.keys)
     _move_in(staging, out_dir, made.changed, sorted(stale))
@@ -219,18 +219,27 @@ def _in_place(
 @dataclass(frozen=True)
 class _Made:
     keys: dict[str, str]
-    """Each derived file made, with its key."""
+    """Each derived file, with its key."""
     changed: list[str]
+    made: int
+    """How many were made (the rest were still right)."""
 
 
 def _derive(
-    derived: Sequence[Derived], site: Path, staging: Path, out_dir: Path, *, link_unchanged: bool
+    derived: Sequence[Derived],
+    site: Path,
+    staging: Path,
+    out_dir: Path,
+    previous: dict[str, str],
+    changed: Sequence[str],
+    *,
+    link_unchanged: bool,
 ) -> _Made:
     """Make the derived files from the site in ``site``, staged like pages."""
-    pages = make_derived(derived, site)
+    pages, count = make_derived(derived, site, out_dir, previous, changed)
     _check_paths(pages)
     changed = _render(staging, pages, {}, out_dir, link_unchanged=link_unchanged)
-    return _Made({page.path: page.key for page in pages}, changed)
+    return _Made({page.path: page.key for page in pages}, changed, count)
 
 
 def _record(path: Path, pages: Sequence[Page], made: _Made) -> None:

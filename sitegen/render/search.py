@@ -34,7 +34,7 @@ from types import MappingProxyType
 
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, OutputFile, Site
-from .search_stable import stable_bundle
+from .search_stable import fragment_url, stable_bundle
 
 #: The search filters (facets) entities are listed under, by label: names
 #: without commas, which separate filters in ``data-pagefind-filter``.
@@ -123,13 +123,48 @@ def _shard_count(pages: int, per_shard: int) -> int:
     return count
 
 
-def search_index(site: Path, language: str, shard: Shard) -> list[OutputFile]:
+def search_index(
+    site: Path, old: Path, changed: frozenset[str], *, language: str, shard: Shard
+) -> list[OutputFile] | None:
     """The Pagefind bundle of ``shard``'s pages in the folder ``site``, as files under
-    its folder (made in a private temporary folder: ``site`` is only read)."""
+    its folder; None if its bundle in ``old`` (the last build's output) is still
+    right although pages in ``changed`` changed. ``site`` is only read."""
+    if _still_right(site, old / shard.bundle, shard.paths, changed, language):
+        return None
+    made = _pagefind(site, shard.paths, language)
+    names = sorted(made)
+    if shard.bundle != BUNDLE:
+        names = [name for name in names if _index_part(name)]
+    files = [OutputFile(f"{shard.bundle}/{name}", made[name]) for name in names]
+    return stable_bundle(files, shard.bundle)
+
+
+def _still_right(
+    site: Path, bundle: Path, paths: Sequence[str], changed: frozenset[str], language: str
+) -> bool:
+    """Whether ``bundle`` indexes exactly the pages ``paths``, and the fragments
+    Pagefind makes of those that changed are the ones it has: a fragment is named
+    by its content, which is all a page adds to an index."""
+    try:
+        kept = {p.name: p for p in (bundle / "fragment").iterdir()}
+        urls = sorted(fragment_url(p.read_bytes()) for p in kept.values())
+    except (OSError, ValueError, KeyError):
+        return False
+    if urls != sorted("/" + path.removesuffix("index.html") for path in paths):
+        return False
+    edited = [path for path in paths if path in changed]
+    if len(edited) == len(paths):
+        return False  # finding out would cost what indexing them all does
+    made = _pagefind(site, edited, language) if edited else {}
+    return all(name.removeprefix("fragment/") in kept for name in made if "fragment/" in name)
+
+
+def _pagefind(site: Path, paths: Sequence[str], language: str) -> dict[str, bytes]:
+    """Pagefind run over ``paths`` of the folder ``site``: its files by name."""
     binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
         pages, out = Path(tmp, "site"), Path(tmp, "out")
-        for path in shard.paths:
+        for path in paths:
             target = pages / path
             target.parent.mkdir(parents=True, exist_ok=True)
             _link(site / path, target)
@@ -142,11 +177,9 @@ def search_index(site: Path, language: str, shard: Shard) -> list[OutputFile]:
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise SitegenError(f"Pagefind failed: {detail[-1] if detail else done.returncode}")
-        names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-        if shard.bundle != BUNDLE:
-            names = [name for name in names if _index_part(name)]
-        files = [OutputFile(f"{shard.bundle}/{name}", (out / name).read_bytes()) for name in names]
-    return stable_bundle(files, shard.bundle)
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
 
 
 def _index_part(name: str) -> bool:
