@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import functools
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ from ..cache import digest
 from ..errors import SitegenError, UsageError
 from ..model import Page
 from .derived import Derived, make_derived, reuse
+from .shares import render_shared
 
 MARKER = ".sitegen-build"
 """A file in every output folder: sitegen only ever replaces a folder that has it.
@@ -294,6 +296,20 @@ def _render(
     the old bytes, is a hard link to the old file; otherwise such pages are left
     out of ``staging``.
     """
+    render = functools.partial(
+        _render_here, staging, previous=previous, out_dir=out_dir, link_unchanged=link_unchanged
+    )
+    return render_shared(render, pages)
+
+
+def _render_here(
+    staging: Path,
+    pages: Sequence[Page],
+    *,
+    previous: dict[str, str],
+    out_dir: Path,
+    link_unchanged: bool,
+) -> list[str]:
     changed = []
     for page in pages:
         target = safe_path(staging, page.path)

@@ -1,0 +1,69 @@
+"""Pages rendered on every core: forked renderers write what one process would,
+and an error in any of them stops the build with its place, leaving the output as
+it was."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import build_site_folder
+from test_golden import tree
+from test_incremental import SITE
+
+from sitegen.errors import SitegenError
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.output import shares
+
+MakeSite = Callable[..., Path]
+pytestmark = pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(), reason="no fork here"
+)
+
+
+def marking_share(n: int) -> list[str]:
+    """A forked renderer's work that leaves a file named after its process."""
+    written = RENDER_SHARE(n)
+    Path(os.environ["MARK_RENDERERS"], f"wrote-{os.getpid()}").touch()
+    return written
+
+
+RENDER_SHARE = shares._render_share
+
+
+def test_forked_renderers_write_what_one_process_writes(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, site / "alone")
+    monkeypatch.setattr(shares, "MIN_SHARE", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(shares, "_render_share", marking_share)
+    monkeypatch.setenv("MARK_RENDERERS", str(site))
+    build_site_folder(site, fake_annotator, site / "shared")
+    writers = {p.name for p in site.glob("wrote-*")} - {f"wrote-{os.getpid()}"}
+    assert len(writers) >= 2  # forked processes rendered beside this one
+    assert tree(site / "shared") == tree(site / "alone")
+
+
+def failing_share(n: int) -> list[str]:
+    """A forked renderer that fails the way a template error does."""
+    raise SitegenError("template: 'nothing' is undefined", "templates/entity.html", 2)
+
+
+def test_an_error_in_a_forked_renderer_names_its_place_and_writes_nothing(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator)
+    before = tree(site / "build")
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    monkeypatch.setattr(shares, "MIN_SHARE", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(shares, "_render_share", failing_share)
+    with pytest.raises(SitegenError) as failed:
+        build_site_folder(site, fake_annotator)
+    assert str(failed.value) == "templates/entity.html:2: template: 'nothing' is undefined"
+    assert tree(site / "build") == before
