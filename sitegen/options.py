@@ -10,8 +10,8 @@ from typing import Any
 
 from . import __version__
 from .cache import CACHE_DIR
+from .cores import default_jobs
 from .nlp.cluster import address_problem
-from .nlp.workers import default_jobs
 
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every

@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING, TypeVar
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
+from .cores import default_jobs
 from .enrich.warnings import conflict_message, unattributed_warnings, warn_about
 from .errors import Problems, SitegenError, is_environment_error
 from .model import Article, BuildReport, Document, Site
 from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.cluster import DaskAnnotator, reach
-from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator, default_jobs
+from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator
 from .output.pages import deploy_files
 from .output.preflight import check_writable, write_error
 from .output.write import check_out_dir, locked, recover, write_first, write_site

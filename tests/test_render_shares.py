@@ -39,7 +39,7 @@ def test_forked_renderers_write_what_one_process_writes(
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, site / "alone")
     monkeypatch.setattr(shares, "MIN_SHARE", 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(shares, "default_jobs", lambda: 3)
     monkeypatch.setattr(shares, "_render_share", marking_share)
     monkeypatch.setenv("MARK_RENDERERS", str(site))
     build_site_folder(site, fake_annotator, site / "shared")
@@ -61,7 +61,7 @@ def test_an_error_in_a_forked_renderer_names_its_place_and_writes_nothing(
     before = tree(site / "build")
     make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
     monkeypatch.setattr(shares, "MIN_SHARE", 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(shares, "default_jobs", lambda: 3)
     monkeypatch.setattr(shares, "_render_share", failing_share)
     with pytest.raises(SitegenError) as failed:
         build_site_folder(site, fake_annotator)

@@ -23,10 +23,10 @@ from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from ..cores import default_jobs
 from ..errors import SitegenError
 from ..model import BlockNLP
 from .cached import Batched
-from .workers import default_jobs
 
 if TYPE_CHECKING:
     from distributed import Client, Future

@@ -9,7 +9,6 @@ parent's threads (the progress bar) or its half-loaded state.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -23,14 +22,6 @@ from .cached import Batched
 POOL_MIN_BLOCKS = 1000
 
 _annotator: SpacyAnnotator | None = None
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def _start(model: str, batch_size: int) -> None:

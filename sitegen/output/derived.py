@@ -11,12 +11,12 @@ changed, not its searched header), and then its files are kept too.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cores import default_jobs
 from ..model import OutputFile, Page
 
 
@@ -69,7 +69,7 @@ def make_derived(
     if not derived:
         return [], 0
     pages = frozenset(changed)
-    with ThreadPoolExecutor(max_workers=min(len(derived), os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=min(len(derived), default_jobs())) as pool:
         made = list(pool.map(lambda one: one.make(site, out_dir, pages), derived))
     read = functools.partial(_read_kept, out_dir)
     kept = [

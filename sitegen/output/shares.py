@@ -11,9 +11,9 @@ Elsewhere, and for fewer pages than are worth a process, they are rendered here.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 
+from ..cores import default_jobs
 from ..model import Page
 
 MIN_SHARE = 200
@@ -28,7 +28,7 @@ def render_shared(render: Render, pages: Sequence[Page]) -> list[str]:
     """``render(pages)``, the pages dealt out to as many processes as there are cores
     (and shares of MIN_SHARE pages); the paths each wrote, in a fixed order."""
     global _shares
-    workers = min(os.cpu_count() or 1, len(pages) // MIN_SHARE)
+    workers = min(default_jobs(), len(pages) // MIN_SHARE)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return render(pages)
     shares = [pages[n::workers] for n in range(workers)]  # dealt: big pages spread out
