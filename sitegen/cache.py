@@ -21,13 +21,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import msgspec
+
 CACHE_DIR = ".sitegen-cache"
 FILE = "cache.sqlite"
 SCHEMA = "sitegen-cache/1"
-TABLES = ("blocks", "articles", "builds")
+TABLES = ("blocks", "articles", "builds", "memos")
 """``blocks``: BlockNLP by block text and NLP fingerprint; ``articles``: Article by file
 content and everything enrichment depends on; ``builds``: the report of the last build
-from given inputs into an output folder, so a build with nothing new does nothing."""
+from given inputs into an output folder, so a build with nothing new does nothing;
+``memos``: what the render stage works out from each article (``Stored``), so a new
+process does not work it out again for every article."""
 _CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
 
 
@@ -64,6 +68,57 @@ class Memo(Generic[V]):
                 self._values.clear()
             found = self._values[key] = make()
         return found
+
+
+class Stored(Memo[V]):
+    """A Memo whose values are also kept in the cache, for the next process: plain
+    data of type ``kind`` (msgpack), by the memo's ``name`` and the key."""
+
+    def __init__(self, name: str, kind: Any, limit: int = 4096) -> None:
+        super().__init__(limit)
+        self.name = name
+        self._decode = msgspec.msgpack.Decoder(kind).decode
+        self._made: set[str] = set()
+        """The keys of the values made in this process and not stored yet."""
+        _STORED.append(self)
+
+    def get(self, key: str, make: Callable[[], V]) -> V:
+        if key and key not in self._values:
+            self._made.add(key)
+        return super().get(key, make)
+
+
+_STORED: list[Stored[Any]] = []
+_BAD = (msgspec.DecodeError, msgspec.ValidationError)
+_encode = msgspec.msgpack.Encoder().encode
+
+
+def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
+    """Fill each Stored memo with what the cache holds for ``keys`` (article keys)."""
+    if cache is None:
+        return
+    wanted = [k for k in dict.fromkeys(keys) if k]
+    for memo in _STORED:
+        missing = [k for k in wanted if k not in memo._values]
+        missing = missing[: max(0, memo.limit - len(memo._values))]
+        if not missing:
+            continue
+        found = cache.get("memos", [digest(memo.name, k) for k in missing])
+        for key in missing:
+            value = found.get(digest(memo.name, key))
+            if value is not None:
+                with contextlib.suppress(*_BAD):  # else: made again
+                    memo._values[key] = memo._decode(value)
+
+
+def store_made(cache: Cache | None) -> None:
+    """Keep in the cache the values Stored memos made in this process."""
+    for memo in _STORED:
+        made, memo._made = memo._made, set()
+        if cache is not None:
+            values = memo._values
+            rows = [(digest(memo.name, k), _encode(values[k])) for k in made if k in values]
+            cache.put("memos", rows)
 
 
 class Kept(Generic[V]):

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .cache import CACHE_DIR, Cache, code_digest, digest
+from .cache import CACHE_DIR, Cache, code_digest, digest, load_stored, store_made
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .cores import default_jobs
@@ -186,6 +186,7 @@ class Pipeline:
             early(first)
 
         with without_gc():
+            load_stored(self.cache, (a.key for a in site.articles))
             pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
         index = search_bundles(site, pages, settings.language, search) if settings.search else []
         with without_gc():
@@ -200,6 +201,7 @@ class Pipeline:
             changed=tuple(sorted({*written.changed, *first})),
             annotated=self.annotator.annotated,
         )
+        store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
         return report
 

@@ -20,20 +20,22 @@ CHART_WIDTH = 560
 
 
 def cards_json(article: Article, mentioned: Sequence[Entity], page: str) -> str:
-    """What the hover card shows for each entity of ``article``, as JSON safe in <script>."""
+    """What the hover card shows for each entity of ``article`` (whose page is ``page``,
+    an article's), as JSON safe in <script>."""
     shown = tuple(e.card for e in mentioned)
-    return _cards_json(shown, page)
+    return _cards_json(shown, relative_url("entities/", page))
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _cards_json(shown: tuple[tuple[str, str, str, str | None, int], ...], page: str) -> str:
+def _cards_json(shown: tuple[tuple[str, str, str, str | None, int], ...], entities: str) -> str:
+    """``entities``: the link to the entity index (an article page is not under it)."""
     cards = {
         id: {
             "name": name,
             "kind": LABELS[label][1],
             "description": description,
             "others": found - 1,  # the entity is mentioned in this article
-            "href": relative_url(f"entities/{id}/", page),
+            "href": f"{entities}{id}/",
         }
         for id, name, label, description, found in shown
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..cache import Memo, digest
+from ..cache import Stored, digest
 from ..model import Article, Mention, Site
 
 
@@ -23,7 +23,7 @@ def entity_part(article: Article, entity: str) -> str:
     return _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
 
 
-_ENTITY_PARTS: Memo[dict[str, str]] = Memo()
+_ENTITY_PARTS: Stored[dict[str, str]] = Stored("entity-parts", dict[str, str])
 
 
 def _entity_parts(article: Article) -> dict[str, str]:
@@ -51,7 +51,7 @@ def noted(article: Article) -> dict[int, str]:
     return _NOTED.get(article.key, lambda: _notes(article))
 
 
-_NOTED: Memo[dict[int, str]] = Memo()
+_NOTED: Stored[dict[int, str]] = Stored("noted", dict[int, str])
 
 
 def _notes(article: Article) -> dict[int, str]:
@@ -71,7 +71,7 @@ def cited(article: Article) -> str:
     return _CITED.get(article.key, lambda: _cited(article))
 
 
-_CITED: Memo[str] = Memo(limit=16384)
+_CITED: Stored[str] = Stored("cited", str, limit=16384)
 
 
 def _cited(article: Article) -> str:

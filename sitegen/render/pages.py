@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..cache import Kept, Memo, digest
+from ..cache import Kept, Stored, digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..output.derived import Derived
@@ -231,7 +231,7 @@ def _named_ids(article: Article) -> tuple[str, ...]:
     )
 
 
-_NAMED_IDS: Memo[tuple[str, ...]] = Memo(limit=16384)
+_NAMED_IDS: Stored[tuple[str, ...]] = Stored("named-ids", tuple[str, ...], limit=16384)
 
 
 @functools.lru_cache(maxsize=2)

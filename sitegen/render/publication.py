@@ -13,7 +13,7 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from ..cache import Memo, digest
+from ..cache import Stored, digest
 from ..model import Article, OutputFile, Page
 from ..site.listings import Group, by_month, paginate, undated
 from .feeds import atom_feed, robots_txt, sitemap
@@ -63,7 +63,7 @@ def listed(article: Article) -> str:
     return _LISTED.get(article.key, lambda: _listed_digest(article))
 
 
-_LISTED: Memo[str] = Memo(1 << 15)
+_LISTED: Stored[str] = Stored("listed", str, 1 << 15)
 """``listed`` by article key: an article's key names everything it holds."""
 
 

@@ -1,0 +1,75 @@
+"""What the render stage works out from each article is kept in the cache, so a new
+process works it out only for the articles that changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import build_site_folder
+from test_golden import tree
+from test_incremental import SITE
+
+from sitegen import cache as cache_module
+from sitegen.cache import CACHE_DIR, FILE
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.render import keys
+
+MakeSite = Callable[..., Path]
+
+
+def new_process() -> None:
+    """Forget what this process worked out, as a new process starts."""
+    for memo in cache_module._STORED:
+        memo._values.clear()
+        memo._made.clear()
+
+
+@pytest.fixture
+def parts_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the articles whose entity page parts are worked out."""
+    made: list[str] = []
+    real = keys._entity_parts
+
+    def counted(article):  # type: ignore[no-untyped-def]
+        made.append(article.document.title)
+        return real(article)
+
+    monkeypatch.setattr(keys, "_entity_parts", counted)
+    return made
+
+
+def test_a_new_process_works_out_only_the_changed_articles_parts(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, parts_made: list[str], tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    new_process()
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert sorted(parts_made) == ["A", "B", "C"]
+    parts_made.clear()
+    new_process()
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert parts_made == ["C"]
+    build_site_folder(site, fake_annotator, tmp_path / "fresh")
+    assert tree(site / "build") == tree(tmp_path / "fresh")
+
+
+def test_without_the_cache_or_with_a_damaged_entry_parts_are_worked_out_again(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, parts_made: list[str], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    site = make_site(SITE)
+    new_process()
+    build_site_folder(site, fake_annotator, use_cache=True)
+    with sqlite3.connect(site / CACHE_DIR / FILE) as db:
+        db.execute("UPDATE memos SET value = x'c1'")  # not msgpack of anything
+    parts_made.clear()
+    new_process()
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert sorted(parts_made) == ["A", "B", "C"]
+    build_site_folder(site, fake_annotator, tmp_path / "fresh")
+    assert tree(site / "build") == tree(tmp_path / "fresh")
