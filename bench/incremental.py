@@ -45,7 +45,9 @@ from pathlib import Path
 from sites import make_site
 
 HERE = Path(__file__).resolve().parent
-#: Runs one sitegen build and prints {"seconds", "rss_mib", "annotated", "rendered"}.
+#: Runs one sitegen build and prints {"seconds", "rss_mib", "child_rss_mib", "annotated",
+#: "rendered"}: the peak RSS of the build's process and of its largest child process
+#: (an NLP worker, or a forked renderer, which shares the build's pages until it writes).
 BUILD = """
 import json, resource, sys, time
 from pathlib import Path
@@ -55,6 +57,7 @@ site, jobs = Path(sys.argv[1]), int(sys.argv[2])
 report = Pipeline(site, jobs=jobs).build(site / "build")
 print(json.dumps({"seconds": time.perf_counter() - start,
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "child_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                   "annotated": report.annotated, "rendered": report.rendered}))
 """
 #: Raw nlp.pipe over the blocks listed in a JSON file, with sitegen's two passes.
@@ -316,7 +319,8 @@ def main() -> None:
             ),
             (
                 f"peak RSS, {args.articles} articles, cold / warm",
-                f"{cold['rss_mib']:.0f} MiB / {python(BUILD, site, args.jobs)['rss_mib']:.0f} MiB",
+                f"{cold['rss_mib']:.0f} MiB / {python(BUILD, site, args.jobs)['rss_mib']:.0f} MiB "
+                f"(largest child process, cold: {cold['child_rss_mib']:.0f} MiB)",
                 "",
             ),
         ]
@@ -332,7 +336,8 @@ def main() -> None:
             rows.append(
                 (
                     f"peak RSS, {10 * args.articles} articles (cached NLP), first build",
-                    f"{first['rss_mib']:.0f} MiB in {first['seconds']:.1f} s",
+                    f"{first['rss_mib']:.0f} MiB in {first['seconds']:.1f} s "
+                    f"(largest child process {first['child_rss_mib']:.0f} MiB)",
                     "(< 1024 MiB)",
                 )
             )

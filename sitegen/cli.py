@@ -294,11 +294,20 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
     from rich.progress import MofNCompleteColumn
     from rich.progress import Progress as Bar
 
-    with Bar(*Bar.get_default_columns(), MofNCompleteColumn(), transient=True) as bar:
+    # Drawn when it moves, with no refresh thread: a build with no other thread may
+    # fork copies of itself to render pages (output/shares.py).
+    columns = (*Bar.get_default_columns(), MofNCompleteColumn())
+    with Bar(*columns, transient=True, auto_refresh=False) as bar:
 
         def start(description: str, total: int) -> Callable[[int], None]:
             task = bar.add_task(description, total=total)
-            return lambda n: bar.advance(task, n)
+            bar.refresh()
+
+            def advance(n: int) -> None:
+                bar.advance(task, n)
+                bar.refresh()
+
+            return advance
 
         yield start
 

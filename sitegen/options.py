@@ -167,8 +167,8 @@ def _where_options(command: argparse.ArgumentParser) -> None:
         "--jobs",
         type=_positive,
         metavar="N",
-        help=f"annotate with N processes here, even if sitegen.toml sets [nlp] dask "
-        f"(default: all {default_jobs()} cores)",
+        help=f"annotate with N processes here, even if sitegen.toml sets [nlp] dask, "
+        f"and render pages with as many (default: all {default_jobs()} cores)",
     )
     where.add_argument(
         "--dask",

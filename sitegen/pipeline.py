@@ -190,7 +190,8 @@ class Pipeline:
             pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
         index = search_bundles(site, pages, settings.language, search) if settings.search else []
         with without_gc():
-            written = _write(functools.partial(write_site, pages, derived=index), out_dir)
+            write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
+            written = _write(write, out_dir)
         report = BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),

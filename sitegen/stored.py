@@ -20,7 +20,7 @@ import msgspec
 from .cache import Cache, digest
 from .errors import SitegenError
 from .model import Article, BuildReport
-from .output.write import manifest_digest
+from .output.record import manifest_digest
 
 #: The warnings of reading and enriching a file, kept with its article.
 Warnings = tuple[SitegenError, ...]

@@ -5,6 +5,8 @@ it was."""
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from conftest import build_site_folder
 from test_golden import tree
 from test_incremental import SITE
 
+from sitegen import pipeline
 from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.output import shares
@@ -39,7 +42,8 @@ def test_forked_renderers_write_what_one_process_writes(
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, site / "alone")
     monkeypatch.setattr(shares, "MIN_SHARE", 1)
-    monkeypatch.setattr(shares, "default_jobs", lambda: 3)
+    monkeypatch.setattr(pipeline, "default_jobs", lambda: 3)
+    monkeypatch.setattr(shares, "can_fork", linux)  # (other tests leave threads behind)
     monkeypatch.setattr(shares, "_render_share", marking_share)
     monkeypatch.setenv("MARK_RENDERERS", str(site))
     build_site_folder(site, fake_annotator, site / "shared")
@@ -61,9 +65,25 @@ def test_an_error_in_a_forked_renderer_names_its_place_and_writes_nothing(
     before = tree(site / "build")
     make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
     monkeypatch.setattr(shares, "MIN_SHARE", 1)
-    monkeypatch.setattr(shares, "default_jobs", lambda: 3)
+    monkeypatch.setattr(pipeline, "default_jobs", lambda: 3)
+    monkeypatch.setattr(shares, "can_fork", linux)  # (other tests leave threads behind)
     monkeypatch.setattr(shares, "_render_share", failing_share)
     with pytest.raises(SitegenError) as failed:
         build_site_folder(site, fake_annotator)
     assert str(failed.value) == "templates/entity.html:2: template: 'nothing' is undefined"
     assert tree(site / "build") == before
+
+
+def linux() -> bool:
+    return sys.platform == "linux"
+
+
+def test_a_process_with_other_threads_renders_alone() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not shares.can_fork()  # a copy could inherit a lock the other holds
+    finally:
+        stop.set()
+        other.join()

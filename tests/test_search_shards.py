@@ -3,6 +3,8 @@ and the search page finds what every shard holds."""
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,11 @@ from pagesserver import serve
 from test_golden import tree
 from test_incremental import SITE, stamps
 
+from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.output.write import MARKER
 from sitegen.render import search
 from sitegen.render.search import BUNDLE, MAX_SHARDS, SHARDS, search_shards
-from sitegen.render.search_stable import fragment_url
 
 MakeSite = Callable[..., Path]
 
@@ -109,10 +111,51 @@ def _in(path: str, bundle: str) -> bool:
     return path.startswith(f"{bundle}/")
 
 
+def fragment_url(content: bytes) -> str:
+    """The URL of the page a Pagefind fragment file is of (gzip, a signature, JSON)."""
+    return str(json.loads(gzip.decompress(content).removeprefix(b"pagefind_dcd"))["url"])
+
+
 def _holds(out: Path, bundle: str, page: str) -> bool:
     """Whether ``bundle``'s index lists ``page`` (each fragment names its page's URL)."""
     urls = [fragment_url(f.read_bytes()) for f in (out / bundle / "fragment").iterdir()]
     return "/" + page.removesuffix("index.html") in urls
+
+
+def test_a_search_index_kept_stale_by_the_preview_is_made_whole_by_the_next_build(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, small_shards: None, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    build_site_folder(site, fake_annotator, use_cache=True, search=False)  # an edit
+    build_site_folder(site, fake_annotator, use_cache=True)  # the preview stops
+    build_site_folder(site, fake_annotator, tmp_path / "fresh")
+    assert tree(site / "build") == tree(tmp_path / "fresh")
+
+
+def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    small_shards: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    pagefind = search._pagefind
+
+    def fails(*args: object) -> dict[str, bytes]:
+        raise SitegenError("Pagefind failed: out of disk space")
+
+    monkeypatch.setattr(search, "_pagefind", fails)
+    with pytest.raises(SitegenError):
+        build_site_folder(site, fake_annotator, use_cache=True)
+    monkeypatch.setattr(search, "_pagefind", pagefind)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    build_site_folder(site, fake_annotator, tmp_path / "fresh")
+    assert tree(site / "build") == tree(tmp_path / "fresh")
 
 
 @pytest.mark.browser

@@ -3,21 +3,24 @@
 Each ``Derived`` is a folder of files made by a program from pages already
 rendered, keyed by what those pages were made from: a shard whose key is the
 one its files were last written with is kept as it is. Those made again are made
-side by side, one thread each waiting on its program; each may find that the
-pages that changed did not change what it holds (an entity page whose passages
-changed, not its searched header), and then its files are kept too.
+side by side, threads waiting on their programs; each may find that the pages
+that changed since its files were made did not change what it holds (an entity
+page whose passages changed, not its searched header), and then its files are
+kept too. What each was made from is recorded with the output, so that stays
+true when files are kept stale (the preview's edits) or a build fails midway.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cores import default_jobs
+from ..cache import digest
 from ..model import OutputFile, Page
+from .record import Record
 
 
 @dataclass(frozen=True)
@@ -25,31 +28,39 @@ class Derived:
     """Files made from the written site itself (a search shard), all under ``prefix``."""
 
     prefix: str
-    key: str
-    """A digest of what they are made from: equal keys, the files are kept as they are."""
-    make: Callable[[Path, Path, frozenset[str]], Sequence[OutputFile] | None]
+    inputs: Mapping[str, str]
+    """What they are made from: the pages (path -> key) and the maker's version."""
+    make: Callable[[Path, Path, Mapping[str, str] | None], Sequence[OutputFile] | None]
     """Makes them from a folder holding the new site, given the output folder of the
-    last build and the pages whose bytes changed since; None: the last build's
-    files are still right."""
+    last build and the inputs its files were made from (None: unknown); None: the
+    last build's files are still right."""
     refresh: bool = True
     """False keeps the files of the last build even when stale (the preview's edits)."""
 
+    @functools.cached_property
+    def key(self) -> str:
+        """A digest of the inputs: equal keys, the files are kept as they are."""
+        return digest(*(part for item in sorted(self.inputs.items()) for part in item)).hex()
+
 
 def reuse(
-    previous: dict[str, str], derived: Sequence[Derived], out_dir: Path
-) -> tuple[list[Page], list[Derived]]:
+    previous: Record, derived: Sequence[Derived], out_dir: Path
+) -> tuple[list[Page], list[Derived], dict[str, dict[str, str]]]:
     """The derived files of the last build to keep as they are (as pages that read
-    them back), and the Derived to make anew."""
+    them back), the Derived to make anew, and what the kept ones were made from."""
     kept: list[Page] = []
     todo: list[Derived] = []
+    carried: dict[str, dict[str, str]] = {}
     read = functools.partial(_read_kept, out_dir)
     for one in derived:
-        old = {p: k for p, k in previous.items() if p.startswith(one.prefix)}
+        old = {p: k for p, k in previous.files.items() if p.startswith(one.prefix)}
         if old and (not one.refresh or set(old.values()) == {one.key}):
             kept += [Page(p, k, functools.partial(read, p)) for p, k in old.items()]
+            if one.prefix in previous.made_from:  # stale files stay known as such
+                carried[one.prefix] = previous.made_from[one.prefix]
         else:
             todo.append(one)
-    return kept, todo
+    return kept, todo, carried
 
 
 def _read_kept(out_dir: Path, path: str) -> bytes:
@@ -57,31 +68,34 @@ def _read_kept(out_dir: Path, path: str) -> bytes:
 
 
 def make_derived(
-    derived: Sequence[Derived],
-    site: Path,
-    out_dir: Path,
-    previous: dict[str, str],
-    changed: Collection[str],
-) -> tuple[list[Page], int]:
-    """The files of ``derived`` made from the site in the folder ``site``, as pages
-    keyed by their Derived's key (those still right read back from ``out_dir``),
-    and how many were made."""
+    derived: Sequence[Derived], site: Path, out_dir: Path, previous: Record, jobs: int
+) -> tuple[list[Page], int, dict[str, dict[str, str]]]:
+    """The files of ``derived`` made from the site in the folder ``site`` (``jobs`` at
+    a time), as pages keyed by their Derived's key (those still right read back from
+    ``out_dir``); how many were made; and what each was made from."""
     if not derived:
-        return [], 0
-    pages = frozenset(changed)
-    with ThreadPoolExecutor(max_workers=min(len(derived), default_jobs())) as pool:
-        made = list(pool.map(lambda one: one.make(site, out_dir, pages), derived))
+        return [], 0, {}
+
+    def make(one: Derived) -> Sequence[OutputFile] | None:
+        old = previous.made_from.get(one.prefix)
+        return one.make(site, out_dir, old if any(_under(one, previous.files)) else None)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(derived), jobs))) as pool:
+        made = list(pool.map(make, derived))
     read = functools.partial(_read_kept, out_dir)
     kept = [
         Page(path, one.key, functools.partial(read, path))
         for one, files in zip(derived, made, strict=True)
         if files is None
-        for path in previous
-        if path.startswith(one.prefix)
+        for path in _under(one, previous.files)
     ]
     new = [
         Page(f.path, one.key, functools.partial(bytes, f.content))
         for one, files in zip(derived, made, strict=True)
         for f in files or ()
     ]
-    return kept + new, len(new)
+    return kept + new, len(new), {one.prefix: dict(one.inputs) for one in derived}
+
+
+def _under(one: Derived, files: Mapping[str, str]) -> list[str]:
+    return [path for path in files if path.startswith(one.prefix)]

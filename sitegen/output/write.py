@@ -19,7 +19,6 @@ import ctypes
 import errno
 import fcntl
 import functools
-import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,17 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..cache import digest
 from ..errors import SitegenError, UsageError
 from ..model import Page
 from .derived import Derived, make_derived, reuse
+from .record import MARKER, Record, read_record, write_record
 from .shares import render_shared
 
-MARKER = ".sitegen-build"
-"""A file in every output folder: sitegen only ever replaces a folder that has it.
-It lists the files sitegen wrote there, with the key each was made from and its
-size: no time or machine detail, so the same input gives the same bytes here too."""
 _TMP, _OLD, _LOCK = "sitegen-tmp", "sitegen-old", "sitegen-lock"
 #: When more than this share of the files change, a whole new tree is made and
 #: exchanged for the old one; below it, changed files are moved in one by one.
@@ -117,9 +111,11 @@ def locked(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def write_site(pages: Sequence[Page], out_dir: Path, derived: Sequence[Derived] = ()) -> Written:
-    """Make the output folder hold exactly ``pages`` (and ``derived``'s files); call
-    inside ``locked(out_dir)``.
+def write_site(
+    pages: Sequence[Page], out_dir: Path, derived: Sequence[Derived] = (), jobs: int = 1
+) -> Written:
+    """Make the output folder hold exactly ``pages`` (and ``derived``'s files), with
+    up to ``jobs`` processes; call inside ``locked(out_dir)``.
 
     Only pages whose key changed are rendered, into a temporary folder first, so
     a failure leaves the output as it was. Then, if most of the site changed (or
@@ -130,19 +126,21 @@ def write_site(pages: Sequence[Page], out_dir: Path, derived: Sequence[Derived] 
     """
     out_dir = out_dir.resolve()
     _check_paths(pages)
-    previous = read_manifest(out_dir) if out_dir.is_dir() else {}
-    kept, derive = reuse(previous, derived, out_dir)
+    record = read_record(out_dir)
+    previous = record.files
+    kept, derive, carried = reuse(record, derived, out_dir)
     pages = [*pages, *kept]
     todo = [page for page in pages if previous.get(page.path) != page.key]
     paths = {page.path for page in pages}
     removed = sorted(p for p in previous if p not in paths)
     if not todo and not removed and not derive:
         return Written(len(pages), 0, ())  # nothing to do: the output is this site already
+    job = _Job(out_dir, record, derive, carried, jobs)
     with _staging(out_dir) as staging:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
-            changed, made = _whole_tree(staging, out_dir, pages, previous, derive)
+            changed, made = _whole_tree(job, staging, pages)
         else:
-            changed, made = _in_place(staging, out_dir, pages, todo, previous, removed, derive)
+            changed, made = _in_place(job, staging, pages, todo, removed)
     gone = sorted(set(removed) - set(made.keys))
     changes = tuple(sorted(changed + made.changed + gone))
     return Written(len(pages) + len(made.keys), len(todo) + made.made, changes)
@@ -155,7 +153,8 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
     file is made from is updated with them, so it stays true to the folder if the
     rest of the build fails, and the rest does not render them again."""
     out_dir = out_dir.resolve()
-    previous = read_manifest(out_dir) if out_dir.is_dir() else {}
+    record = read_record(out_dir)
+    previous = record.files
     if not previous:
         return []
     _check_paths(pages)
@@ -163,7 +162,8 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
         todo = [page for page in pages if previous.get(page.path) != page.key]
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         _move_in(staging, out_dir, changed, [])
-        _write_record(staging / MARKER, previous | {page.path: page.key for page in pages})
+        files = previous | {page.path: page.key for page in pages}
+        write_record(staging / MARKER, Record(files, record.made_from))
         os.replace(staging / MARKER, out_dir / MARKER)
     return changed
 
@@ -180,38 +180,40 @@ def _staging(out_dir: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _whole_tree(
-    staging: Path,
-    out_dir: Path,
-    pages: Sequence[Page],
-    previous: dict[str, str],
-    derive: Sequence[Derived],
-) -> tuple[list[str], _Made]:
+@dataclass(frozen=True)
+class _Job:
+    """A write's output folder, what the last build wrote there, and the derived
+    files to make (and what those kept were made from)."""
+
+    out_dir: Path
+    previous: Record
+    derive: Sequence[Derived]
+    carried: dict[str, dict[str, str]]
+    jobs: int
+
+
+def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[str], _Made]:
     """A new tree in ``staging`` (unchanged files linked), exchanged for the old."""
-    changed = _render(staging, pages, previous, out_dir, link_unchanged=True)
-    made = _derive(derive, staging, staging, out_dir, previous, changed, link_unchanged=True)
-    _record(staging / MARKER, pages, made)
+    out_dir, previous = job.out_dir, job.previous.files
+    changed = _render(staging, pages, previous, out_dir, link_unchanged=True, jobs=job.jobs)
+    made = _derive(job, staging, staging, link_unchanged=True)
+    _record(staging / MARKER, pages, made, job.carried)
     _swap(staging, out_dir)
     return changed, made
 
 
 def _in_place(
-    staging: Path,
-    out_dir: Path,
-    pages: Sequence[Page],
-    todo: Sequence[Page],
-    previous: dict[str, str],
-    removed: Sequence[str],
-    derive: Sequence[Derived],
+    job: _Job, staging: Path, pages: Sequence[Page], todo: Sequence[Page], removed: Sequence[str]
 ) -> tuple[list[str], _Made]:
     """Changed pages moved in, removed ones deleted; then the derived files are
     made from the output folder, now the new site, and moved in the same way."""
-    changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
-    prefixes = tuple(one.prefix for one in derive)
+    out_dir, previous = job.out_dir, job.previous.files
+    changed = _render(staging, todo, previous, out_dir, link_unchanged=False, jobs=job.jobs)
+    prefixes = tuple(one.prefix for one in job.derive)
     pages_gone = [p for p in removed if not p.startswith(prefixes)]
     _move_in(staging, out_dir, changed, pages_gone)
-    made = _derive(derive, out_dir, staging, out_dir, previous, changed, link_unchanged=False)
-    _record(staging / MARKER, pages, made)
+    made = _derive(job, out_dir, staging, link_unchanged=False)
+    _record(staging / MARKER, pages, made, job.carried)
     stale = set(removed) - set(pages_gone) - set(made.keys)
     _move_in(staging, out_dir, made.changed, sorted(stale))
     os.replace(staging / MARKER, out_dir / MARKER)
@@ -225,52 +227,22 @@ class _Made:
     changed: list[str]
     made: int
     """How many were made (the rest were still right)."""
+    made_from: dict[str, dict[str, str]]
 
 
-def _derive(
-    derived: Sequence[Derived],
-    site: Path,
-    staging: Path,
-    out_dir: Path,
-    previous: dict[str, str],
-    changed: Sequence[str],
-    *,
-    link_unchanged: bool,
-) -> _Made:
+def _derive(job: _Job, site: Path, staging: Path, *, link_unchanged: bool) -> _Made:
     """Make the derived files from the site in ``site``, staged like pages."""
-    pages, count = make_derived(derived, site, out_dir, previous, changed)
+    pages, count, made_from = make_derived(job.derive, site, job.out_dir, job.previous, job.jobs)
     _check_paths(pages)
-    changed = _render(staging, pages, {}, out_dir, link_unchanged=link_unchanged)
-    return _Made({page.path: page.key for page in pages}, changed, count)
+    changed = _render(staging, pages, {}, job.out_dir, link_unchanged=link_unchanged)
+    return _Made({page.path: page.key for page in pages}, changed, count, made_from)
 
 
-def _record(path: Path, pages: Sequence[Page], made: _Made) -> None:
-    _write_record(path, {page.path: page.key for page in pages} | made.keys)
-
-
-def _write_record(path: Path, files: dict[str, str]) -> None:
-    record = {"sitegen": __version__, "files": files}
-    # One line: json's C encoder, which an indented dump does not use (a preview's
-    # edit writes this record of every file twice).
-    path.write_text(json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
-
-
-def manifest_digest(out_dir: Path) -> str:
-    """A digest of the output folder's marker: it changes whenever a build writes."""
-    try:
-        return digest((out_dir / MARKER).read_bytes()).hex()
-    except OSError:
-        return ""
-
-
-def read_manifest(out_dir: Path) -> dict[str, str]:
-    """path -> key of what the last build wrote ({} if unknown or another version)."""
-    try:
-        data = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))
-        files = data["files"]
-        return files if isinstance(files, dict) and data.get("sitegen") == __version__ else {}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+def _record(
+    path: Path, pages: Sequence[Page], made: _Made, carried: dict[str, dict[str, str]]
+) -> None:
+    files = {page.path: page.key for page in pages} | made.keys
+    write_record(path, Record(files, carried | made.made_from))
 
 
 def _check_paths(pages: Sequence[Page]) -> None:
@@ -289,6 +261,7 @@ def _render(
     out_dir: Path,
     *,
     link_unchanged: bool,
+    jobs: int = 1,
 ) -> list[str]:
     """Render ``pages`` into ``staging``; return the paths whose bytes changed.
 
@@ -299,7 +272,7 @@ def _render(
     render = functools.partial(
         _render_here, staging, previous=previous, out_dir=out_dir, link_unchanged=link_unchanged
     )
-    return render_shared(render, pages)
+    return render_shared(render, pages, jobs)
 
 
 def _render_here(

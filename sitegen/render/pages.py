@@ -45,7 +45,7 @@ from .publication import (
     site_feeds,
 )
 from .reading import mentions_by_kind, reading_minutes
-from .search import FACETS, pagefind_binary, search_index, site_shards
+from .search import FACETS, PAGEFIND, pagefind_version, search_index, site_shards
 from .theme import Settings, Theme, static_files, static_shown
 from .toc import table_of_contents
 from .urls import relative_url, rooted_url
@@ -197,18 +197,15 @@ def search_bundles(
 ) -> list[Derived]:
     """Pagefind's index of the site's article and entity pages, one Derived per shard
     (see ``render/search.py``), made by the writer from the written HTML, and again
-    only when one of its pages changed."""
-    pagefind_binary()  # missing: say so now, whether or not the index is out of date
+    only when one of its pages changed (or Pagefind did)."""
+    version = pagefind_version()  # missing: say so now, whether or not the index is stale
     keys = {page.path: page.key for page in pages}
-    return [
-        Derived(
-            f"{shard.bundle}/",
-            digest("search", language, shard.bundle, *(keys[p] for p in shard.paths)).hex(),
-            functools.partial(search_index, language=language, shard=shard),
-            refresh,
-        )
-        for shard in site_shards(site)
-    ]
+    bundles = []
+    for shard in site_shards(site):
+        inputs = {PAGEFIND: version, **{p: keys[p] for p in shard.paths}}
+        make = functools.partial(search_index, language=language, shard=shard, inputs=inputs)
+        bundles.append(Derived(f"{shard.bundle}/", inputs, make, refresh))
+    return bundles
 
 
 def _key(*parts: str | bytes) -> str:

@@ -22,6 +22,7 @@ be broken, and ``[site] search = false`` turns search off on purpose.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -34,7 +35,7 @@ from types import MappingProxyType
 
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, OutputFile, Site
-from .search_stable import fragment_url, stable_bundle
+from .search_stable import stable_bundle
 
 #: The search filters (facets) entities are listed under, by label: names
 #: without commas, which separate filters in ``data-pagefind-filter``.
@@ -58,6 +59,28 @@ MISSING = (
     "search needs the Pagefind binary: pip install 'pagefind[bin]' "
     "(or set [site] search = false in sitegen.toml)"
 )
+
+
+PAGEFIND = "(pagefind)"
+"""The input of a shard that names the Pagefind that made it (no page path has
+parentheses at its start)."""
+
+
+def pagefind_version() -> str:
+    """The version of the Pagefind binary (``pagefind 1.5.2``): what makes the index."""
+    binary = pagefind_binary()
+    stat = binary.stat()
+    return _version(str(binary), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.cache
+def _version(binary: str, size: int, mtime: int) -> str:
+    """(Asked once per binary file as it is on disk.)"""
+    try:
+        done = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60)
+    except OSError as exc:
+        raise SitegenError(f"{MISSING}; running it failed: {exc}") from None
+    return done.stdout.strip() or f"unknown, exit status {done.returncode}"
 
 
 def pagefind_binary() -> Path:
@@ -113,7 +136,9 @@ def site_shards(site: Site) -> list[Shard]:
     """The shards of ``site``'s index: its article pages and entity pages."""
     articles = [f"{a.slug}/index.html" for a in site.articles]
     entities = [f"entities/{e.id}/index.html" for e in site.entities]
-    return search_shards({"a": articles, "e": entities})
+    # With nothing to search (every article a draft), the home page, so the search
+    # page still has an index to load.
+    return search_shards({"a": articles, "e": entities}) or [Shard(BUNDLE, ("index.html",))]
 
 
 def _shard_count(pages: int, per_shard: int) -> int:
@@ -124,12 +149,21 @@ def _shard_count(pages: int, per_shard: int) -> int:
 
 
 def search_index(
-    site: Path, old: Path, changed: frozenset[str], *, language: str, shard: Shard
+    site: Path,
+    old: Path,
+    made_from: Mapping[str, str] | None,
+    *,
+    language: str,
+    shard: Shard,
+    inputs: Mapping[str, str],
 ) -> list[OutputFile] | None:
-    """The Pagefind bundle of ``shard``'s pages in the folder ``site``, as files under
-    its folder; None if its bundle in ``old`` (the last build's output) is still
-    right although pages in ``changed`` changed. ``site`` is only read."""
-    if _still_right(site, old / shard.bundle, shard.paths, changed, language):
+    """The Pagefind bundle of ``shard``'s pages in the folder ``site`` (made from
+    ``inputs``: the pages' keys and Pagefind's version), as files under its folder;
+    None if its bundle in ``old`` (the last build's output), made from ``made_from``,
+    is still right. ``site`` is only read."""
+    if made_from is not None and _still_right(
+        site, old / shard.bundle, inputs, made_from, language
+    ):
         return None
     made = _pagefind(site, shard.paths, language)
     names = sorted(made)
@@ -140,21 +174,21 @@ def search_index(
 
 
 def _still_right(
-    site: Path, bundle: Path, paths: Sequence[str], changed: frozenset[str], language: str
+    site: Path, bundle: Path, inputs: Mapping[str, str], made_from: Mapping[str, str], language: str
 ) -> bool:
-    """Whether ``bundle`` indexes exactly the pages ``paths``, and the fragments
-    Pagefind makes of those that changed are the ones it has: a fragment is named
-    by its content, which is all a page adds to an index."""
-    try:
-        kept = {p.name: p for p in (bundle / "fragment").iterdir()}
-        urls = sorted(fragment_url(p.read_bytes()) for p in kept.values())
-    except (OSError, ValueError, KeyError):
+    """Whether ``bundle``, made from ``made_from``, holds what it would for ``inputs``:
+    the same pages by the same Pagefind, and of the pages whose key changed,
+    Pagefind makes the fragments it has (each named by its content, which is all a
+    page adds to an index)."""
+    if made_from.keys() != inputs.keys() or made_from[PAGEFIND] != inputs[PAGEFIND]:
         return False
-    if urls != sorted("/" + path.removesuffix("index.html") for path in paths):
-        return False
-    edited = [path for path in paths if path in changed]
-    if len(edited) == len(paths):
+    edited = [path for path in inputs if path != PAGEFIND and made_from[path] != inputs[path]]
+    if len(edited) == len(inputs) - 1:
         return False  # finding out would cost what indexing them all does
+    try:
+        kept = {path.name for path in (bundle / "fragment").iterdir()}
+    except OSError:
+        return False
     made = _pagefind(site, edited, language) if edited else {}
     return all(name.removeprefix("fragment/") in kept for name in made if "fragment/" in name)
 

@@ -30,14 +30,6 @@ def _load(content: bytes) -> Any:
     return cbor2.loads(raw[len(SIGNATURE) :])
 
 
-def fragment_url(content: bytes) -> str:
-    """The URL of the page a fragment file (``fragment/*.pf_fragment``) is of."""
-    raw = gzip.decompress(content)
-    if not raw.startswith(SIGNATURE):
-        raise ValueError("not a Pagefind fragment")
-    return str(json.loads(raw[len(SIGNATURE) :])["url"])
-
-
 def _dump(data: Any) -> tuple[bytes, str]:
     """The file's bytes and the hex digest Pagefind names it by (bytes unpadded)."""
     body = cbor2.dumps(data)

@@ -238,9 +238,9 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
 def _remap(article: Article, renames: Renames) -> Article:
     """The article with the site's names: a copy only where a name changes (made
     once per article and set of renames while among the last few thousand)."""
-    applied = sorted(
-        {(m.entity, *renames[m.entity]) for m in article.mentions if m.entity in renames}
-    )
+    named = {m.entity for m in article.mentions}
+    named |= {e for a in article.attributions for e in (a.entity, a.medium_entity) if e}
+    applied = sorted((e, *renames[e]) for e in named if e in renames)
     if not applied:
         return article
     if not article.key:  # made by hand, not by a build: nothing names its inputs
