@@ -89,7 +89,8 @@ class Stored(Memo[V]):
 
 
 _STORED: list[Stored[Any]] = []
-_BAD = (msgspec.DecodeError, msgspec.ValidationError)
+BAD_VALUE = (msgspec.DecodeError, msgspec.ValidationError)
+"""What decoding a cached value raises when it is not what it should be: a miss."""
 _encode = msgspec.msgpack.Encoder().encode
 
 
@@ -103,12 +104,10 @@ def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
         missing = missing[: max(0, memo.limit - len(memo._values))]
         if not missing:
             continue
-        found = cache.get("memos", [digest(memo.name, k) for k in missing])
-        for key in missing:
-            value = found.get(digest(memo.name, key))
-            if value is not None:
-                with contextlib.suppress(*_BAD):  # else: made again
-                    memo._values[key] = memo._decode(value)
+        named = {digest(memo.name, k): k for k in missing}
+        for stored, value in cache.get("memos", list(named)).items():
+            with contextlib.suppress(*BAD_VALUE):  # else: made again
+                memo._values[named[stored]] = memo._decode(value)
 
 
 def store_made(cache: Cache | None) -> None:

@@ -177,7 +177,8 @@ class Pipeline:
         with without_gc():
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        from .render.pages import first_pages, plan_site, search_bundles  # (see the docstring)
+        from .render.pages import first_pages, plan_site  # (see the docstring)
+        from .render.search import search_bundles
 
         first: list[str] = []
         if early is not None and 0 < len(self.fresh) <= EARLY_ARTICLES:

@@ -17,7 +17,7 @@ from typing import Any
 
 import msgspec
 
-from .cache import Cache, digest
+from .cache import BAD_VALUE, Cache, digest
 from .errors import SitegenError
 from .model import Article, BuildReport
 from .output.record import manifest_digest
@@ -30,7 +30,6 @@ _Stored = tuple[tuple[str, str | None, int | None], ...]
 _encode = msgspec.msgpack.Encoder(enc_hook=dict).encode
 _decode_article = msgspec.msgpack.Decoder(tuple[Article, _Stored]).decode
 _decode_build = msgspec.msgpack.Decoder(tuple[str, BuildReport, str]).decode
-_BAD = (msgspec.DecodeError, msgspec.ValidationError)
 
 
 class Articles:
@@ -48,7 +47,7 @@ class Articles:
             return found
         with without_gc():  # many small objects and no cycles: collecting only costs
             for key, value in self.cache.get("articles", missing).items():
-                with contextlib.suppress(*_BAD):  # else: enriched again
+                with contextlib.suppress(*BAD_VALUE):  # else: enriched again
                     article, stored = _decode_article(value)
                     found[key] = (article, tuple(SitegenError(*w) for w in stored))
         return found
@@ -77,7 +76,7 @@ def last_build(cache: Cache | None, inputs: bytes, out_dir: Path) -> BuildReport
         return None
     try:
         made_from, report, marker = _decode_build(stored)
-    except _BAD:
+    except BAD_VALUE:
         return None
     if made_from != inputs.hex() or marker != manifest_digest(out_dir):
         return None

@@ -13,15 +13,17 @@ import pytest
 from conftest import build_site_folder
 from pagesserver import serve
 from test_golden import tree
-from test_incremental import SITE, stamps
+from test_incremental import SITE, fresh_build, stamps
 
 from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import SpacyAnnotator
-from sitegen.output.write import MARKER
 from sitegen.render import search
 from sitegen.render.search import BUNDLE, MAX_SHARDS, SHARDS, search_shards
 
 MakeSite = Callable[..., Path]
+#: An edit that changes what search reads of two pages in different shards: article
+#: c, and Washington's entity page (its header counts a second mention).
+NAMED_AGAIN = {"content/c.md": SITE["content/c.md"].replace("Times.", "Times in Washington.")}
 
 
 def paths(family: str, count: int) -> list[str]:
@@ -97,14 +99,11 @@ def test_an_edit_indexes_again_only_the_shards_whose_search_text_changed(
     assert set(report.changed) >= {p for p in after if after[p] != before.get(p)}
     # Named once more, Washington's header counts two mentions: its shard is redone.
     made.clear()
-    make_site({"content/c.md": SITE["content/c.md"].replace("Times.", "Times in Washington.")})
+    make_site(NAMED_AGAIN)
     build_site_folder(site, fake_annotator, use_cache=True)
     (washington,) = [b for b in bundles if _holds(out, b, "entities/gpe/washington/index.html")]
     assert sorted(made) == sorted({own, washington})
-    fresh = tmp_path / "fresh"
-    build_site_folder(site, fake_annotator, fresh)
-    assert tree(out) == tree(fresh)  # byte for byte what a full build makes
-    assert MARKER in tree(out)
+    assert tree(out) == fresh_build(site, tmp_path / "fresh", fake_annotator)  # byte for byte
 
 
 def _in(path: str, bundle: str) -> bool:
@@ -127,11 +126,10 @@ def test_a_search_index_kept_stale_by_the_preview_is_made_whole_by_the_next_buil
 ) -> None:
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
-    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    make_site(NAMED_AGAIN)
     build_site_folder(site, fake_annotator, use_cache=True, search=False)  # an edit
     build_site_folder(site, fake_annotator, use_cache=True)  # the preview stops
-    build_site_folder(site, fake_annotator, tmp_path / "fresh")
-    assert tree(site / "build") == tree(tmp_path / "fresh")
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
 def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
@@ -143,7 +141,7 @@ def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
 ) -> None:
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
-    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    make_site(NAMED_AGAIN)
     pagefind = search._pagefind
 
     def fails(*args: object) -> dict[str, bytes]:
@@ -154,8 +152,7 @@ def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
         build_site_folder(site, fake_annotator, use_cache=True)
     monkeypatch.setattr(search, "_pagefind", pagefind)
     build_site_folder(site, fake_annotator, use_cache=True)
-    build_site_folder(site, fake_annotator, tmp_path / "fresh")
-    assert tree(site / "build") == tree(tmp_path / "fresh")
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
 @pytest.mark.browser

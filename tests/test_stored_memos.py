@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import build_site_folder
 from test_golden import tree
-from test_incremental import SITE
+from test_incremental import SITE, fresh_build
 
 from sitegen import cache as cache_module
 from sitegen.cache import CACHE_DIR, FILE
@@ -40,6 +40,13 @@ def parts_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return made
 
 
+def edit_in_a_new_process(site: Path, make_site: MakeSite, annotator: SpacyAnnotator) -> None:
+    """C edited, then built by a new process."""
+    new_process()
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    build_site_folder(site, annotator, use_cache=True)
+
+
 def test_a_new_process_works_out_only_the_changed_articles_parts(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, parts_made: list[str], tmp_path: Path
 ) -> None:
@@ -48,16 +55,13 @@ def test_a_new_process_works_out_only_the_changed_articles_parts(
     build_site_folder(site, fake_annotator, use_cache=True)
     assert sorted(parts_made) == ["A", "B", "C"]
     parts_made.clear()
-    new_process()
-    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
-    build_site_folder(site, fake_annotator, use_cache=True)
+    edit_in_a_new_process(site, make_site, fake_annotator)
     assert parts_made == ["C"]
-    new_process()
-    build_site_folder(site, fake_annotator, tmp_path / "fresh")  # nothing kept: all made
-    assert tree(site / "build") == tree(tmp_path / "fresh")
+    new_process()  # the fresh build below remembers nothing: all made
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
-def test_without_the_cache_or_with_a_damaged_entry_parts_are_worked_out_again(
+def test_with_a_damaged_entry_parts_are_worked_out_again(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, parts_made: list[str], tmp_path: Path
 ) -> None:
     import sqlite3
@@ -68,10 +72,7 @@ def test_without_the_cache_or_with_a_damaged_entry_parts_are_worked_out_again(
     with sqlite3.connect(site / CACHE_DIR / FILE) as db:
         db.execute("UPDATE memos SET value = x'c1'")  # not msgpack of anything
     parts_made.clear()
-    new_process()
-    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
-    build_site_folder(site, fake_annotator, use_cache=True)
+    edit_in_a_new_process(site, make_site, fake_annotator)
     assert sorted(parts_made) == ["A", "B", "C"]
     new_process()
-    build_site_folder(site, fake_annotator, tmp_path / "fresh")  # nothing kept: all made
-    assert tree(site / "build") == tree(tmp_path / "fresh")
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)

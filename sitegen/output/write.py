@@ -289,13 +289,13 @@ def _render_here(
         old = out_dir / page.path
         if link_unchanged and previous.get(page.path) == page.key and old.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link(old, target)
+            link_file(old, target)
             continue
         content = page.make()
         if _same_bytes(old, content):
             if link_unchanged:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _link(old, target)
+                link_file(old, target)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
@@ -326,7 +326,7 @@ def _same_bytes(path: Path, content: bytes) -> bool:
         return False
 
 
-def _link(old: Path, new: Path) -> None:
+def link_file(old: Path, new: Path) -> None:
     """``new`` as the same file as ``old`` (a hard link; a copy where links fail)."""
     try:
         os.link(old, new)

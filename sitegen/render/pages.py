@@ -23,7 +23,6 @@ from .. import __version__
 from ..cache import Kept, Stored, digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
-from ..output.derived import Derived
 from ..site.entity_page import entity_page
 from ..site.ledger import cite
 from ..site.listings import by_author, by_tag, group_slug
@@ -45,7 +44,7 @@ from .publication import (
     site_feeds,
 )
 from .reading import mentions_by_kind, reading_minutes
-from .search import FACETS, PAGEFIND, pagefind_version, search_index, site_shards
+from .search import FACETS, site_shards
 from .theme import Settings, Theme, static_files, static_shown
 from .toc import table_of_contents
 from .urls import relative_url, rooted_url
@@ -190,22 +189,6 @@ def _files(files: Sequence[OutputFile], key: Callable[..., str]) -> list[Page]:
     return [
         Page(f.path, key("file", f.content), functools.partial(bytes, f.content)) for f in files
     ]
-
-
-def search_bundles(
-    site: Site, pages: Sequence[Page], language: str, refresh: bool = True
-) -> list[Derived]:
-    """Pagefind's index of the site's article and entity pages, one Derived per shard
-    (see ``render/search.py``), made by the writer from the written HTML, and again
-    only when one of its pages changed (or Pagefind did)."""
-    version = pagefind_version()  # missing: say so now, whether or not the index is stale
-    keys = {page.path: page.key for page in pages}
-    bundles = []
-    for shard in site_shards(site):
-        inputs = {PAGEFIND: version, **{p: keys[p] for p in shard.paths}}
-        make = functools.partial(search_index, language=language, shard=shard, inputs=inputs)
-        bundles.append(Derived(f"{shard.bundle}/", inputs, make, refresh))
-    return bundles
 
 
 def _key(*parts: str | bytes) -> str:

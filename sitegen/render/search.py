@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import subprocess
 import tempfile
 import zlib
@@ -34,7 +33,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import SitegenError
-from ..model import HIGHLIGHT_STYLES, OutputFile, Site
+from ..model import HIGHLIGHT_STYLES, OutputFile, Page, Site
+from ..output.derived import Derived
+from ..output.write import link_file
 from .search_stable import stable_bundle
 
 #: The search filters (facets) entities are listed under, by label: names
@@ -124,8 +125,8 @@ def search_shards(families: Mapping[str, Sequence[str]]) -> list[Shard]:
             split: list[list[str]] = [[] for _ in range(count)]
             for path in paths:
                 split[zlib.crc32(path.encode()) % count].append(path)
-            groups += [(f"{family}{n:02d}", sorted(g)) for n, g in enumerate(split) if g]
-    groups = [(name, paths) for name, paths in groups if paths]
+            groups += [(f"{family}{n:02d}", sorted(g)) for n, g in enumerate(split)]
+    groups = [(name, paths) for name, paths in groups if paths]  # none empty
     return [
         Shard(BUNDLE if n == 0 else f"{SHARDS}/{name}", tuple(paths))
         for n, (name, paths) in enumerate(groups)
@@ -146,6 +147,22 @@ def _shard_count(pages: int, per_shard: int) -> int:
     while count < MAX_SHARDS and count * per_shard < pages:
         count *= 2
     return count
+
+
+def search_bundles(
+    site: Site, pages: Sequence[Page], language: str, refresh: bool = True
+) -> list[Derived]:
+    """Pagefind's index of the site's article and entity pages, one Derived per shard
+    (see above), made by the writer from the written HTML, and again
+    only when one of its pages changed (or Pagefind did)."""
+    version = pagefind_version()  # missing: say so now, whether or not the index is stale
+    keys = {page.path: page.key for page in pages}
+    bundles = []
+    for shard in site_shards(site):
+        inputs = {PAGEFIND: version, **{p: keys[p] for p in shard.paths}}
+        make = functools.partial(search_index, language=language, shard=shard, inputs=inputs)
+        bundles.append(Derived(f"{shard.bundle}/", inputs, make, refresh))
+    return bundles
 
 
 def search_index(
@@ -201,7 +218,7 @@ def _pagefind(site: Path, paths: Sequence[str], language: str) -> dict[str, byte
         for path in paths:
             target = pages / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link(site / path, target)
+            link_file(site / path, target)
         command = [str(binary), "--site", str(pages), "--output-path", str(out)]
         command += ["--silent", "--force-language", language.split("-")[0].lower()]
         try:
@@ -218,11 +235,3 @@ def _pagefind(site: Path, paths: Sequence[str], language: str) -> dict[str, byte
 
 def _index_part(name: str) -> bool:
     return name.startswith(_INDEX_PARTS) or name.endswith(".pf_meta")
-
-
-def _link(source: Path, target: Path) -> None:
-    """``target`` as the same file as ``source`` (a copy where hard links fail)."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
