@@ -55,6 +55,8 @@ class SiteConfig:
     or ``local[:N]`` for a LocalCluster of N processes (None: on this machine)."""
     highlight: str = "first"
     """Which mentions are highlighted: ``first`` strongly and later lightly, ``all``, ``none``."""
+    entity_page_size: int = 50
+    """Articles per page of an entity's page (with their passages)."""
 
     @property
     def content_dir(self) -> Path:
@@ -88,6 +90,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
     },
     "entities": {
         "highlight": ("highlight", str),
+        "page_size": ("entity_page_size", int),
     },
 }
 
@@ -143,10 +146,10 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             CONFIG_NAME,
             _line_of(text, r"^\s*batch_size\s*="),
         )
-    if "page_size" in values and values["page_size"] < 1:
-        problems.error(
-            "[site] page_size must be at least 1", CONFIG_NAME, _line_of(text, r"^\s*page_size\s*=")
-        )
+    for section, name in (("site", "page_size"), ("entities", "entity_page_size")):
+        if values.get(name, 1) < 1:
+            line = _line_of(text, r"^\s*page_size\s*=", section)
+            problems.error(f"[{section}] page_size must be at least 1", CONFIG_NAME, line)
     _check_publishing(values, text, problems)
     if "dask" in values and (problem := address_problem(values["dask"])):
         problems.error(f"[nlp] dask {problem}", CONFIG_NAME, _line_of(text, r"^\s*dask\s*=", "nlp"))

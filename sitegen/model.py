@@ -378,7 +378,8 @@ class EntityPage:
     name: str
     label: str
     articles: tuple[EntityArticle, ...]
-    """Mentioning articles, newest first, each with its passages."""
+    """The mentioning articles this page lists (one page's worth), newest first, each
+    with its passages."""
     aliases: tuple[str, ...]
     """The forms the articles name it by, most frequent first."""
     description: str | None
@@ -389,6 +390,8 @@ class EntityPage:
     """Mentions per month (``2015-09``), every month from the first to the last."""
     quotes: tuple[Quoted, ...]
     mention_count: int
+    article_count: int
+    """How many articles mention it (all pages)."""
 
     @property
     def type_slug(self) -> str:

@@ -125,7 +125,14 @@ class Pipeline:
         self.annotator.start = self.progress
         c = self.config
         self.settings = Settings(
-            c.title, c.description, c.language, c.highlight, c.base_url, c.page_size, c.search
+            c.title,
+            c.description,
+            c.language,
+            c.highlight,
+            c.base_url,
+            c.page_size,
+            c.search,
+            c.entity_page_size,
         )
         self._stamp = stamp
 

@@ -115,7 +115,7 @@ def test_an_edit_renders_again_only_the_entities_of_the_paragraph_it_touches(
     rendered: list[str] = []
     entity = pages._Renderer.entity
     monkeypatch.setattr(
-        pages._Renderer, "entity", lambda self, e: rendered.append(e.id) or entity(self, e)
+        pages._Renderer, "entity", lambda self, e, page: rendered.append(e.id) or entity(self, e, page)
     )
     make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler again.")})
     build_site_folder(site, fake_annotator, use_cache=True)

@@ -23,9 +23,9 @@ from .. import __version__
 from ..cache import Kept, Stored, digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
-from ..site.entity_page import entity_page
+from ..site.entity_page import entity_listings, entity_page
 from ..site.ledger import cite
-from ..site.listings import by_author, by_tag, group_slug
+from ..site.listings import ListPage, by_author, by_tag, group_slug
 from ..site.related import related_articles, shared_entities
 from ..source.files import read_bytes
 from .annotations import article_annotations, to_json
@@ -135,24 +135,42 @@ def _article_page(
 
 
 def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
+    """Each entity's page, in pages of ``entity_page_size`` articles."""
+    size = renderer.settings.entity_page_size
     for entity in site.entities:
-        path = f"entities/{entity.id}/index.html"
-        make = functools.partial(_entity_key, salt, entity)
-        key, sources = _ENTITY_KEYS.get(salt + path, entity, make)
-        yield Page(path, key, functools.partial(renderer.entity, entity), sources)
+        listings = entity_listings(entity, size)
+        make = functools.partial(_entity_keys, salt, entity, listings)
+        keys = _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make)
+        for listing, (key, sources) in zip(listings, keys, strict=True):
+            render = functools.partial(renderer.entity, entity, listing)
+            yield Page(listing.path, key, render, sources)
 
 
-_ENTITY_KEYS: Kept[tuple[str, tuple[str, ...]]] = Kept()
-"""Each entity page's key and sources while its entity is the same object: a preview's
-edit then works out only the keys of the entities it touches."""
+_ENTITY_KEYS: Kept[list[tuple[str, tuple[str, ...]]]] = Kept()
+"""Each entity's pages' keys and sources while its entity is the same object: a
+preview's edit then works out only the keys of the entities it touches."""
 
 
-def _entity_key(salt: str, entity: Entity) -> tuple[str, tuple[str, ...]]:
-    parts = [entity_part(article, entity.id) for article, _ in entity.found]
-    parts += [noted(q.article)[q.attribution.id] for q in entity.quotes]
+def _entity_keys(
+    salt: str, entity: Entity, listings: Sequence[ListPage]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The key and sources of each page of ``entity``'s: the first page shows what is
+    worked out from all its articles; a later page, only the counts and its own
+    articles (an edit elsewhere leaves it alone)."""
     described = (entity.name, entity.label, entity.description or "", entity.url or "")
-    key = _key(salt, "entity", entity.id, *described, *parts)
-    return key, tuple(a.document.source for a in _entity_articles(entity))
+    parts = {a.slug: entity_part(a, entity.id) for a, _ in entity.found}
+    quoted = [noted(q.article)[q.attribution.id] for q in entity.quotes]
+    keys = []
+    for listing in listings:
+        counts = repr((entity.mention_count, len(entity.found), listing.number, listing.count))
+        if listing.number == 1:
+            shown, made_from = [*parts.values(), *quoted], _entity_articles(entity)
+        else:
+            shown = [parts[a.slug] for a in listing.articles]
+            made_from = list(listing.articles)
+        key = _key(salt, "entity", entity.id, *described, counts, *shown)
+        keys.append((key, tuple(a.document.source for a in made_from)))
+    return keys
 
 
 def _static_pages(theme: Theme, key: Callable[..., str]) -> Iterator[Page]:
@@ -179,7 +197,7 @@ def publication_pages(
     pages.append(not_found_page(page, key))
     pages += _files(feed_files(articles, groups, s.title, s.language, s.base_url), key)
     paths = [p.path for p in pages] + [f"{a.slug}/index.html" for a in articles]
-    paths += [f"entities/{e.id}/index.html" for e in site.entities]
+    paths += [p.path for e in site.entities for p in entity_listings(e, s.entity_page_size)]
     paths += ["entities/index.html", "sources/index.html"]
     return pages + _files(crawler_files(paths, articles, s.base_url), key)
 
@@ -326,17 +344,18 @@ class _Renderer:
             **article_extras(article, {e.id: e for e in mentioned}, related, headings),
         )
 
-    def entity(self, entity: Entity) -> bytes:
-        shown = entity_page(entity)
-        path = f"entities/{entity.id}/index.html"
+    def entity(self, entity: Entity, listing: ListPage) -> bytes:
+        shown = entity_page(entity, listing)
         kind = LABELS[entity.label][1]
-        count = len(shown.articles)
+        count = shown.article_count
         described = entity.description or f"{kind} named in {count} article{'s' * (count != 1)}."
+        title = entity.name if listing.number == 1 else f"{entity.name}, page {listing.number}"
         return self.page(
-            path,
+            listing.path,
             "entity.html",
-            head=page_head(path, entity.name, described, self.settings.base_url),
+            head=page_head(listing.path, title, described, self.settings.base_url),
             entity=shown,
+            listing=listing,
             chart=Markup(month_chart(shown.months, shown.name)),
         )
 

@@ -36,6 +36,8 @@ class Settings:
     """Articles per listing page."""
     search: bool = True
     """The search page and its Pagefind index."""
+    entity_page_size: int = 50
+    """Articles per page of an entity's page."""
 
 
 @dataclass(frozen=True)

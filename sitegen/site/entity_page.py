@@ -13,28 +13,45 @@ from collections.abc import Sequence
 
 from ..cache import Memo
 from ..model import Article, Entity, EntityArticle, EntityPage, Mention, Passage
+from .listings import ListPage, paginate
 from .named_with import named_with
 from .passages import quote_depth, windows
 
 RELATED_COUNT = 8
 
 
-def entity_page(entity: Entity) -> EntityPage:
+def entity_page(entity: Entity, listing: ListPage | None = None) -> EntityPage:
     """What the entity's page shows: passages, the names it is written as, the
-    entities named with it and its mentions by month (from its articles only)."""
+    entities named with it and its mentions by month (from its articles only).
+
+    With ``listing`` (a page of ``entity_listings``), only that page's articles and
+    their passages; what is worked out from all of them (names, related entities,
+    months, quotes) is on the first page alone."""
+    found = entity.found
+    if listing is not None:
+        shown = {a.slug for a in listing.articles}
+        found = tuple((a, ms) for a, ms in found if a.slug in shown)
+    whole = listing is None or listing.number == 1
     return EntityPage(
         id=entity.id,
         name=entity.name,
         label=entity.label,
-        articles=tuple(EntityArticle(a, _passages(a, entity.id, ms)) for a, ms in entity.found),
-        aliases=aliases(entity),
+        articles=tuple(EntityArticle(a, _passages(a, entity.id, ms)) for a, ms in found),
+        aliases=aliases(entity) if whole else (),
         description=entity.description,
         url=entity.url,
-        related=named_with(entity.id, entity.articles, RELATED_COUNT),
-        months=_months(entity),
-        quotes=entity.quotes,
+        related=named_with(entity.id, entity.articles, RELATED_COUNT) if whole else (),
+        months=_months(entity) if whole else (),
+        quotes=entity.quotes if whole else (),
         mention_count=entity.mention_count,
+        article_count=len(entity.found),
     )
+
+
+def entity_listings(entity: Entity, size: int) -> list[ListPage]:
+    """The pages of ``entity``'s page, ``size`` articles each: ``entities/<id>/`` and
+    ``entities/<id>/page/<n>/``."""
+    return paginate(entity.articles, f"entities/{entity.id}/", size)
 
 
 def aliases(entity: Entity) -> tuple[str, ...]:

@@ -1,0 +1,116 @@
+"""An entity named in many articles has its page in pages of ``[entities] page_size``
+articles: the first shows what is worked out from all of them, the others only their
+own articles, and an edit renders again only the pages it touches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import build_site_folder
+from test_golden import tree
+from test_incremental import fresh_build
+
+from sitegen.errors import BuildFailed
+from sitegen.nlp.annotator import SpacyAnnotator
+
+MakeSite = Callable[..., Path]
+KERRY = "entities/person/john-kerry/"
+
+
+def kerry_site(count: int = 5, page_size: int = 2) -> dict[str, str]:
+    """``count`` articles naming John Kerry, one a day (a1 the oldest), and Moscow in the
+    newest only."""
+    files = {
+        "sitegen.toml": f'[site]\nbase_url = "https://example.org/"\n\n'
+        f"[entities]\npage_size = {page_size}\n",
+    }
+    for n in range(1, count + 1):
+        place = " in Moscow" if n == count else ""
+        files[f"content/a{n}.md"] = (
+            f"---\ntitle: Day {n}\ndate: 2015-09-{n:02d}\n---\nJohn Kerry spoke{place} on day {n}.\n"
+        )
+    return files
+
+
+def titles(html: str) -> list[str]:
+    """The articles an entity page lists, in order."""
+    return re.findall(r'<h3 id="a-[^"]*"><a href="[^"]*">([^<]*)</a>', html)
+
+
+def test_an_entity_page_is_split_into_pages_newest_first(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(kerry_site())
+    build_site_folder(site, fake_annotator)
+    out = site / "build"
+    first = (out / KERRY / "index.html").read_text()
+    second = (out / KERRY / "page/2/index.html").read_text()
+    third = (out / KERRY / "page/3/index.html").read_text()
+    assert not (out / KERRY / "page/4").exists()
+    assert [titles(p) for p in (first, second, third)] == [
+        ["Day 5", "Day 4"],
+        ["Day 3", "Day 2"],
+        ["Day 1"],
+    ]
+    # Every page says how many articles there are in all, and which page it is.
+    for number, html in enumerate((first, second, third), start=1):
+        assert "Mentioned 5 times in 5 articles." in html
+        assert f"Articles, page {number} of 3" in html
+    assert "<title>John Kerry, page 2 · " in second
+    # The pager links the neighbours; what is worked out from every article (here the
+    # entities named with it) is on the first page only, which alone is searched.
+    assert 'rel="next" href="page/2/"' in first and 'rel="prev"' not in first
+    assert 'rel="prev" href="../../"' in second and 'rel="next" href="../3/"' in second
+    assert "Often mentioned with" in first and "Often mentioned with" not in second
+    assert "data-pagefind-body" in first and "data-pagefind-body" not in second
+    assert f"https://example.org/{KERRY}page/3/" in (out / "sitemap.xml").read_text()
+
+
+def test_an_edit_renders_only_the_first_page_and_its_own(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sitegen.render import pages
+
+    site = make_site(kerry_site())
+    build_site_folder(site, fake_annotator, use_cache=True)
+    rendered: list[str] = []
+    entity = pages._Renderer.entity
+    monkeypatch.setattr(
+        pages._Renderer,
+        "entity",
+        lambda self, e, page: rendered.append(page.path) or entity(self, e, page),
+    )
+    make_site({"content/a1.md": kerry_site()["content/a1.md"].replace("spoke", "spoke again")})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert sorted(rendered) == [f"{KERRY}index.html", f"{KERRY}page/3/index.html"]
+    assert "spoke again" in (site / "build" / KERRY / "page/3/index.html").read_text()
+    monkeypatch.undo()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_fewer_articles_remove_the_pages_left_over(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    site = make_site(kerry_site())
+    build_site_folder(site, fake_annotator, use_cache=True)
+    for n in (1, 2, 3):
+        (site / f"content/a{n}.md").unlink()
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert not (site / "build" / KERRY / "page").exists()
+    assert 'rel="next"' not in (site / "build" / KERRY / "index.html").read_text()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_a_page_size_below_one_is_an_error_naming_its_line(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    site = make_site(kerry_site(page_size=0))
+    with pytest.raises(BuildFailed) as failed:
+        build_site_folder(site, fake_annotator)
+    assert str(failed.value.errors[0]) == "sitegen.toml:5: [entities] page_size must be at least 1"
