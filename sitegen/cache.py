@@ -130,14 +130,24 @@ class Kept(Generic[V]):
         self._values: dict[str, tuple[object, V]] = {}
 
     def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
+        """``owner``: the object, or a tuple of the objects, it is worked out from."""
         kept = self._values.get(key)
-        if kept is not None and kept[0] is owner:
+        if kept is not None and _same(kept[0], owner):
             return kept[1]
         if len(self._values) >= self.limit:
             self._values.clear()
         value = make()
         self._values[key] = (owner, value)
         return value
+
+
+def _same(kept: object, owner: object) -> bool:
+    """The very object, or tuples of the very objects."""
+    if kept is owner:
+        return True
+    if type(kept) is not tuple or type(owner) is not tuple or len(kept) != len(owner):
+        return False
+    return all(k is o for k, o in zip(kept, owner, strict=True))
 
 
 @dataclass(frozen=True)

@@ -444,8 +444,6 @@ class Page:
     """A digest of everything the file is made from: the same key, the same bytes."""
     make: Callable[[], bytes]
     """Renders the file (called only when its key changed)."""
-    inputs: tuple[str, ...] = ()
-    """The content files it is made from (``content/a.md``): what an edit re-renders."""
 
 
 @dataclass(frozen=True)

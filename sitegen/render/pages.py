@@ -35,7 +35,7 @@ from .keys import cited, entity_part, entity_rows, noted
 from .meta import Head, article_head, page_head
 from .publication import (
     archive_page,
-    crawler_files,
+    crawler_pages,
     feed_files,
     group_pages,
     home_pages,
@@ -68,35 +68,30 @@ def plan_site(
     """
     renderer = _Renderer(settings, theme)
     key = functools.partial(_key, salt)
-    sources = tuple(a.document.source for a in site.articles)
+    cited_by = [cited(article) for article in site.articles]
     pages = [
         Page("entities/index.html", key("entities", *entity_rows(site)), renderer.index(site)),
-        Page(
-            "sources/index.html",
-            key("sources", *map(cited, site.articles)),
-            renderer.sources(site),
-            sources,
-        ),
-        *_article_pages(renderer, site, key),
+        Page("sources/index.html", key("sources", *cited_by), renderer.sources(site)),
+        *_article_pages(renderer, site, salt),
         *_entity_pages(renderer, site, salt),
         *_static_pages(theme, key),
         *publication_pages(renderer, site, settings, key),
         *_files(extra, key),
     ]
+    pages += crawler_pages(key, [p.path for p in pages], site.articles, settings.base_url)
     return sorted(pages, key=lambda p: p.path)
 
 
-def _article_pages(renderer: _Renderer, site: Site, key: Callable[..., str]) -> Iterator[Page]:
+def _article_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
     """Each article's page and its ``annotations.json``."""
     entities = {e.id: e for e in site.entities}
     related = _related(site.articles)
     for article in site.articles:
-        yield _article_page(renderer, article, entities, related, key)
+        yield _article_page(renderer, article, entities, related, salt)
         yield Page(
             f"{article.slug}/annotations.json",
-            key("annotations", article.key),
+            _key(salt, "annotations", article.key),
             functools.partial(_annotations, article),
-            (article.document.source,),
         )
 
 
@@ -105,11 +100,11 @@ def first_pages(
 ) -> list[Page]:
     """The pages of the articles ``slugs`` as ``plan_site`` plans them, planned alone:
     the preview writes them (the pages being edited) before the rest of the site."""
-    renderer, key = _Renderer(settings, theme), functools.partial(_key, salt)
+    renderer = _Renderer(settings, theme)
     entities = {e.id: e for e in site.entities}
     related = _related(site.articles)
     return [
-        _article_page(renderer, article, entities, related, key)
+        _article_page(renderer, article, entities, related, salt)
         for article in site.articles
         if article.slug in slugs
     ]
@@ -120,56 +115,55 @@ def _article_page(
     article: Article,
     entities: Mapping[str, Entity],
     related: Mapping[str, tuple[Article, ...]],
-    key: Callable[..., str],
+    salt: str,
 ) -> Page:
     mentioned = [entities[i] for i in _named_ids(article)]
     path = f"{article.slug}/index.html"
-    cards = cards_json(article, mentioned, path)
     others = related[article.slug]  # the page shows their titles, dates and names
-    return Page(
-        path,
-        key("article", article.key, cards, *[other.key for other in others]),
-        functools.partial(renderer.article, article, mentioned, cards, others),
-        (article.document.source, *[other.document.source for other in others]),
-    )
+
+    def made() -> tuple[str, str]:
+        cards = cards_json(article, mentioned, path)
+        return cards, _key(salt, "article", article.key, cards, *[o.key for o in others])
+
+    owner = (article, *mentioned, *others)
+    cards, key = _ARTICLE_KEYS.get(f"{salt} {path}", owner, made)
+    return Page(path, key, functools.partial(renderer.article, article, mentioned, cards, others))
+
+
+_ARTICLE_KEYS: Kept[tuple[str, str]] = Kept()
+"""Each article page's cards and key while it and the entities and articles it shows
+are the same objects."""
 
 
 def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
     """Each entity's page, in pages of ``entity_page_size`` articles."""
     size = renderer.settings.entity_page_size
     for entity in site.entities:
-        listings = entity_listings(entity, size)
-        make = functools.partial(_entity_keys, salt, entity, listings)
-        keys = _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make)
-        for listing, (key, sources) in zip(listings, keys, strict=True):
-            render = functools.partial(renderer.entity, entity, listing)
-            yield Page(listing.path, key, render, sources)
+        make = functools.partial(_entity_keys, salt, entity, size)
+        for listing, key in _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make):
+            yield Page(listing.path, key, functools.partial(renderer.entity, entity, listing))
 
 
-_ENTITY_KEYS: Kept[list[tuple[str, tuple[str, ...]]]] = Kept()
-"""Each entity's pages' keys and sources while its entity is the same object: a
+_ENTITY_KEYS: Kept[list[tuple[ListPage, str]]] = Kept()
+"""Each entity's pages and their keys while its entity is the same object: a
 preview's edit then works out only the keys of the entities it touches."""
 
 
-def _entity_keys(
-    salt: str, entity: Entity, listings: Sequence[ListPage]
-) -> list[tuple[str, tuple[str, ...]]]:
-    """The key and sources of each page of ``entity``'s: the first page shows what is
+def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
+    """The pages of ``entity``'s page, each with its key: the first page shows what is
     worked out from all its articles; a later page, only the counts and its own
     articles (an edit elsewhere leaves it alone)."""
     described = (entity.name, entity.label, entity.description or "", entity.url or "")
-    parts = {a.slug: entity_part(a, entity.id) for a, _ in entity.found}
+    parts = [entity_part(article, entity.id) for article, _ in entity.found]
     quoted = [noted(q.article)[q.attribution.id] for q in entity.quotes]
     keys = []
-    for listing in listings:
-        counts = repr((entity.mention_count, len(entity.found), listing.number, listing.count))
-        if listing.number == 1:
-            shown, made_from = [*parts.values(), *quoted], _entity_articles(entity)
-        else:
-            shown = [parts[a.slug] for a in listing.articles]
-            made_from = list(listing.articles)
-        key = _key(salt, "entity", entity.id, *described, counts, *shown)
-        keys.append((key, tuple(a.document.source for a in made_from)))
+    for listing in entity_listings(entity, size):
+        counts = repr((entity.mention_count, len(parts), listing.number, listing.count))
+        start = (listing.number - 1) * size  # the page lists found[start : start + size]
+        # The parts are hex digests of one length: joined, they are hashed as one.
+        own = "".join(parts[start : start + size])
+        shown = ["".join(parts), *quoted] if listing.number == 1 else [own]
+        keys.append((listing, _key(salt, "entity", entity.id, *described, counts, *shown)))
     return keys
 
 
@@ -195,15 +189,11 @@ def publication_pages(
         merged = [shard.bundle for shard in site_shards(site)[1:]]
         pages.append(search_page(page, key, s.base_url, merged))
     pages.append(not_found_page(page, key))
-    pages += _files(feed_files(articles, groups, s.title, s.language, s.base_url), key)
-    paths = [p.path for p in pages] + [f"{a.slug}/index.html" for a in articles]
-    paths += [p.path for e in site.entities for p in entity_listings(e, s.entity_page_size)]
-    paths += ["entities/index.html", "sources/index.html"]
-    return pages + _files(crawler_files(paths, articles, s.base_url), key)
+    return pages + _files(feed_files(articles, groups, s.title, s.language, s.base_url), key)
 
 
 def _files(files: Sequence[OutputFile], key: Callable[..., str]) -> list[Page]:
-    """Files made eagerly (small: feeds, sitemap), keyed by their content."""
+    """Files made eagerly (small: feeds), keyed by their content."""
     return [
         Page(f.path, key("file", f.content), functools.partial(bytes, f.content)) for f in files
     ]
@@ -270,14 +260,6 @@ def article_extras(
             for other in related
         ],
     }
-
-
-def _entity_articles(entity: Entity) -> list[Article]:
-    """The articles an entity's page is made from: those naming it or quoting it."""
-    found = {a.slug: a for a, _ in entity.found}
-    for quoted in entity.quotes:
-        found.setdefault(quoted.article.slug, quoted.article)
-    return sorted(found.values(), key=lambda a: a.slug)
 
 
 def _annotations(article: Article) -> bytes:

@@ -51,7 +51,6 @@ def _listed(
         path,
         key(template, path, repr(head), *extra, *(listed(a) for a in made_from)),
         functools.partial(page, path, template, head=head, **context),
-        tuple(a.document.source for a in made_from),
     )
 
 
@@ -200,13 +199,23 @@ def feed_files(
     return feeds
 
 
-def crawler_files(
-    paths: Sequence[str], articles: Sequence[Article], base_url: str
-) -> list[OutputFile]:
-    """``sitemap.xml`` of every HTML page (of the output ``paths``) but ``404.html``,
-    and ``robots.txt``."""
+def crawler_pages(
+    key: Key, paths: Sequence[str], articles: Sequence[Article], base_url: str
+) -> list[Page]:
+    """``sitemap.xml`` of every HTML page (of the output ``paths``) but ``404.html``
+    and the theme's files, keyed by the pages and dates it lists, and ``robots.txt``."""
     if not base_url:
         return []
-    html = [p for p in paths if p.endswith(".html") and p != NOT_FOUND]
+    html = sorted(
+        p for p in paths if p.endswith(".html") and p != NOT_FOUND and not p.startswith("static/")
+    )
     dates = {f"{a.slug}/index.html": a.document.date for a in articles if a.document.date}
-    return [sitemap(html, dates, base_url), robots_txt(base_url)]
+    robots = robots_txt(base_url).content
+    return [
+        Page(
+            "sitemap.xml",
+            key("sitemap", base_url, *html, repr(sorted(dates.items()))),
+            lambda: sitemap(html, dates, base_url).content,
+        ),
+        Page("robots.txt", key("file", robots), functools.partial(bytes, robots)),
+    ]
