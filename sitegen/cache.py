@@ -130,7 +130,8 @@ class Kept(Generic[V]):
         self._values: dict[str, tuple[object, V]] = {}
 
     def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
-        """``owner``: the object, or a tuple of the objects, it is worked out from."""
+        """``owner``: the object, or a tuple of the objects and plain values (tuples),
+        it is worked out from."""
         kept = self._values.get(key)
         if kept is not None and _same(kept[0], owner):
             return kept[1]
@@ -142,12 +143,13 @@ class Kept(Generic[V]):
 
 
 def _same(kept: object, owner: object) -> bool:
-    """The very object, or tuples of the very objects."""
+    """The very object, or tuples of the very objects, in which plain values (tuples
+    themselves) need only be equal."""
     if kept is owner:
         return True
     if type(kept) is not tuple or type(owner) is not tuple or len(kept) != len(owner):
         return False
-    return all(k is o for k, o in zip(kept, owner, strict=True))
+    return all(k is o or (type(k) is tuple and k == o) for k, o in zip(kept, owner, strict=True))
 
 
 @dataclass(frozen=True)

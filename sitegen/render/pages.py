@@ -125,14 +125,14 @@ def _article_page(
         cards = cards_json(article, mentioned, path)
         return cards, _key(salt, "article", article.key, cards, *[o.key for o in others])
 
-    owner = (article, *mentioned, *others)
+    owner = (article, *others, tuple(e.card for e in mentioned))  # cards: by value
     cards, key = _ARTICLE_KEYS.get(f"{salt} {path}", owner, made)
     return Page(path, key, functools.partial(renderer.article, article, mentioned, cards, others))
 
 
 _ARTICLE_KEYS: Kept[tuple[str, str]] = Kept()
-"""Each article page's cards and key while it and the entities and articles it shows
-are the same objects."""
+"""Each article page's cards and key while it and the articles it shows are the same
+objects and its entities' cards say the same."""
 
 
 def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
