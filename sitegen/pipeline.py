@@ -18,6 +18,7 @@ build, then only starts Python, reads the content and compares digests.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -353,9 +354,17 @@ class Pipeline:
         return self._spacy[1]
 
     def preload(self) -> None:
-        """Load the model now if edits would annotate with it here."""
+        """Load the model now if edits would annotate with it here, and compile the
+        theme's templates (a build that renders nothing compiles none)."""
         if self._given is None and self.dask_address is None:
             self._in_process()
+        import jinja2  # (render/theme.py has imported it)
+
+        env = self.theme.env
+        for name in env.list_templates(extensions=["html"]):
+            # A broken template is the next build's to report, with its file and line.
+            with contextlib.suppress(jinja2.TemplateError, SitegenError):
+                env.get_template(name)
 
 
 def _write(write: Callable[[Path], W], out_dir: Path) -> W:

@@ -125,6 +125,36 @@ def test_an_edit_renders_again_only_the_entities_of_the_paragraph_it_touches(
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
+def test_an_edit_in_a_related_articles_text_leaves_the_pages_listing_it_alone(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """b's page lists a as related (both name Kerry) by title, date and the names both
+    use: a's words do not render b's page again, a's title does."""
+    from sitegen.render import pages
+
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert 'href="../a/">A</a>' in (site / "build/b/index.html").read_text()
+    rendered: list[str] = []
+    article = pages._Renderer.article
+    monkeypatch.setattr(
+        pages._Renderer,
+        "article",
+        lambda self, a, *rest: rendered.append(a.slug) or article(self, a, *rest),
+    )
+    make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler again.")})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert rendered == ["a"]
+    make_site({"content/a.md": SITE["content/a.md"].replace("title: A", "title: Aa")})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert "b" in rendered and 'href="../a/">Aa</a>' in (site / "build/b/index.html").read_text()
+    monkeypatch.undo()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
 @pytest.mark.model
 def test_new_words_in_a_quote_leave_the_sites_sources_page_alone(
     make_site: MakeSite, real_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch

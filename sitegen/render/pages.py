@@ -39,6 +39,7 @@ from .publication import (
     feed_files,
     group_pages,
     home_pages,
+    listed,
     not_found_page,
     search_page,
     site_feeds,
@@ -123,7 +124,9 @@ def _article_page(
 
     def made() -> tuple[str, str]:
         cards = cards_json(article, mentioned, path)
-        return cards, _key(salt, "article", article.key, cards, *[o.key for o in others])
+        # Of a related article the page shows its title and date and whom both name.
+        shown = [f"{listed(o)} {' '.join(_named_ids(o))}" for o in others]
+        return cards, _key(salt, "article", article.key, cards, *shown)
 
     owner = (article, *others, tuple(e.card for e in mentioned))  # cards: by value
     cards, key = _ARTICLE_KEYS.get(f"{salt} {path}", owner, made)
