@@ -14,21 +14,28 @@ from ..cache import Stored, digest
 from ..model import Article, Mention, Site
 
 
-def entity_part(article: Article, entity: str) -> str:
-    """What the page of ``entity`` shows of ``article``: its byline, who else it names
-    (for "often mentioned with"), the entity's mentions and the paragraphs they are
-    in. So an edit re-renders the pages of the entities it touches, not of every
-    entity the article names. (The article's facts and each paragraph are hashed
-    once, not once per entity.)"""
+def entity_part(article: Article, entity: str) -> tuple[str, str]:
+    """What the page of ``entity`` shows of ``article``: (its section, its share of
+    what the first page works out from every article).
+
+    The section: its byline, the entity's mentions and the paragraphs they are in.
+    The share: its byline, who else it names and how often ("often mentioned with",
+    mentions by month) and the names the entity goes by in it. So an edit re-renders
+    the pages of the entities it touches, not of every entity the article names, and
+    an entity's first page only when the edit changes what it shows. (The article's
+    facts and each paragraph are hashed once, not once per entity.)"""
     return _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
 
 
-_ENTITY_PARTS: Stored[dict[str, str]] = Stored("entity-parts", dict[str, str])
+_ENTITY_PARTS: Stored[dict[str, tuple[str, str]]] = Stored(
+    "entity-parts", dict[str, tuple[str, str]]
+)
 
 
-def _entity_parts(article: Article) -> dict[str, str]:
+def _entity_parts(article: Article) -> dict[str, tuple[str, str]]:
     named = Counter((m.entity, m.name, m.label) for m in article.mentions)
-    facts = digest(_byline(article), repr(sorted(named.items())))
+    byline = _byline(article)
+    facts = digest(byline, repr(sorted(named.items())))
     found: dict[str, list[Mention]] = {}
     for mention in article.mentions:
         found.setdefault(mention.entity, []).append(mention)
@@ -36,11 +43,14 @@ def _entity_parts(article: Article) -> dict[str, str]:
         b: digest(article.document.blocks[b].text) for b in {m.block for m in article.mentions}
     }
     return {
-        entity: digest(
-            facts,
-            repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
-            *[blocks[b] for b in dict.fromkeys(m.block for m in mentions)],
-        ).hex()
+        entity: (
+            digest(
+                byline,
+                repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
+                *[blocks[b] for b in dict.fromkeys(m.block for m in mentions)],
+            ).hex(),
+            digest(facts, repr([m.text for m in mentions])).hex(),
+        )
         for entity, mentions in found.items()
     }
 

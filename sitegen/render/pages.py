@@ -153,19 +153,21 @@ preview's edit then works out only the keys of the entities it touches."""
 
 
 def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
-    """The pages of ``entity``'s page, each with its key: the first page shows what is
-    worked out from all its articles; a later page, only the counts and its own
-    articles (an edit elsewhere leaves it alone)."""
+    """The pages of ``entity``'s page, each with its key: its own articles' sections
+    and the counts, and on the first page also what it works out from every article
+    (``entity_part``) and the quotes. So an edit renders again the page of the article
+    edited, and the first page only when what it shows changed."""
     described = (entity.name, entity.label, entity.description or "", entity.url or "")
     parts = [entity_part(article, entity.id) for article, _ in entity.found]
-    quoted = [noted(q.article)[q.attribution.id] for q in entity.quotes]
+    # The parts are hex digests of one length: joined, they are hashed as one.
+    summary = ["".join(share for _, share in parts)]
+    summary += [noted(q.article)[q.attribution.id] for q in entity.quotes]
     keys = []
     for listing in entity_listings(entity, size):
         counts = repr((entity.mention_count, len(parts), listing.number, listing.count))
         start = (listing.number - 1) * size  # the page lists found[start : start + size]
-        # The parts are hex digests of one length: joined, they are hashed as one.
-        own = "".join(parts[start : start + size])
-        shown = ["".join(parts), *quoted] if listing.number == 1 else [own]
+        own = "".join(section for section, _ in parts[start : start + size])
+        shown = [own, *summary] if listing.number == 1 else [own]
         keys.append((listing, _key(salt, "entity", entity.id, *described, counts, *shown)))
     return keys
 
