@@ -52,8 +52,9 @@ def reuse(
     todo: list[Derived] = []
     carried: dict[str, dict[str, str]] = {}
     read = functools.partial(_read_kept, out_dir)
+    under = _by_prefix(previous.files, [one.prefix for one in derived])
     for one in derived:
-        old = {p: k for p, k in previous.files.items() if p.startswith(one.prefix)}
+        old = under[one.prefix]
         if old and (not one.refresh or set(old.values()) == {one.key}):
             kept += [Page(p, k, functools.partial(read, p)) for p, k in old.items()]
             if one.prefix in previous.made_from:  # stale files stay known as such
@@ -76,9 +77,11 @@ def make_derived(
     if not derived:
         return [], 0, {}
 
+    under = _by_prefix(previous.files, [one.prefix for one in derived])
+
     def make(one: Derived) -> Sequence[OutputFile] | None:
         old = previous.made_from.get(one.prefix)
-        return one.make(site, out_dir, old if any(_under(one, previous.files)) else None)
+        return one.make(site, out_dir, old if under[one.prefix] else None)
 
     with ThreadPoolExecutor(max_workers=max(1, min(len(derived), jobs))) as pool:
         made = list(pool.map(make, derived))
@@ -87,7 +90,7 @@ def make_derived(
         Page(path, one.key, functools.partial(read, path))
         for one, files in zip(derived, made, strict=True)
         if files is None
-        for path in _under(one, previous.files)
+        for path in under[one.prefix]
     ]
     new = [
         Page(f.path, one.key, functools.partial(bytes, f.content))
@@ -97,5 +100,18 @@ def make_derived(
     return kept + new, len(new), {one.prefix: dict(one.inputs) for one in derived}
 
 
-def _under(one: Derived, files: Mapping[str, str]) -> list[str]:
-    return [path for path in files if path.startswith(one.prefix)]
+def _by_prefix(files: Mapping[str, str], prefixes: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The ``files`` under each of ``prefixes`` (folders: ``pagefind-shards/a01/``),
+    in one pass over them, not one per prefix."""
+    found: dict[str, dict[str, str]] = {prefix: {} for prefix in prefixes}
+    depths = sorted({prefix.count("/") for prefix in prefixes})
+    tops = {prefix.partition("/")[0] for prefix in prefixes}
+    for path, key in files.items():
+        if path.partition("/")[0] not in tops:
+            continue
+        parts = path.split("/")
+        for depth in depths:
+            folder = "/".join(parts[:depth]) + "/"
+            if folder in found and len(parts) > depth:
+                found[folder][path] = key
+    return found
