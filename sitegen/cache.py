@@ -54,8 +54,9 @@ class Memo(Generic[V]):
     emptied when it holds ``limit`` values, which bounds its memory."""
 
     def __init__(self, limit: int = 4096) -> None:
-        self.limit = limit
+        self.limit = self.least = limit
         self._values: dict[str, V] = {}
+        _BOUNDED.append(self)
 
     def get(self, key: str, make: Callable[[], V]) -> V:
         """The value kept for ``key``, made now if there is none; an empty key (an
@@ -68,6 +69,18 @@ class Memo(Generic[V]):
                 self._values.clear()
             found = self._values[key] = make()
         return found
+
+
+_BOUNDED: list[Memo[Any] | Kept[Any]] = []
+
+
+def fit_memos(articles: int) -> None:
+    """Let every Memo and Kept hold twice a value per article of a site of ``articles``
+    (their values are per article, or per entity) before it is emptied: one smaller
+    than the site would be emptied again and again in one build, working the same
+    values out once per entity instead of once."""
+    for memo in _BOUNDED:
+        memo.limit = max(memo.least, 2 * articles)
 
 
 class Stored(Memo[V]):
@@ -126,8 +139,9 @@ class Kept(Generic[V]):
     emptied when it holds ``limit`` values, which bounds its memory."""
 
     def __init__(self, limit: int = 65536) -> None:
-        self.limit = limit
+        self.limit = self.least = limit
         self._values: dict[str, tuple[object, V]] = {}
+        _BOUNDED.append(self)
 
     def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
         """``owner``: the object, or a tuple of the objects and plain values (tuples),

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .cache import CACHE_DIR, Cache, code_digest, digest, load_stored, store_made
+from .cache import CACHE_DIR, Cache, code_digest, digest, fit_memos, load_stored, store_made
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .cores import default_jobs
@@ -290,6 +290,7 @@ class Pipeline:
         kept = {id(d) for d in shown}
         wanted = [k for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept]
         todo = [k for k in wanted if k not in done]
+        fit_memos(len(wanted))
         self.fresh = {documents[k].slug for k in todo}
         done |= self._enrich({k: documents[k] for k in todo}, parsed, problems)
         self.enriched.keep({k: done[k] for k in keys if k in done}, todo)
