@@ -75,7 +75,7 @@ DEFAULT_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT")
 MAX_BLOCK_CHARS = 100_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A content file as read from disk, front matter split off but not validated."""
 
@@ -93,7 +93,7 @@ class Source:
     """A digest of the path and the bytes of the file: what everything made from it depends on."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One prose block: a paragraph (also inside a list item, quote or footnote)."""
 
@@ -111,7 +111,7 @@ class Block:
     """True for a paragraph of a Markdown footnote (shown as a note, not in the text)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A parsed article: validated metadata, the Markdown body and its prose blocks.
 
@@ -145,7 +145,7 @@ class Document:
     """The content file's digest (``Source.digest``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntitySpan:
     """A named entity found by the NLP stage in one block's visible text."""
 
@@ -158,7 +158,7 @@ Span = tuple[int, int]
 """(start, end) character offsets into a block's visible text."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     """A reporting expression found by the parser: "Kerry said", "according to X"."""
 
@@ -179,7 +179,7 @@ class Cue:
     spokesman for Maersk"; the noun a relative "who said" refers to."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BlockNLP:
     """What the NLP stage says about one block; a pure function of the block's text."""
 
@@ -190,7 +190,7 @@ class BlockNLP:
     """Reporting expressions outside quotations (only where the parser ran)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One place an article names an entity."""
 
@@ -212,7 +212,7 @@ class Mention:
     """The sentence around the mention, as offsets into the block's visible text."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """Who said or reported what: one source note."""
 
@@ -243,7 +243,7 @@ class Attribution:
     """Where in the block the note's marker goes (after the passage)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """A document with its annotations: plain data, placed on tokens only when rendered.
 
@@ -273,7 +273,7 @@ class Article:
         return self.document.slug
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     """A sentence quoted on an entity page, with the entity's mentions marked."""
 
@@ -283,7 +283,7 @@ class Passage:
     """The prose block the sentence is in."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityArticle:
     """One article as listed on an entity page."""
 
@@ -291,7 +291,7 @@ class EntityArticle:
     passages: tuple[Passage, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quoted:
     """One attribution, as listed away from its article (ledgers, entity pages)."""
 
@@ -299,7 +299,7 @@ class Quoted:
     attribution: Attribution
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cited:
     """A source with everything attributed to it: a line of a sources ledger."""
 
@@ -319,7 +319,7 @@ class Cited:
         return tuple(by_slug.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related:
     """An entity named in the same articles as another."""
 
