@@ -75,10 +75,10 @@ _BOUNDED: list[Memo[Any] | Kept[Any]] = []
 
 
 def fit_memos(articles: int) -> None:
-    """Let every Memo and Kept hold twice a value per article of a site of ``articles``
-    (their values are per article, or per entity) before it is emptied: one smaller
-    than the site would be emptied again and again in one build, working the same
-    values out once per entity instead of once."""
+    """Let every Memo and Kept hold twice as many values as a site of ``articles`` has
+    articles before it is emptied (most are per article key): one smaller than the
+    site would be emptied again and again in one build, working the same values out
+    once per entity instead of once. (Memos by entity or by page keep their floor.)"""
     for memo in _BOUNDED:
         memo.limit = max(memo.least, 2 * articles)
 

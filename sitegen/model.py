@@ -145,7 +145,7 @@ class Document:
     """The content file's digest (``Source.digest``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class EntitySpan:
     """A named entity found by the NLP stage in one block's visible text."""
 
@@ -158,7 +158,7 @@ Span = tuple[int, int]
 """(start, end) character offsets into a block's visible text."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cue:
     """A reporting expression found by the parser: "Kerry said", "according to X"."""
 
@@ -179,7 +179,7 @@ class Cue:
     spokesman for Maersk"; the noun a relative "who said" refers to."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BlockNLP:
     """What the NLP stage says about one block; a pure function of the block's text."""
 

@@ -363,8 +363,8 @@ class Pipeline:
 
         env = self.theme.env
         for name in env.list_templates(extensions=["html"]):
-            # A broken template is the next build's to report, with its file and line.
-            with contextlib.suppress(jinja2.TemplateError, SitegenError):
+            # A broken or unreadable template is the next build's to report.
+            with contextlib.suppress(jinja2.TemplateError, SitegenError, OSError, ValueError):
                 env.get_template(name)
 
 

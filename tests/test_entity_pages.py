@@ -29,9 +29,8 @@ def kerry_site(count: int = 5, page_size: int = 2) -> dict[str, str]:
     }
     for n in range(1, count + 1):
         place = " in Moscow" if n == count else ""
-        files[f"content/a{n}.md"] = (
-            f"---\ntitle: Day {n}\ndate: 2015-09-{n:02d}\n---\nJohn Kerry spoke{place} on day {n}.\n"
-        )
+        front = f"---\ntitle: Day {n}\ndate: 2015-09-{n:02d}\n---\n"
+        files[f"content/a{n}.md"] = f"{front}John Kerry spoke{place} on day {n}.\n"
     return files
 
 

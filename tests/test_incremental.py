@@ -115,7 +115,9 @@ def test_an_edit_renders_again_only_the_entities_of_the_paragraph_it_touches(
     rendered: list[str] = []
     entity = pages._Renderer.entity
     monkeypatch.setattr(
-        pages._Renderer, "entity", lambda self, e, page: rendered.append(e.id) or entity(self, e, page)
+        pages._Renderer,
+        "entity",
+        lambda self, e, page: rendered.append(e.id) or entity(self, e, page),
     )
     make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler again.")})
     build_site_folder(site, fake_annotator, use_cache=True)
@@ -596,3 +598,23 @@ def test_worker_processes_annotate_exactly_as_this_process(real_annotator: Spacy
     batches = list(pool.batches(texts))
     assert sorted(at for at, _ in batches) == [0, 4, 8]
     assert pool.annotate(texts) == real_annotator.annotate(texts)
+
+
+def test_the_preview_compiles_the_templates_before_the_first_save(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    """A warm-up build that renders nothing compiles no template: the preview compiles
+    them while getting ready, and a broken or unreadable one does not stop it (the next
+    build reports it)."""
+    site = make_site(SITE)
+    (site / "templates").mkdir()
+    (site / "templates/broken.html").write_text("{% if %}")
+    (site / "templates/latin1.html").write_bytes(b"caf\xe9")
+    (site / "templates/zzz.html").write_text("<p>{{ site.title }}</p>")
+    pipeline = Pipeline(site, annotator=fake_annotator, use_cache=True)
+    pipeline.refresh()
+    pipeline.preload()
+    env = pipeline.theme.env
+    compiled = {name for _, name in env.cache or {}}
+    assert {"article.html", "entity.html", "base.html", "zzz.html"} <= compiled
+    assert not {"broken.html", "latin1.html"} & compiled

@@ -24,18 +24,19 @@ def entity_part(article: Article, entity: str) -> tuple[str, str]:
     the pages of the entities it touches, not of every entity the article names, and
     an entity's first page only when the edit changes what it shows. (The article's
     facts and each paragraph are hashed once, not once per entity.)"""
-    return _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
+    both = _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
+    return both[:32], both[32:]
 
 
-_ENTITY_PARTS: Stored[dict[str, tuple[str, str]]] = Stored(
-    "entity-parts", dict[str, tuple[str, str]]
-)
+_ENTITY_PARTS: Stored[dict[str, str]] = Stored("entity-parts", dict[str, str])
+"""Both parts, as one string of two 32-digit digests (one object, not three)."""
 
 
-def _entity_parts(article: Article) -> dict[str, tuple[str, str]]:
+def _entity_parts(article: Article) -> dict[str, str]:
     named = Counter((m.entity, m.name, m.label) for m in article.mentions)
     byline = _byline(article)
-    facts = digest(byline, repr(sorted(named.items())))
+    first = list(dict.fromkeys(named))  # "often mentioned with" shows the first name
+    facts = digest(byline, repr(sorted(named.items())), repr(first))
     found: dict[str, list[Mention]] = {}
     for mention in article.mentions:
         found.setdefault(mention.entity, []).append(mention)
@@ -43,14 +44,12 @@ def _entity_parts(article: Article) -> dict[str, tuple[str, str]]:
         b: digest(article.document.blocks[b].text) for b in {m.block for m in article.mentions}
     }
     return {
-        entity: (
-            digest(
-                byline,
-                repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
-                *[blocks[b] for b in dict.fromkeys(m.block for m in mentions)],
-            ).hex(),
-            digest(facts, repr([m.text for m in mentions])).hex(),
-        )
+        entity: digest(
+            byline,
+            repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
+            *[blocks[b] for b in dict.fromkeys(m.block for m in mentions)],
+        ).hex()
+        + digest(facts, repr([m.text for m in mentions])).hex()
         for entity, mentions in found.items()
     }
 

@@ -25,7 +25,7 @@ from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..site.entity_page import entity_listings, entity_page
 from ..site.ledger import cite
-from ..site.listings import ListPage, by_author, by_tag, group_slug
+from ..site.listings import ListPage, by_author, by_tag
 from ..site.related import related_articles, shared_entities
 from ..source.files import read_bytes
 from .annotations import article_annotations, to_json
@@ -44,7 +44,7 @@ from .publication import (
     search_page,
     site_feeds,
 )
-from .reading import mentions_by_kind, reading_minutes
+from .reading import article_minutes, mentions_by_kind
 from .search import FACETS, site_shards
 from .theme import Settings, Theme, static_files, static_shown
 from .toc import table_of_contents
@@ -234,11 +234,6 @@ def _related_slugs(named: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, 
     return related_articles(dict(named), RELATED_ARTICLES)
 
 
-def article_minutes(article: Article) -> int:
-    """Reading time of an article (the ``reading_minutes`` template filter)."""
-    return reading_minutes(block.text for block in article.document.blocks)
-
-
 def article_extras(
     article: Article,
     mentioned: Mapping[str, Entity],
@@ -278,8 +273,6 @@ class _Renderer:
         self.settings = settings
         self.theme = theme
         self.env = theme.env
-        self.env.filters["slug"] = group_slug
-        self.env.filters["reading_minutes"] = article_minutes
 
     def index(self, site: Site) -> Callable[[], bytes]:
         groups = [

@@ -18,7 +18,7 @@ from ..model import Article, OutputFile, Page
 from ..site.listings import Group, by_month, paginate, undated
 from .feeds import atom_feed, robots_txt, sitemap
 from .meta import Feed, Head, page_head
-from .reading import reading_minutes
+from .reading import article_minutes
 
 NOT_FOUND = "404.html"
 
@@ -56,7 +56,7 @@ def _listed(
 
 def listed(article: Article) -> str:
     """A digest of what listing pages show of ``article``: its metadata, summary and
-    reading time (once per article while it is among the last few thousand)."""
+    reading time (once per article key while the memo keeps it, see ``cache.fit_memos``)."""
     if not article.key:
         return _listed_digest(article)
     return _LISTED.get(article.key, lambda: _listed_digest(article))
@@ -70,7 +70,7 @@ def _listed_digest(article: Article) -> str:
     doc = article.document
     shown: list[object] = [doc.source, doc.slug, doc.title, doc.author, doc.date, doc.tags]
     shown += [doc.summary, doc.draft, sorted(doc.extra.items()), article.summary]
-    shown.append(reading_minutes(block.text for block in doc.blocks))
+    shown.append(article_minutes(article))
     return digest(repr(shown)).hex()
 
 

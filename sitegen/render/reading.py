@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from ..model import Article
+
 #: Words a minute for news prose read on screen (Brysbaert 2019: 238 for non-fiction).
 WORDS_PER_MINUTE = 230
 
@@ -17,6 +19,11 @@ def reading_minutes(texts: Iterable[str], words_per_minute: int = WORDS_PER_MINU
     """Whole minutes it takes to read ``texts`` (at least 1)."""
     words = sum(len(text.split()) for text in texts)
     return max(1, round(words / words_per_minute))
+
+
+def article_minutes(article: Article) -> int:
+    """Reading time of an article (the ``reading_minutes`` template filter)."""
+    return reading_minutes(block.text for block in article.document.blocks)
 
 
 def mentions_by_kind(

@@ -16,9 +16,11 @@ import jinja2
 
 from ..cache import digest
 from ..model import MONTHS
+from ..site.listings import group_slug
 from ..source.files import read_bytes, walk
 from .figures import month_label
 from .loader import confined_loader, root_of
+from .reading import article_minutes
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ def make_theme(site_dir: Path) -> Theme:
     )
     env.filters["date"] = format_date
     env.filters["month"] = month_label
+    env.filters["slug"] = group_slug
+    env.filters["reading_minutes"] = article_minutes
     return Theme(templates, static, site_dir, env)
 
 

@@ -237,7 +237,7 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
 
 def _remap(article: Article, renames: Renames) -> Article:
     """The article with the site's names: a copy only where a name changes (made
-    once per article and set of renames while among the last few thousand)."""
+    once per article and set of renames while the memo keeps it, see ``cache.fit_memos``)."""
     named = {m.entity for m in article.mentions}
     named |= {e for a in article.attributions for e in (a.entity, a.medium_entity) if e}
     applied = sorted((e, *renames[e]) for e in named if e in renames)
