@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from .errors import Problems
 from .model import MAX_BLOCK_CHARS
-from .pipeline import Pipeline, parse_file
+from .pipeline import Pipeline
+from .source.parse import parse_file
 
 
 class Filled(NamedTuple):

@@ -39,10 +39,9 @@ from .nlp.cluster import DaskAnnotator, reach
 from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator
 from .output.pages import deploy_files
 from .output.preflight import check_writable, write_error
-from .output.write import check_out_dir, locked, recover, write_first, write_site
+from .output.write import Written, check_out_dir, locked, recover, write_first, write_site
 from .render.theme import Settings, make_theme, static_digests, template_digest
 from .source.content import ContentFile, ContentReader, check_slugs
-from .source.load import load_source
 from .source.select import build_date, published
 from .stored import Articles, Enriched, Warnings, last_build, remember_build, without_gc
 
@@ -185,22 +184,8 @@ class Pipeline:
         with without_gc():
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        from .render.pages import first_pages, plan_site  # (see the docstring)
-        from .render.search import search_bundles
-
-        first: list[str] = []
-        if early is not None and 0 < len(self.fresh) <= EARLY_ARTICLES:
-            pages = first_pages(site, settings, self.theme, salt, self.fresh)
-            first = _write(functools.partial(write_first, pages), out_dir)
-            early(first)
-
-        with without_gc():
-            load_stored(self.cache, (a.key for a in site.articles))
-            pages = plan_site(site, settings, self.theme, salt, deploy_files(config.cname))
-        index = search_bundles(site, pages, settings.language, search) if settings.search else []
-        with without_gc():
-            write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
-            written = _write(write, out_dir)
+        first = self._write_early(site, settings, salt, out_dir, early)
+        written = self._write_site(site, settings, salt, out_dir, search)
         report = BuildReport(
             out_dir=str(out_dir),
             articles=len(site.articles),
@@ -214,6 +199,42 @@ class Pipeline:
         store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
         return report
+
+    def _write_early(
+        self,
+        site: Site,
+        settings: Settings,
+        salt: str,
+        out_dir: Path,
+        early: Callable[[Sequence[str]], None] | None,
+    ) -> list[str]:
+        """The pages of the few articles that changed, written before the rest of the
+        site is planned (the preview's edits); the files that changed."""
+        if early is None or not 0 < len(self.fresh) <= EARLY_ARTICLES:
+            return []
+        from .render.pages import first_pages  # (see the module's docstring)
+
+        pages = first_pages(site, settings, self.theme, salt, self.fresh)
+        first = _write(functools.partial(write_first, pages), out_dir)
+        early(first)
+        return first
+
+    def _write_site(
+        self, site: Site, settings: Settings, salt: str, out_dir: Path, search: bool
+    ) -> Written:
+        """Plan every file of the site and write those whose key changed, with the
+        search index (made again only with ``search``)."""
+        from .render.pages import plan_site
+        from .render.search import search_bundles
+
+        with without_gc():
+            load_stored(self.cache, (a.key for a in site.articles))
+            extra = deploy_files(self.config.cname)
+            pages = plan_site(site, settings, self.theme, salt, extra)
+        index = search_bundles(site, pages, settings.language, search) if settings.search else []
+        with without_gc():
+            write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
+            return _write(write, out_dir)
 
     def _prepare(self, out_dir: Path, base_url: str | None) -> Settings:
         """Check the output folder (and finish what a killed build left there) before
@@ -270,6 +291,8 @@ class Pipeline:
         salt = self.enrich_digest
         keys = [digest(file.digest, salt) for file in files]
         done = self.enriched.known(keys)
+        from .source.parse import parse_file  # (see the module's docstring)
+
         parsed: dict[bytes, tuple[Document, Warnings]] = {}
         for file, key in zip(files, keys, strict=True):
             if key in done:
@@ -378,21 +401,6 @@ def _write(write: Callable[[Path], W], out_dir: Path) -> W:
         if is_environment_error(exc):
             raise write_error(exc, out_dir) from exc
         raise
-
-
-def parse_file(rel: str, raw: bytes, problems: Problems) -> tuple[Document, Warnings] | None:
-    """Load and parse one file; its problems go to ``problems`` and its warnings
-    are returned with it too, to be kept with its article."""
-    from .source.parse import parse_document
-
-    local = Problems()
-    source = load_source(rel, raw, local)
-    document = parse_document(source, local) if source else None
-    problems.errors += local.errors
-    problems.warnings += local.warnings
-    if document is None:
-        return None
-    return document, tuple(local.warnings)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -19,8 +19,9 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..errors import Problems
+from ..errors import Problems, SitegenError
 from ..model import MAX_BLOCK_CHARS, Block, Document, Source
+from .load import load_source
 from .meta import read_meta
 
 #: HTML elements that have no closing tag.
@@ -225,3 +226,18 @@ def _html_nesting(tag: str) -> int:
     if not match or match.group(3) or match.group(2).lower() in VOID_TAGS:
         return 0
     return -1 if match.group(1) else 1
+
+
+def parse_file(
+    rel: str, raw: bytes, problems: Problems
+) -> tuple[Document, tuple[SitegenError, ...]] | None:
+    """Load and parse one file; its problems go to ``problems`` and its warnings
+    are returned with it too, to be kept with its article."""
+    local = Problems()
+    source = load_source(rel, raw, local)
+    document = parse_document(source, local) if source else None
+    problems.errors += local.errors
+    problems.warnings += local.warnings
+    if document is None:
+        return None
+    return document, tuple(local.warnings)
