@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import build_site_folder
@@ -121,3 +122,25 @@ def test_a_page_size_below_one_is_an_error_naming_its_line(
     with pytest.raises(BuildFailed) as failed:
         build_site_folder(site, fake_annotator)
     assert str(failed.value.errors[0]) == "sitegen.toml:5: [entities] page_size must be at least 1"
+
+
+@pytest.mark.browser
+def test_articles_of_one_title_on_an_entity_page_pass_axe(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, browser: Any
+) -> None:
+    """Two articles may share a title ("Week in review"): the page listing both still
+    has no two landmarks of one name, on every page of it (axe-core, in Chromium)."""
+    from test_theme import _axe
+
+    files = kerry_site()
+    for n in (4, 5):
+        files[f"content/a{n}.md"] = files[f"content/a{n}.md"].replace(f"Day {n}", "Week in review")
+    site = make_site(files)
+    build_site_folder(site, fake_annotator)
+    page = browser.new_page()
+    try:
+        for path in ("index.html", "page/2/index.html"):
+            page.goto((site / "build" / KERRY / path).as_uri())
+            assert _axe(page) == [], path
+    finally:
+        page.close()
