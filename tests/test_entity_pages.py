@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import build_site_folder
 from test_golden import tree
-from test_incremental import fresh_build
+from test_incremental import fresh_build, rendered_by
 
 from sitegen.errors import BuildFailed
 from sitegen.nlp.annotator import SpacyAnnotator
@@ -77,17 +77,9 @@ def test_an_edit_renders_its_page_and_the_first_only_when_what_it_shows_changed(
 ) -> None:
     """New words in the oldest article render its page (the third) alone; a new name
     for Kerry in it renders the first page too, which lists the names he goes by."""
-    from sitegen.render import pages
-
     site = make_site(kerry_site())
     build_site_folder(site, fake_annotator, use_cache=True)
-    rendered: list[str] = []
-    entity = pages._Renderer.entity
-    monkeypatch.setattr(
-        pages._Renderer,
-        "entity",
-        lambda self, e, page: rendered.append(page.path) or entity(self, e, page),
-    )
+    rendered = rendered_by(monkeypatch, "entity", lambda entity, page: page.path)
     oldest = kerry_site()["content/a1.md"]
     make_site({"content/a1.md": oldest.replace("spoke", "spoke again")})
     build_site_folder(site, fake_annotator, use_cache=True)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import build_site_folder, make_fake_annotator
@@ -41,6 +42,24 @@ def stamps(out: Path) -> dict[str, tuple[int, int]]:
         for p in out.rglob("*")
         if p.is_file()
     }
+
+
+def rendered_by(
+    monkeypatch: pytest.MonkeyPatch, method: str, name: Callable[..., str]
+) -> list[str]:
+    """What the renderer's ``method`` renders from now on, each named by ``name`` of
+    the method's arguments (``monkeypatch.undo()`` stops it)."""
+    from sitegen.render import pages
+
+    rendered: list[str] = []
+    real = getattr(pages._Renderer, method)
+
+    def recorded(self: object, *args: Any, **kwargs: Any) -> bytes:
+        rendered.append(name(*args))
+        return real(self, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(pages._Renderer, method, recorded)
+    return rendered
 
 
 def fresh_build(site: Path, out: Path, annotator: SpacyAnnotator) -> dict[str, bytes]:
@@ -108,17 +127,9 @@ def test_an_edit_renders_again_only_the_entities_of_the_paragraph_it_touches(
     """a.md names Kerry and Moscow in one paragraph, Kerry and Tabler in the next:
     editing the second leaves Moscow's page alone (same passages, same neighbours),
     and what is rendered again is what a fresh build makes."""
-    from sitegen.render import pages
-
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
-    rendered: list[str] = []
-    entity = pages._Renderer.entity
-    monkeypatch.setattr(
-        pages._Renderer,
-        "entity",
-        lambda self, e, page: rendered.append(e.id) or entity(self, e, page),
-    )
+    rendered = rendered_by(monkeypatch, "entity", lambda entity, page: entity.id)
     make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler again.")})
     build_site_folder(site, fake_annotator, use_cache=True)
     assert sorted(rendered) == ["person/andrew-tabler", "person/john-kerry"]
@@ -135,18 +146,10 @@ def test_an_edit_in_a_related_articles_text_leaves_the_pages_listing_it_alone(
 ) -> None:
     """b's page lists a as related (both name Kerry) by title, date and the names both
     use: a's words do not render b's page again, a's title does."""
-    from sitegen.render import pages
-
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
     assert 'href="../a/">A</a>' in (site / "build/b/index.html").read_text()
-    rendered: list[str] = []
-    article = pages._Renderer.article
-    monkeypatch.setattr(
-        pages._Renderer,
-        "article",
-        lambda self, a, *rest: rendered.append(a.slug) or article(self, a, *rest),
-    )
+    rendered = rendered_by(monkeypatch, "article", lambda article, *_: article.slug)
     make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler again.")})
     build_site_folder(site, fake_annotator, use_cache=True)
     assert rendered == ["a"]
@@ -163,19 +166,11 @@ def test_new_words_in_a_quote_leave_the_sites_sources_page_alone(
 ) -> None:
     """The sources page lists who is quoted, how often and where, not the words: an
     edit of the words does not render it again (it is the longest page), a new source does."""
-    from sitegen.render import pages
-
     quote = "---\ntitle: Q\ndate: 2015-09-04\n---\n“We will go on,” said John Kerry.\n"
     site = make_site({"content/q.md": quote})
     build_site_folder(site, real_annotator, use_cache=True)
     assert "John Kerry" in (site / "build/sources/index.html").read_text()
-    rendered: list[str] = []
-    page = pages._Renderer.page
-    monkeypatch.setattr(
-        pages._Renderer,
-        "page",
-        lambda self, path, *a, **k: rendered.append(path) or page(self, path, *a, **k),
-    )
+    rendered = rendered_by(monkeypatch, "page", lambda path, *_: path)
     make_site({"content/q.md": quote.replace("go on", "carry on")})
     build_site_folder(site, real_annotator, use_cache=True)
     assert "q/index.html" in rendered and "sources/index.html" not in rendered
