@@ -158,15 +158,13 @@ def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, s
     (``entity_part``) and the quotes. So an edit renders again the page of the article
     edited, and the first page only when what it shows changed."""
     described = (entity.name, entity.label, entity.description or "", entity.url or "")
-    parts = [entity_part(article, entity.id) for article, _ in entity.found]
     # The parts are hex digests of one length: joined, they are hashed as one.
-    summary = ["".join(share for _, share in parts)]
+    summary = ["".join(entity_part(article, entity.id)[1] for article in entity.articles)]
     summary += [noted(q.article)[q.attribution.id] for q in entity.quotes]
     keys = []
     for listing in entity_listings(entity, size):
-        counts = repr((entity.mention_count, len(parts), listing.number, listing.count))
-        start = (listing.number - 1) * size  # the page lists found[start : start + size]
-        own = "".join(section for section, _ in parts[start : start + size])
+        counts = repr((entity.mention_count, len(entity.found), listing.number, listing.count))
+        own = "".join(entity_part(article, entity.id)[0] for article in listing.articles)
         shown = [own, *summary] if listing.number == 1 else [own]
         keys.append((listing, _key(salt, "entity", entity.id, *described, counts, *shown)))
     return keys
