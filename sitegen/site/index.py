@@ -64,8 +64,10 @@ class SiteIndex:
         self._reset()
 
     def _reset(self) -> None:
-        self._given: dict[str, tuple[Article, _Contribution]] = {}
-        """Each article as given (names not yet resolved), by its key."""
+        self._given: dict[str, Article] = {}
+        """Each article as given (names not yet resolved), by its key. (What it adds to
+        the counts is worked out again when it goes, not kept: it is a tenth of the
+        index's memory.)"""
         self._names: Counter[Key] = Counter()
         self._speaking: Counter[Key] = Counter()
         """How many articles quote or cite each (label, name)."""
@@ -73,8 +75,6 @@ class SiteIndex:
         self._renames: Renames = {}
         self._conflicts: list[Conflict] = []
         self._resolved: dict[str, Article] = {}
-        self._keys: dict[str, frozenset[Key]] = {}
-        """(label, name) of each resolved article's mentions."""
         self._by_entity: dict[str, dict[str, tuple[Mention, ...]]] = defaultdict(dict)
         """Entity id -> article key -> its mentions of the entity there."""
         self._naming: dict[str, set[str]] = defaultdict(set)
@@ -98,13 +98,13 @@ class SiteIndex:
             keys = [str(i) for i in range(len(given))]
             self._reset()
         now = dict(zip(keys, given, strict=True))
-        gone = [k for k in self._given if k not in now or self._given[k][0] is not now[k]]
-        new = [k for k in now if k not in self._given or self._given[k][0] is not now[k]]
+        gone = [k for k in self._given if k not in now or self._given[k] is not now[k]]
+        new = [k for k in now if k not in self._given or self._given[k] is not now[k]]
         for k in gone:
-            self._count(k, self._given.pop(k)[1], -1)
+            self._count(k, _contribution(self._given.pop(k)), -1)
         for k in new:
-            self._given[k] = (now[k], _contribution(now[k]))
-            self._count(k, self._given[k][1], 1)
+            self._given[k] = now[k]
+            self._count(k, _contribution(now[k]), 1)
         touched = self._resolve(gone, new)
         ordered = sorted((self._resolved[k] for k in keys), key=article_order)
         position = {id(a): i for i, a in enumerate(ordered)}
@@ -158,14 +158,12 @@ class SiteIndex:
                 new = [*new, *(k for k in again - set(new) if k in self._given)]
         for k in gone:
             article = self._resolved.pop(k, None)
-            self._keys.pop(k, None)
             for eid in _entities_of(article) if article else ():
                 gone_mentions = self._by_entity[eid].pop(k, ())
                 _add(self._named[eid], Counter(m.name for m in gone_mentions), -1)
                 touched.add(eid)
         for k in new:
-            article = self._resolved[k] = _remap(self._given[k][0], self._renames)
-            self._keys[k] = frozenset((m.label, m.name) for m in article.mentions)
+            article = self._resolved[k] = _remap(self._given[k], self._renames)
             found: dict[str, list[Mention]] = {}
             for mention in article.mentions:
                 found.setdefault(mention.entity, []).append(mention)
@@ -195,8 +193,9 @@ class SiteIndex:
         wanted = {(c.label, c.name) for c in self._conflicts}
         sources: dict[Key, set[str]] = {name: set() for name in wanted}
         for k in keys if wanted else ():
-            for name in wanted.intersection(self._keys[k]):
-                sources[name].add(self._resolved[k].document.source)
+            article = self._resolved[k]
+            for name in wanted.intersection((m.label, m.name) for m in article.mentions):
+                sources[name].add(article.document.source)
         return tuple(
             dataclasses.replace(c, sources=tuple(sorted(sources[c.label, c.name])))
             for c in self._conflicts
