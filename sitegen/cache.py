@@ -87,10 +87,17 @@ class Stored(Memo[V]):
     """A Memo whose values are also kept in the cache, for the next process: plain
     data of type ``kind`` (msgpack), by the memo's ``name`` and the key."""
 
-    def __init__(self, name: str, kind: Any, limit: int = 4096) -> None:
+    def __init__(
+        self, name: str, kind: Any, limit: int = 4096, shared: Callable[[V], V] | None = None
+    ) -> None:
+        """``shared``: the value decoded, with the strings it repeats from others (entity
+        ids) made one object with them (``sys.intern``), which a decoder cannot."""
         super().__init__(limit)
         self.name = name
-        self._decode = msgspec.msgpack.Decoder(kind).decode
+        decode = msgspec.msgpack.Decoder(kind).decode
+        self._decode: Callable[[bytes], V] = (
+            decode if shared is None else lambda value: shared(decode(value))
+        )
         self._made: set[str] = set()
         """The keys of the values made in this process and not stored yet."""
         _STORED.append(self)
@@ -118,7 +125,7 @@ def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
         if not missing:
             continue
         named = {digest(memo.name, k): k for k in missing}
-        for stored, value in cache.get("memos", list(named)).items():
+        for stored, value in cache.items("memos", list(named)):
             with contextlib.suppress(*BAD_VALUE):  # else: made again
                 memo._values[named[stored]] = memo._decode(value)
 
@@ -190,7 +197,12 @@ class Cache:
 
     def get(self, table: str, keys: Sequence[bytes]) -> dict[bytes, bytes]:
         """The values found for ``keys`` (missing keys are simply absent)."""
-        return dict(self._select(table, "key, value", keys))
+        return dict(self.items(table, keys))
+
+    def items(self, table: str, keys: Sequence[bytes]) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) of those of ``keys`` found, read a few hundred at a time: what
+        is decoded as it comes is never all in memory at once as bytes."""
+        return self._select(table, "key, value", keys)
 
     def keys(self, table: str, keys: Sequence[bytes]) -> set[bytes]:
         """Those of ``keys`` that have a value (without reading the values)."""

@@ -46,7 +46,7 @@ class Articles:
         if self.cache is None or not missing:
             return found
         with without_gc():  # many small objects and no cycles: collecting only costs
-            for key, value in self.cache.get("articles", missing).items():
+            for key, value in self.cache.items("articles", missing):
                 with contextlib.suppress(*BAD_VALUE):  # else: enriched again
                     article, stored = _decode_article(value)
                     found[key] = (article, tuple(SitegenError(*w) for w in stored))

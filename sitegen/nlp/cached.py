@@ -120,7 +120,7 @@ class CachedAnnotator:
             return {}
         found = {}
         broken = []
-        for key, value in self.cache.get("blocks", list(dict.fromkeys(keys))).items():
+        for key, value in self.cache.items("blocks", list(dict.fromkeys(keys))):
             try:
                 found[key] = _decoder.decode(value)
             except (msgspec.DecodeError, msgspec.ValidationError):

@@ -6,7 +6,6 @@ them; the card script only reads the data embedded in the article page.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Sequence
 
@@ -22,13 +21,7 @@ CHART_WIDTH = 560
 def cards_json(article: Article, mentioned: Sequence[Entity], page: str) -> str:
     """What the hover card shows for each entity of ``article`` (whose page is ``page``,
     an article's), as JSON safe in <script>."""
-    shown = tuple(e.card for e in mentioned)
-    return _cards_json(shown, relative_url("entities/", page))
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _cards_json(shown: tuple[tuple[str, str, str, str | None, int], ...], entities: str) -> str:
-    """``entities``: the link to the entity index (an article page is not under it)."""
+    entities = relative_url("entities/", page)  # (an article page is not under it)
     cards = {
         id: {
             "name": name,
@@ -37,7 +30,7 @@ def _cards_json(shown: tuple[tuple[str, str, str, str | None, int], ...], entiti
             "others": found - 1,  # the entity is mentioned in this article
             "href": f"{entities}{id}/",
         }
-        for id, name, label, description, found in shown
+        for id, name, label, description, found in (e.card for e in mentioned)
     }
     text = json.dumps(cards, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

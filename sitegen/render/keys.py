@@ -8,13 +8,14 @@ of an entity, its row in the index. Each part is made once per article key
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 from ..cache import Stored, digest
 from ..model import Article, Mention, Site
 
 
-def entity_part(article: Article, entity: str) -> tuple[str, str]:
+def entity_part(article: Article, entity: str) -> tuple[bytes, bytes]:
     """What the page of ``entity`` shows of ``article``: (its section, its share of
     what the first page works out from every article).
 
@@ -25,14 +26,18 @@ def entity_part(article: Article, entity: str) -> tuple[str, str]:
     an entity's first page only when the edit changes what it shows. (The article's
     facts and each paragraph are hashed once, not once per entity.)"""
     both = _ENTITY_PARTS.get(article.key, lambda: _entity_parts(article))[entity]
-    return both[:32], both[32:]
+    return both[:16], both[16:]
 
 
-_ENTITY_PARTS: Stored[dict[str, str]] = Stored("entity-parts", dict[str, str])
-"""Both parts, as one string of two 32-digit digests (one object, not three)."""
+def _shared(parts: dict[str, bytes]) -> dict[str, bytes]:
+    return {sys.intern(entity): both for entity, both in parts.items()}
 
 
-def _entity_parts(article: Article) -> dict[str, str]:
+_ENTITY_PARTS: Stored[dict[str, bytes]] = Stored("entity-parts", dict[str, bytes], shared=_shared)
+"""Both parts, as one value of two 16-byte digests (one object, not three)."""
+
+
+def _entity_parts(article: Article) -> dict[str, bytes]:
     named = Counter((m.entity, m.name, m.label) for m in article.mentions)
     byline = _byline(article)
     first = list(dict.fromkeys(named))  # "often mentioned with" shows the first name
@@ -48,15 +53,15 @@ def _entity_parts(article: Article) -> dict[str, str]:
             byline,
             repr([(m.block, m.start, m.end, m.sentence, m.text) for m in mentions]),
             *[blocks[b] for b in dict.fromkeys(m.block for m in mentions)],
-        ).hex()
-        + digest(facts, repr([m.text for m in mentions])).hex()
+        )
+        + digest(facts, repr([m.text for m in mentions]))
         for entity, mentions in found.items()
     }
 
 
 def noted(article: Article) -> dict[int, str]:
-    """Each source note of ``article`` as ledgers show it (with the article's byline),
-    by note number; made once per article key."""
+    """A digest of each source note of ``article`` as ledgers show it (with the
+    article's byline), by note number; made once per article key."""
     return _NOTED.get(article.key, lambda: _notes(article))
 
 
@@ -65,7 +70,7 @@ _NOTED: Stored[dict[int, str]] = Stored("noted", dict[int, str])
 
 def _notes(article: Article) -> dict[int, str]:
     byline = _byline(article)
-    return {a.id: byline + repr(a) for a in article.attributions}
+    return {a.id: digest(byline, repr(a)).hex() for a in article.attributions}
 
 
 def _byline(article: Article) -> str:

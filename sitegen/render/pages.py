@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -122,20 +123,20 @@ def _article_page(
     path = f"{article.slug}/index.html"
     others = related[article.slug]  # the page shows their titles, dates and names
 
-    def made() -> tuple[str, str]:
-        cards = cards_json(article, mentioned, path)
+    cards = tuple(e.card for e in mentioned)
+
+    def made() -> str:
         # Of a related article the page shows its title and date and whom both name.
         shown = [f"{listed(o)} {' '.join(_named_ids(o))}" for o in others]
-        return cards, _key(salt, "article", article.key, cards, *shown)
+        return _key(salt, "article", article.key, repr(cards), *shown)
 
-    owner = (article, *others, tuple(e.card for e in mentioned))  # cards: by value
-    cards, key = _ARTICLE_KEYS.get(f"{salt} {path}", owner, made)
-    return Page(path, key, functools.partial(renderer.article, article, mentioned, cards, others))
+    key = _ARTICLE_KEYS.get(f"{salt} {path}", (article, *others, cards), made)  # cards: by value
+    return Page(path, key, functools.partial(renderer.article, article, mentioned, others))
 
 
-_ARTICLE_KEYS: Kept[tuple[str, str]] = Kept()
-"""Each article page's cards and key while it and the articles it shows are the same
-objects and its entities' cards say the same."""
+_ARTICLE_KEYS: Kept[str] = Kept()
+"""Each article page's key while it and the articles it shows are the same objects
+and its entities' cards say the same."""
 
 
 def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
@@ -158,13 +159,13 @@ def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, s
     (``entity_part``) and the quotes. So an edit renders again the page of the article
     edited, and the first page only when what it shows changed."""
     described = (entity.name, entity.label, entity.description or "", entity.url or "")
-    # The parts are hex digests of one length: joined, they are hashed as one.
-    summary = ["".join(entity_part(article, entity.id)[1] for article in entity.articles)]
-    summary += [noted(q.article)[q.attribution.id] for q in entity.quotes]
+    # The parts are digests of one length: joined, they are hashed as one.
+    shares = b"".join(entity_part(article, entity.id)[1] for article in entity.articles)
+    summary = [shares, *(noted(q.article)[q.attribution.id] for q in entity.quotes)]
     keys = []
     for listing in entity_listings(entity, size):
         counts = repr((entity.mention_count, len(entity.found), listing.number, listing.count))
-        own = "".join(entity_part(article, entity.id)[0] for article in listing.articles)
+        own = b"".join(entity_part(article, entity.id)[0] for article in listing.articles)
         shown = [own, *summary] if listing.number == 1 else [own]
         keys.append((listing, _key(salt, "entity", entity.id, *described, counts, *shown)))
     return keys
@@ -222,7 +223,9 @@ def _named_ids(article: Article) -> tuple[str, ...]:
     )
 
 
-_NAMED_IDS: Stored[tuple[str, ...]] = Stored("named-ids", tuple[str, ...], limit=16384)
+_NAMED_IDS: Stored[tuple[str, ...]] = Stored(
+    "named-ids", tuple[str, ...], limit=16384, shared=lambda ids: tuple(map(sys.intern, ids))
+)
 
 
 @functools.lru_cache(maxsize=2)
@@ -291,7 +294,6 @@ class _Renderer:
         self,
         article: Article,
         mentioned: Sequence[Entity],
-        cards: str,
         related: Sequence[Article] = (),
     ) -> bytes:
         path = f"{article.slug}/index.html"
@@ -314,7 +316,7 @@ class _Renderer:
                     for label in sorted({e.label for e in mentioned}, key=list(LABELS).index)
                 )
             ),
-            cards=Markup(cards),
+            cards=Markup(cards_json(article, mentioned, path)),
             # The printed list repeats the notes: without their ids, which must be unique.
             notes=[(n, Markup(re.sub(r' id="[^"]*"', "", notes[n]))) for n in sorted(notes)],
             sources=cite([article]),
