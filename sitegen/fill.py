@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .errors import Problems
-from .model import MAX_BLOCK_CHARS
+from .nlp.bounded import annotatable
 from .pipeline import Pipeline
 from .source.parse import parse_file
 
@@ -42,7 +42,7 @@ def fill(pipeline: Pipeline) -> Filled:
             texts = [block.text for block in read[0].blocks]
             articles, blocks = articles + 1, blocks + len(texts)
             # as a build: a paragraph too long to annotate is left unannotated
-            missing |= pipeline.annotator.missing(t for t in texts if len(t) <= MAX_BLOCK_CHARS)
+            missing |= pipeline.annotator.missing(annotatable(texts))
     if not articles and not problems.errors:
         problems.error("no Markdown (*.md) files found", "content/")
     problems.raise_if_any()

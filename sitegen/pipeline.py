@@ -58,6 +58,9 @@ W = TypeVar("W")
 #: At most this many articles read anew have their pages written first (``early``):
 #: more is not an edit but a change of the whole site, written as one.
 EARLY_ARTICLES = 8
+#: Articles enriched at a time: their blocks' NLP results are all in memory at once.
+#: (A larger site's blocks are first annotated into the cache in one stream.)
+ENRICH_CHUNK = 1000
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -327,17 +330,24 @@ class Pipeline:
     ) -> dict[bytes, Enriched]:
         """Annotate and enrich ``documents`` (by key), with their reading warnings."""
         from .enrich.article import enrich
-        from .nlp.bounded import annotate_documents
+        from .nlp.bounded import annotatable, annotate_documents
 
         self.annotator.annotated = 0
-        results = annotate_documents(list(documents.values()), self.annotator)
+        todo = list(documents.items())
+        step = ENRICH_CHUNK if self.cache is not None else max(1, len(todo))
+        if len(todo) > step:  # annotated into the cache in one stream, then read by chunks
+            texts = (block.text for _, document in todo for block in document.blocks)
+            self.annotator.fill(self.annotator.missing(annotatable(texts)))
         done = {}
-        for (key, document), result in zip(documents.items(), results, strict=True):
-            article = enrich(document, result, self.catalog, self.config.labels)
-            article = dataclasses.replace(article, key=key.hex())  # the file and the settings
-            quotes = unattributed_warnings(article)
-            done[key] = (article, parsed[key][1] + quotes)
-            problems.warnings += quotes
+        for at in range(0, len(todo), step):
+            chunk = todo[at : at + step]
+            results = annotate_documents([document for _, document in chunk], self.annotator)
+            for (key, document), result in zip(chunk, results, strict=True):
+                article = enrich(document, result, self.catalog, self.config.labels)
+                article = dataclasses.replace(article, key=key.hex())  # the file, the settings
+                quotes = unattributed_warnings(article)
+                done[key] = (article, parsed[key][1] + quotes)
+                problems.warnings += quotes
         return done
 
     @property

@@ -91,6 +91,33 @@ def test_editing_one_paragraph_annotates_that_paragraph_only(
     assert "</a> later met" in (site / "build/a/index.html").read_text()
 
 
+def test_a_large_site_is_annotated_in_one_stream_and_enriched_in_chunks(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past ENRICH_CHUNK new articles, every block goes to the annotator at once (one
+    pool of workers, one progress bar), then the articles are enriched a chunk at a
+    time from the cache: the output is the site's, byte for byte."""
+    import sitegen.pipeline
+
+    site = make_site(SITE)
+    asked: list[int] = []
+
+    class Counted:
+        fingerprint = fake_annotator.fingerprint
+
+        def annotate(self, texts: Sequence[str], progress: Any = None) -> list[Any]:
+            asked.append(len(texts))
+            return fake_annotator.annotate(texts, progress)
+
+    monkeypatch.setattr(sitegen.pipeline, "ENRICH_CHUNK", 1)
+    report = build_site_folder(site, Counted(), use_cache=True)
+    assert asked == [4] and report.annotated == 4
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
 def test_an_edit_rewrites_only_the_pages_it_affects(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
 ) -> None:

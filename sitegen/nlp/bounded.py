@@ -7,7 +7,7 @@ can end a build; the parse stage warns about it with its file and line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ..model import MAX_BLOCK_CHARS, BlockNLP, Document
 from .annotator import Annotator
@@ -27,6 +27,11 @@ def annotate_bounded(
     if progress is not None:
         progress(len(texts) - len(wanted))
     return results
+
+
+def annotatable(texts: Iterable[str]) -> Iterator[str]:
+    """Those of ``texts`` that ``annotate_bounded`` gives the annotator."""
+    return (text for text in texts if len(text) <= MAX_BLOCK_CHARS)
 
 
 def annotate_documents(documents: Sequence[Document], annotator: Annotator) -> list[list[BlockNLP]]:

@@ -23,7 +23,7 @@ class BaseUrlError(ValueError):
     """``base_url`` is not an absolute http(s) URL."""
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 12)  # a page links to a target many times; pages differ
 def relative_url(target: str, page: str) -> str:
     """The link from output file ``page`` to site path ``target`` ("" is the home page).
 
