@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,20 +48,32 @@ class Articles:
         with without_gc():  # many small objects and no cycles: collecting only costs
             for key, value in self.cache.items("articles", missing):
                 with contextlib.suppress(*BAD_VALUE):  # else: enriched again
-                    article, stored = _decode_article(value)
-                    found[key] = (article, tuple(SitegenError(*w) for w in stored))
+                    found[key] = _decode_enriched(value)
         return found
 
-    def keep(self, done: dict[bytes, Enriched], new: Iterable[bytes]) -> None:
-        """Keep ``done`` in memory for the next run, and store its ``new`` keys."""
+    def keep(self, done: dict[bytes, Enriched], new: Sequence[bytes]) -> None:
+        """Keep ``done`` in memory for the next run, and store its ``new`` keys (a few
+        hundred at a time, so their bytes are never all in memory)."""
         self._memo = dict(done)
-        if self.cache is not None:
-            self.cache.put("articles", ((k, _encode_enriched(done[k])) for k in new))
+        if self.cache is None:
+            return
+        for at in range(0, len(new), _STORE_EVERY):
+            self.cache.put(
+                "articles", [(k, _encode_enriched(done[k])) for k in new[at : at + _STORE_EVERY]]
+            )
+
+
+_STORE_EVERY = 500
 
 
 def _encode_enriched(value: Enriched) -> bytes:
     article, warnings = value
     return _encode((article, tuple((w.message, w.path, w.line) for w in warnings)))
+
+
+def _decode_enriched(value: bytes) -> Enriched:
+    article, stored = _decode_article(value)
+    return article, tuple(SitegenError(*w) for w in stored)
 
 
 def last_build(cache: Cache | None, inputs: bytes, out_dir: Path) -> BuildReport | None:
