@@ -54,7 +54,7 @@ from pathlib import Path
 from sitegen.pipeline import Pipeline
 start = time.perf_counter()
 site, jobs = Path(sys.argv[1]), int(sys.argv[2])
-report = Pipeline(site, jobs=jobs).build(site / "build")
+report = Pipeline(site, jobs=jobs, once=True).build(site / "build")  # as `sitegen build`
 print(json.dumps({"seconds": time.perf_counter() - start,
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "child_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,

@@ -83,6 +83,13 @@ def fit_memos(articles: int) -> None:
         memo.limit = max(memo.least, 2 * articles)
 
 
+def empty_memos() -> None:
+    """Let go of every value Memo and Kept hold (a build that is the process's last
+    has no use for them once its pages are planned; store_made first)."""
+    for memo in _BOUNDED:
+        memo._values.clear()
+
+
 class Stored(Memo[V]):
     """A Memo whose values are also kept in the cache, for the next process: plain
     data of type ``kind`` (msgpack), by the memo's ``name`` and the key."""

@@ -80,7 +80,9 @@ def _site_dir(args: argparse.Namespace) -> Path:
     return site_dir
 
 
-def _pipeline(args: argparse.Namespace, progress: Progress | None = None) -> Pipeline:
+def _pipeline(
+    args: argparse.Namespace, progress: Progress | None = None, once: bool = False
+) -> Pipeline:
     site_dir = _site_dir(args)
     return Pipeline(
         site_dir,
@@ -88,6 +90,7 @@ def _pipeline(args: argparse.Namespace, progress: Progress | None = None) -> Pip
         jobs=getattr(args, "jobs", None),
         dask=getattr(args, "dask", None),
         progress=progress,
+        once=once,
     )
 
 
@@ -102,7 +105,7 @@ def _build(args: argparse.Namespace) -> int:
     today = build_date(args.now)
     bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
     with verbose_notes(enabled=args.verbose), bar as progress:
-        pipeline = _pipeline(args, progress)
+        pipeline = _pipeline(args, progress, once=True)
         try:
             report = pipeline.build(
                 out_dir,

@@ -26,7 +26,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .cache import CACHE_DIR, Cache, code_digest, digest, fit_memos, load_stored, store_made
+from .cache import (
+    CACHE_DIR,
+    Cache,
+    code_digest,
+    digest,
+    empty_memos,
+    fit_memos,
+    load_stored,
+    store_made,
+)
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .cores import default_jobs
@@ -83,16 +92,20 @@ class Pipeline:
         jobs: int | None = None,
         dask: str | None = None,
         progress: Progress | None = None,
+        once: bool = False,
     ) -> None:
         """``dask``: a Dask scheduler's address or ``local[:N]`` to annotate on
         (default: ``[nlp] dask`` in sitegen.toml unless ``jobs`` is given, else
-        ``jobs`` processes here, all cores by default)."""
+        ``jobs`` processes here, all cores by default). ``once``: this pipeline builds
+        once (``sitegen build``), so what the render stage works out from each article
+        is let go of when every page is planned, not kept for the next build."""
         self.site_dir = site_dir
         self.jobs = jobs or default_jobs()
         self.dask = dask
         self._here = dask is None and jobs is not None
         """``jobs`` given: annotate here, whatever ``[nlp] dask`` says."""
         self.progress = progress
+        self.once = once
         self.notices: list[str] = []
         """One-line notes for the terminal (a cache rebuilt, for example)."""
         self.cache = Cache(site_dir / CACHE_DIR, self.notices.append) if use_cache else None
@@ -235,6 +248,9 @@ class Pipeline:
             load_stored(self.cache, (a.key for a in site.articles))
             extra = deploy_files(self.config.cname)
             pages = plan_site(site, settings, self.theme, salt, extra)
+        if self.once:  # a fifth of a large site's memory, which writing it then uses
+            store_made(self.cache)
+            empty_memos()
         index = search_bundles(site, pages, settings.language, search) if settings.search else []
         with without_gc():
             write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)

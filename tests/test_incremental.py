@@ -118,6 +118,27 @@ def test_a_large_site_is_annotated_in_one_stream_and_enriched_in_chunks(
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
+def test_a_build_that_lets_go_of_its_memos_writes_the_same_site(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    """``sitegen build`` (``once``) empties the render stage's memos once its pages are
+    planned: the site it writes, at first and after an edit, is the same."""
+    from sitegen.render.keys import _ENTITY_PARTS  # used in planning only
+
+    site = make_site(SITE)
+    Pipeline(site, annotator=fake_annotator, use_cache=True, once=True).build(site / "build")
+    assert not _ENTITY_PARTS._values
+    Pipeline(site, annotator=fake_annotator, use_cache=True).build(site / "build", shortcut=False)
+    assert _ENTITY_PARTS._values  # (a preview's pipeline keeps them)
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+    make_site({"content/b.md": SITE["content/b.md"].replace("Kerry left", "John Kerry left")})
+    report = Pipeline(site, annotator=fake_annotator, use_cache=True, once=True).build(
+        site / "build"
+    )
+    assert report.annotated == 1
+    assert tree(site / "build") == fresh_build(site, tmp_path / "again", fake_annotator)
+
+
 def test_an_edit_rewrites_only_the_pages_it_affects(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
 ) -> None:
