@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -143,8 +144,9 @@ def store_made(cache: Cache | None) -> None:
         made, memo._made = memo._made, set()
         if cache is not None:
             values = memo._values
-            rows = [(digest(memo.name, k), _encode(values[k])) for k in made if k in values]
-            cache.put("memos", rows)
+            cache.put(
+                "memos", ((digest(memo.name, k), _encode(values[k])) for k in made if k in values)
+            )
 
 
 class Kept(Generic[V]):
@@ -226,9 +228,10 @@ class Cache:
             )
 
     def put(self, table: str, items: Iterable[tuple[bytes, bytes]]) -> None:
-        """Store ``items`` in one transaction."""
-        rows = list(items)
-        if rows:
+        """Store ``items``, a transaction per _CHUNK of them: values made as they are
+        stored (a generator) are never all in memory at once."""
+        items = iter(items)
+        while rows := list(itertools.islice(items, _CHUNK)):
             self._run(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", rows, many=True)
 
     def forget(self, table: str, keys: Iterable[bytes]) -> None:

@@ -26,16 +26,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .cache import (
-    CACHE_DIR,
-    Cache,
-    code_digest,
-    digest,
-    empty_memos,
-    fit_memos,
-    load_stored,
-    store_made,
-)
+from . import cache as memos
+from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .cores import default_jobs
@@ -213,7 +205,7 @@ class Pipeline:
             changed=tuple(sorted({*written.changed, *first})),
             annotated=self.annotator.annotated,
         )
-        store_made(self.cache)
+        memos.store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
         return report
 
@@ -245,12 +237,12 @@ class Pipeline:
         from .render.search import search_bundles
 
         with without_gc():
-            load_stored(self.cache, (a.key for a in site.articles))
+            memos.load_stored(self.cache, (a.key for a in site.articles))
             extra = deploy_files(self.config.cname)
             pages = plan_site(site, settings, self.theme, salt, extra)
         if self.once:  # a fifth of a large site's memory, which writing it then uses
-            store_made(self.cache)
-            empty_memos()
+            memos.store_made(self.cache)
+            memos.empty_memos()
         index = search_bundles(site, pages, settings.language, search) if settings.search else []
         with without_gc():
             write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
@@ -333,7 +325,7 @@ class Pipeline:
         kept = {id(d) for d in shown}
         wanted = [k for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept]
         todo = [k for k in wanted if k not in done]
-        fit_memos(len(wanted))
+        memos.fit_memos(len(wanted))
         self.fresh = {documents[k].slug for k in todo}
         done |= self._enrich({k: documents[k] for k in todo}, parsed, problems)
         self.enriched.keep({k: done[k] for k in keys if k in done}, todo)

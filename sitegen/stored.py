@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,19 +51,11 @@ class Articles:
                     found[key] = _decode_enriched(value)
         return found
 
-    def keep(self, done: dict[bytes, Enriched], new: Sequence[bytes]) -> None:
-        """Keep ``done`` in memory for the next run, and store its ``new`` keys (a few
-        hundred at a time, so their bytes are never all in memory)."""
+    def keep(self, done: dict[bytes, Enriched], new: Iterable[bytes]) -> None:
+        """Keep ``done`` in memory for the next run, and store its ``new`` keys."""
         self._memo = dict(done)
-        if self.cache is None:
-            return
-        for at in range(0, len(new), _STORE_EVERY):
-            self.cache.put(
-                "articles", [(k, _encode_enriched(done[k])) for k in new[at : at + _STORE_EVERY]]
-            )
-
-
-_STORE_EVERY = 500
+        if self.cache is not None:
+            self.cache.put("articles", ((k, _encode_enriched(done[k])) for k in new))
 
 
 def _encode_enriched(value: Enriched) -> bytes:
