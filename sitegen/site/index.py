@@ -52,8 +52,6 @@ class _Contribution:
     """(label, name) of its mentions, counted."""
     speaking: frozenset[Key]
     """(label, name) of its mentions of an entity it quotes or cites."""
-    ids: frozenset[str]
-    """The entity ids it names or cites before names are resolved across the site."""
 
 
 class SiteIndex:
@@ -75,10 +73,11 @@ class SiteIndex:
         self._renames: Renames = {}
         self._conflicts: list[Conflict] = []
         self._resolved: dict[str, Article] = {}
-        self._by_entity: dict[str, dict[str, tuple[Mention, ...]]] = defaultdict(dict)
-        """Entity id -> article key -> its mentions of the entity there."""
-        self._naming: dict[str, set[str]] = defaultdict(set)
-        """Entity id (before names are resolved) -> the keys of the articles naming it."""
+        self._by_entity: dict[str, dict[str, tuple[Article, tuple[Mention, ...]]]] = defaultdict(
+            dict
+        )
+        """Entity id -> article key -> the (resolved) article and its mentions of the
+        entity there: the pairs ``Entity.found`` lists."""
         self._named: dict[str, Counter[str]] = defaultdict(Counter)
         """Entity id -> how often each name is written for it."""
         self._entities: dict[str, Entity] = {}
@@ -101,10 +100,10 @@ class SiteIndex:
         gone = [k for k in self._given if k not in now or self._given[k] is not now[k]]
         new = [k for k in now if k not in self._given or self._given[k] is not now[k]]
         for k in gone:
-            self._count(k, _contribution(self._given.pop(k)), -1)
+            self._count(_contribution(self._given.pop(k)), -1)
         for k in new:
             self._given[k] = now[k]
-            self._count(k, _contribution(now[k]), 1)
+            self._count(_contribution(now[k]), 1)
         touched = self._resolve(gone, new)
         ordered = sorted((self._resolved[k] for k in keys), key=article_order)
         position = {id(a): i for i, a in enumerate(ordered)}
@@ -117,10 +116,7 @@ class SiteIndex:
                 self._by_entity.pop(eid, None)
                 self._named.pop(eid, None)
                 continue
-            articles_found = sorted(
-                ((self._resolved[k], ms) for k, ms in found.items()),
-                key=lambda pair: position[id(pair[0])],
-            )
+            articles_found = sorted(found.values(), key=lambda pair: position[id(pair[0])])
             self._entities[eid] = self._entity(eid, tuple(articles_found), quotes.get(eid, ()))
         entities = sorted(
             self._entities.values(), key=lambda e: (_LABEL_ORDER[e.label], e.name.casefold(), e.id)
@@ -128,15 +124,7 @@ class SiteIndex:
         conflicts = self._with_sources(keys)
         return Site(tuple(ordered), tuple(entities), conflicts, cited)
 
-    def _count(self, k: str, contribution: _Contribution, sign: int) -> None:
-        for eid in contribution.ids:
-            naming = self._naming[eid]
-            if sign > 0:
-                naming.add(k)
-            else:
-                naming.discard(k)
-            if not naming:
-                del self._naming[eid]
+    def _count(self, contribution: _Contribution, sign: int) -> None:
         _add(self._names, contribution.names, sign)
         _add(self._speaking, dict.fromkeys(contribution.speaking, 1), sign)
 
@@ -153,13 +141,13 @@ class SiteIndex:
                 both = renames.keys() | self._renames.keys()
                 differ = {e for e in both if renames.get(e) != self._renames.get(e)}
                 self._renames = renames
-                again = {k for e in differ for k in self._naming.get(e, ())}
+                again = {k for k, a in self._given.items() if not differ.isdisjoint(_ids(a))}
                 gone = [*gone, *(k for k in again - set(gone) if k in self._resolved)]
                 new = [*new, *(k for k in again - set(new) if k in self._given)]
         for k in gone:
             article = self._resolved.pop(k, None)
             for eid in _entities_of(article) if article else ():
-                gone_mentions = self._by_entity[eid].pop(k, ())
+                _, gone_mentions = self._by_entity[eid].pop(k, (article, ()))
                 _add(self._named[eid], Counter(m.name for m in gone_mentions), -1)
                 touched.add(eid)
         for k in new:
@@ -168,7 +156,7 @@ class SiteIndex:
             for mention in article.mentions:
                 found.setdefault(mention.entity, []).append(mention)
             for eid, mentions in found.items():
-                self._by_entity[eid][k] = tuple(mentions)
+                self._by_entity[eid][k] = (article, tuple(mentions))
                 self._named[eid].update(m.name for m in mentions)
             touched.update(_entities_of(article))
         return touched
@@ -212,12 +200,17 @@ def _add(counts: Counter[V], more: Mapping[V, int], sign: int) -> None:
 
 def _contribution(article: Article) -> _Contribution:
     sources = {a.entity for a in article.attributions if a.entity}
-    cited = {e for a in article.attributions for e in (a.entity, a.medium_entity) if e}
     return _Contribution(
         Counter((m.label, m.name) for m in article.mentions),
         frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
-        frozenset(m.entity for m in article.mentions) | cited,
     )
+
+
+def _ids(article: Article) -> set[str]:
+    """The entity ids ``article`` names or cites (as given: before or after names are
+    resolved across the site)."""
+    named = {m.entity for m in article.mentions}
+    return named | {e for a in article.attributions for e in (a.entity, a.medium_entity) if e}
 
 
 def _entities_of(article: Article) -> set[str]:
@@ -237,9 +230,7 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
 def _remap(article: Article, renames: Renames) -> Article:
     """The article with the site's names: a copy only where a name changes (made
     once per article and set of renames while the memo keeps it, see ``cache.fit_memos``)."""
-    named = {m.entity for m in article.mentions}
-    named |= {e for a in article.attributions for e in (a.entity, a.medium_entity) if e}
-    applied = sorted((e, *renames[e]) for e in named if e in renames)
+    applied = sorted((e, *renames[e]) for e in _ids(article) if e in renames)
     if not applied:
         return article
     if not article.key:  # made by hand, not by a build: nothing names its inputs
