@@ -220,17 +220,23 @@ def fake_cli(fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch) ->
     """
     from sitegen import cli
 
-    runs: list[int] = []
-
-    class Counting:
-        fingerprint = fake_annotator.fingerprint
-
-        def annotate(self, texts: Sequence[str], progress: Any = None) -> list[BlockNLP]:
-            runs.append(len(texts))
-            return fake_annotator.annotate(texts, progress)
+    counting = Counting(fake_annotator)
 
     def pipeline(site_dir: Path, **options: Any) -> Pipeline:
-        return Pipeline(site_dir, **{**options, "annotator": Counting(), "use_cache": False})
+        return Pipeline(site_dir, **{**options, "annotator": counting, "use_cache": False})
 
     monkeypatch.setattr(cli, "Pipeline", pipeline)
-    return runs
+    return counting.runs
+
+
+class Counting:
+    """``inner``, recording how many blocks each annotation run was given (``runs``)."""
+
+    def __init__(self, inner: SpacyAnnotator) -> None:
+        self.inner = inner
+        self.fingerprint = inner.fingerprint
+        self.runs: list[int] = []
+
+    def annotate(self, texts: Sequence[str], progress: Any = None) -> list[BlockNLP]:
+        self.runs.append(len(texts))
+        return self.inner.annotate(texts, progress)

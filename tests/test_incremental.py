@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_site_folder, make_fake_annotator
+from conftest import Counting, build_site_folder, make_fake_annotator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_golden import tree
@@ -103,18 +103,10 @@ def test_a_large_site_is_annotated_in_one_stream_and_enriched_in_chunks(
     import sitegen.pipeline
 
     site = make_site(SITE)
-    asked: list[int] = []
-
-    class Counted:
-        fingerprint = fake_annotator.fingerprint
-
-        def annotate(self, texts: Sequence[str], progress: Any = None) -> list[Any]:
-            asked.append(len(texts))
-            return fake_annotator.annotate(texts, progress)
-
+    counting = Counting(fake_annotator)
     monkeypatch.setattr(sitegen.pipeline, "ENRICH_CHUNK", 1)
-    report = build_site_folder(site, Counted(), use_cache=True)
-    assert asked == [4] and report.annotated == 4
+    report = build_site_folder(site, counting, use_cache=True)
+    assert counting.runs == [4] and report.annotated == 4
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
