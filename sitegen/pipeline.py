@@ -18,7 +18,6 @@ build, then only starts Python, reads the content and compares digests.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -34,14 +33,20 @@ from .cores import default_jobs
 from .enrich.warnings import conflict_message, unattributed_warnings, warn_about
 from .errors import Problems, SitegenError, is_environment_error
 from .model import Article, BuildReport, Document, Site
-from .nlp.annotator import Annotator, SpacyAnnotator, load_model, model_fingerprint
+from .nlp.annotator import Annotator, model_fingerprint
 from .nlp.cached import CachedAnnotator
-from .nlp.cluster import DaskAnnotator, reach
-from .nlp.workers import POOL_MIN_BLOCKS, PoolAnnotator
+from .nlp.choice import Annotators
+from .nlp.workers import POOL_MIN_BLOCKS
 from .output.pages import deploy_files
 from .output.preflight import check_writable, write_error
 from .output.write import Written, check_out_dir, locked, recover, write_first, write_site
-from .render.theme import Settings, make_theme, static_digests, template_digest
+from .render.theme import (
+    Settings,
+    compile_templates,
+    make_theme,
+    static_digests,
+    template_digest,
+)
 from .source.content import ContentFile, ContentReader, check_slugs
 from .source.select import build_date, published
 from .stored import Articles, Enriched, Warnings, last_build, remember_build, without_gc
@@ -94,22 +99,18 @@ class Pipeline:
         self.site_dir = site_dir
         self.jobs = jobs or default_jobs()
         self.dask = dask
-        self._here = dask is None and jobs is not None
-        """``jobs`` given: annotate here, whatever ``[nlp] dask`` says."""
+        self.annotators = Annotators(
+            annotator, self.jobs, dask, here=dask is None and jobs is not None
+        )
         self.progress = progress
         self.once = once
         self.notices: list[str] = []
         """One-line notes for the terminal (a cache rebuilt, for example)."""
         self.cache = Cache(site_dir / CACHE_DIR, self.notices.append) if use_cache else None
-        self._given = annotator
-        self._spacy: tuple[str, SpacyAnnotator] | None = None
-        """The in-process annotator, with the model name it was loaded for."""
         self.enriched = Articles(self.cache)
         """Enriched articles by key: a preview's rebuild starts from the last run's."""
         self._stamp: tuple[object, ...] | None = None
         self.reader = ContentReader(site_dir)
-        self._reached: str | None = None
-        """The Dask scheduler this pipeline has found reachable."""
         self._index: SiteIndex | None = None
         """The last build's site-wide indexes, updated from the articles that changed."""
         self.fresh: set[str] = set()
@@ -126,10 +127,10 @@ class Pipeline:
         self.catalog = load_catalog(self.site_dir)
         if self._stamp is None or stamp[2:] != self._stamp[2:]:
             self.theme = make_theme(self.site_dir)
-        fingerprint = self._given.fingerprint if self._given else None
-        self.annotator = CachedAnnotator(
-            self._inner, fingerprint or model_fingerprint(self.config.model), self.cache
-        )
+        given = self.annotators.given
+        fingerprint = given.fingerprint if given else model_fingerprint(self.config.model)
+        self.annotators.config, self.annotators.fingerprint = self.config, fingerprint
+        self.annotator = CachedAnnotator(self.annotators.inner, fingerprint, self.cache)
         self.annotator.start = self.progress
         c = self.config
         self.settings = Settings(
@@ -187,7 +188,13 @@ class Pipeline:
         if not settings.base_url:
             problems.warn(NO_BASE_URL, "sitegen.toml")
         site = self.analyse(
-            problems, drafts=drafts, strict=strict, future=future, today=today, files=files
+            problems,
+            drafts=drafts,
+            strict=strict,
+            future=future,
+            today=today,
+            files=files,
+            meanwhile=self._ready_to_plan,
         )
         del files  # the bytes read, a tenth of the articles' memory: the articles are made
         with without_gc():
@@ -208,6 +215,13 @@ class Pipeline:
         memos.store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
         return report
+
+    def _ready_to_plan(self, site: Site) -> None:
+        """Read what the render stage stored of ``site``'s articles and compile the
+        templates: done while new blocks are annotated elsewhere, ``site`` being the
+        site without the articles they are in."""
+        memos.load_stored(self.cache, (a.key for a in site.articles))
+        compile_templates(self.theme)
 
     def _write_early(
         self,
@@ -269,20 +283,35 @@ class Pipeline:
         future: bool = False,
         today: dt.date | None = None,
         files: Sequence[ContentFile] | None = None,
+        meanwhile: Callable[[Site], None] | None = None,
     ) -> Site:
         """Load, parse, annotate and enrich every article (reusing what is cached),
         then the site-wide indexes. ``files`` are the content files (read from the
-        site folder when not given); ``extra`` adds files to them."""
+        site folder when not given); ``extra`` adds files to them. ``meanwhile`` is
+        given the site of the articles enriched before while new blocks are annotated
+        elsewhere (``Pipeline.articles``), if they are."""
         self.refresh()
         if files is None:
             files = self.reader.read(self.config.content_dir, problems)
-        articles = self.articles([*files, *extra], problems, drafts, strict, future, today)
+        index = self._site_index()
+
+        def known(articles: list[Article]) -> None:  # (the index then adds the new ones)
+            site = index.update(articles)
+            if meanwhile is not None:
+                meanwhile(site)
+
+        with without_gc():
+            articles = self.articles(
+                [*files, *extra], problems, drafts, strict, future, today, meanwhile=known
+            )
+            return index.update(articles)
+
+    def _site_index(self) -> SiteIndex:
         from .site.index import SiteIndex
 
         if self._index is None or self._index.catalog is not self.catalog:
             self._index = SiteIndex(self.catalog)
-        with without_gc():
-            return self._index.update(articles)
+        return self._index
 
     def articles(
         self,
@@ -292,44 +321,87 @@ class Pipeline:
         strict: bool = False,
         future: bool = False,
         today: dt.date | None = None,
+        meanwhile: Callable[[list[Article]], object] | None = None,
     ) -> list[Article]:
         """The article of each file, drafts and future ones only when asked.
 
-        Every file is read and checked before any is annotated, so bad input
-        fails before the model loads.
+        Every file is read and checked before this process annotates any, so bad
+        input fails before the model loads. ``meanwhile`` is given the articles
+        enriched before while a build's few new blocks are annotated elsewhere
+        (``start_ahead``), if they are.
         """
         self.refresh()
         self.reach_cluster()
         salt = self.enrich_digest
         keys = [digest(file.digest, salt) for file in files]
-        done = self.enriched.known(keys)
+        today = today or build_date()
+        present = self.enriched.present(keys)
+        parsed = self._parse(files, keys, present, problems)
+        if self.once and not problems.errors:
+            new = published(
+                [d for d, _ in parsed.values()], drafts=drafts, future=future, today=today
+            )
+            self._start_ahead(new)
+        try:
+            done = self.enriched.known([k for k in keys if k in present])
+            undecoded = {k for k in keys if k not in present or k in done}
+            parsed |= self._parse(files, keys, undecoded, problems)  # (stored, but did not decode)
+            for key in keys:
+                if key in done:
+                    problems.warnings += done[key][1]
+            documents = {k: v[0].document for k, v in done.items()} | {
+                k: v[0] for k, v in parsed.items()
+            }
+            shown = published(
+                [documents[k] for k in dict.fromkeys(keys) if k in documents],
+                drafts=drafts,
+                future=future,
+                today=today,
+            )
+            check_slugs(shown, problems)
+            problems.raise_if_any(strict)
+            kept = {id(d) for d in shown}
+            wanted = [k for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept]
+            todo = [k for k in wanted if k not in done]
+            memos.fit_memos(len(wanted))
+            self.fresh = {documents[k].slug for k in todo}
+            if meanwhile is not None and self.annotators.ahead is not None:
+                meanwhile([done[k][0] for k in wanted if k in done])
+            done |= self._enrich({k: documents[k] for k in todo}, parsed, problems)
+        finally:
+            self.annotators.stop_ahead()
+        self.enriched.keep({k: done[k] for k in keys if k in done}, todo)
+        return [done[k][0] for k in wanted]
+
+    def _parse(
+        self,
+        files: Sequence[ContentFile],
+        keys: Sequence[bytes],
+        skip: set[bytes],
+        problems: Problems,
+    ) -> dict[bytes, tuple[Document, Warnings]]:
+        """The document of each file whose key is not in ``skip`` (each key once), with
+        its reading warnings; the problems of those that cannot be read."""
         from .source.parse import parse_file  # (see the module's docstring)
 
         parsed: dict[bytes, tuple[Document, Warnings]] = {}
+        seen = set(skip)
         for file, key in zip(files, keys, strict=True):
-            if key in done:
-                problems.warnings += done[key][1]
-            elif (read := parse_file(file.path, file.read(), problems)) is not None:
-                parsed[key] = read
-        documents = {k: v[0].document for k, v in done.items()} | {
-            k: v[0] for k, v in parsed.items()
-        }
-        shown = published(
-            [documents[k] for k in dict.fromkeys(keys) if k in documents],
-            drafts=drafts,
-            future=future,
-            today=today or build_date(),
-        )
-        check_slugs(shown, problems)
-        problems.raise_if_any(strict)
-        kept = {id(d) for d in shown}
-        wanted = [k for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept]
-        todo = [k for k in wanted if k not in done]
-        memos.fit_memos(len(wanted))
-        self.fresh = {documents[k].slug for k in todo}
-        done |= self._enrich({k: documents[k] for k in todo}, parsed, problems)
-        self.enriched.keep({k: done[k] for k in keys if k in done}, todo)
-        return [done[k][0] for k in wanted]
+            if key not in seen:
+                seen.add(key)
+                if (read := parse_file(file.path, file.read(), problems)) is not None:
+                    parsed[key] = read
+        return parsed
+
+    def _start_ahead(self, documents: Sequence[Document]) -> None:
+        """Send the blocks of the new ``documents`` that the cache lacks to a worker now,
+        if there are a few (see nlp/choice.py)."""
+        from .nlp.bounded import annotatable
+
+        texts = [block.text for document in documents for block in document.blocks]
+        if 0 < len(texts) < POOL_MIN_BLOCKS:
+            missing = self.annotator.missing(annotatable(texts))
+            self.annotators.start_ahead(list(missing.values()))
 
     def _enrich(
         self,
@@ -362,52 +434,18 @@ class Pipeline:
     @property
     def dask_address(self) -> str | None:
         """The Dask cluster to annotate on, if any."""
-        return self.dask if self.dask is not None or self._here else self.config.dask
+        return self.annotators.address
 
     def reach_cluster(self) -> None:
         """A Dask scheduler that cannot be reached fails the run before any work."""
-        address = self.dask_address
-        if self._given is None and address is not None and address != self._reached:
-            reach(address)
-            self._reached = address
-
-    def _inner(self, blocks: int) -> Annotator:
-        """The annotator for ``blocks`` blocks the cache does not have."""
-        if self._given is not None:
-            return self._given
-        if self.dask_address is not None:
-            return DaskAnnotator(
-                self.dask_address,
-                self.config.model,
-                self.annotator.fingerprint,
-                self.config.batch_size,
-            )
-        if blocks >= POOL_MIN_BLOCKS and self.jobs > 1:
-            return PoolAnnotator(
-                self.config.model, self.annotator.fingerprint, self.jobs, self.config.batch_size
-            )
-        return self._in_process()
-
-    def _in_process(self) -> SpacyAnnotator:
-        model = self.config.model
-        if self._spacy is None or self._spacy[0] != model:
-            nlp = load_model(model)
-            annotator = SpacyAnnotator(nlp, self.config.batch_size, self.annotator.fingerprint)
-            self._spacy = (model, annotator)
-        return self._spacy[1]
+        self.annotators.reach()
 
     def preload(self) -> None:
         """Load the model now if edits would annotate with it here, and compile the
-        theme's templates (a build that renders nothing compiles none)."""
-        if self._given is None and self.dask_address is None:
-            self._in_process()
-        import jinja2  # (render/theme.py has imported it)
-
-        env = self.theme.env
-        for name in env.list_templates(extensions=["html"]):
-            # A broken or unreadable template is the next build's to report.
-            with contextlib.suppress(jinja2.TemplateError, SitegenError, OSError, ValueError):
-                env.get_template(name)
+        theme's templates."""
+        if self.annotators.given is None and self.dask_address is None:
+            self.annotators.in_process()
+        compile_templates(self.theme)
 
 
 def _write(write: Callable[[Path], W], out_dir: Path) -> W:

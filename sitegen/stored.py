@@ -39,6 +39,14 @@ class Articles:
         self.cache = cache
         self._memo: dict[bytes, Enriched] = {}
 
+    def present(self, keys: Sequence[bytes]) -> set[bytes]:
+        """Those of ``keys`` that earlier runs enriched (some may not decode)."""
+        found = {k for k in keys if k in self._memo}
+        missing = [k for k in keys if k not in found]
+        if self.cache is None or not missing:
+            return found
+        return found | self.cache.keys("articles", missing)
+
     def known(self, keys: Sequence[bytes]) -> dict[bytes, Enriched]:
         """What earlier runs enriched: in this process, then in the cache."""
         found = {k: self._memo[k] for k in keys if k in self._memo}

@@ -9,7 +9,7 @@ parent's threads (the progress bar) or its half-loaded state.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -34,6 +34,14 @@ def _annotate(texts: Sequence[str]) -> list[BlockNLP]:
     return _annotator.annotate(texts)
 
 
+def worker_pool(model: str, batch_size: int, jobs: int) -> ProcessPoolExecutor:
+    """``jobs`` worker processes, each loading ``model`` as it starts."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start, initargs=(model, batch_size)
+    )
+
+
 class PoolAnnotator(Batched):
     """An Annotator that spreads blocks over ``jobs`` worker processes."""
 
@@ -45,11 +53,7 @@ class PoolAnnotator(Batched):
         """(index of its first text, results) of each batch as it is done; one pool of
         workers, each loading the model once, for all of ``texts``."""
         step = self.batch_size * 4
-        context = multiprocessing.get_context("spawn")
-        start = (self.model, self.batch_size)
-        with ProcessPoolExecutor(
-            self.jobs, mp_context=context, initializer=_start, initargs=start
-        ) as pool:
+        with worker_pool(self.model, self.batch_size, self.jobs) as pool:
             pending: dict[Future[list[BlockNLP]], int] = {
                 pool.submit(_annotate, list(texts[at : at + step])): at
                 for at in range(0, len(texts), step)
@@ -71,3 +75,42 @@ def _result(future: Future[list[BlockNLP]]) -> list[BlockNLP]:
         raise SitegenError(
             "an annotation worker process died (out of memory?); try again with --jobs 1"
         ) from None
+
+
+class Ahead:
+    """An Annotator whose texts were sent, when it was made, to one worker process,
+    which loads the model and annotates them while this process goes on. A text not
+    sent, or a worker that failed (the model is not installed, say), is annotated by
+    ``here()``, this process's annotator, which then says what is wrong if anything is."""
+
+    def __init__(
+        self,
+        model: str,
+        fingerprint: str,
+        batch_size: int,
+        texts: Sequence[str],
+        here: Callable[[], SpacyAnnotator],
+    ) -> None:
+        self.fingerprint = fingerprint
+        self._texts = list(texts)
+        self._here = here
+        self._pool = worker_pool(model, batch_size, 1)
+        self._future = self._pool.submit(_annotate, self._texts)
+
+    def annotate(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> list[BlockNLP]:
+        try:
+            found = dict(zip(self._texts, self._future.result(), strict=True))
+        except Exception:  # the worker failed: this process tries, and reports the cause
+            found = {}
+        rest = [text for text in dict.fromkeys(texts) if text not in found]
+        if rest:
+            found.update(zip(rest, self._here().annotate(rest), strict=True))
+        if progress is not None:
+            progress(len(texts))
+        return [found[text] for text in texts]
+
+    def close(self) -> None:
+        """Let the worker go (it exits once what it still has to do is dropped)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -8,6 +8,7 @@ theme, file by file; static files likewise.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from ..cache import digest
+from ..errors import SitegenError
 from ..model import MONTHS
 from ..site.listings import group_slug
 from ..source.files import read_bytes, walk
@@ -76,6 +78,15 @@ def make_theme(site_dir: Path) -> Theme:
     env.filters["slug"] = group_slug
     env.filters["reading_minutes"] = article_minutes
     return Theme(templates, static, site_dir, env)
+
+
+def compile_templates(theme: Theme) -> None:
+    """Compile the theme's templates now, before they are first needed (a build that
+    renders nothing compiles none)."""
+    for name in theme.env.list_templates(extensions=["html"]):
+        # A broken or unreadable template is the next build's to report.
+        with contextlib.suppress(jinja2.TemplateError, SitegenError, OSError, ValueError):
+            theme.env.get_template(name)
 
 
 def format_date(value: dt.date | None) -> str:

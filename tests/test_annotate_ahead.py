@@ -1,0 +1,60 @@
+"""A ``sitegen build`` with a few new paragraphs annotates them in a worker process
+that loads the model while the build reads and indexes the cached articles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_golden import tree
+
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.nlp.workers import Ahead
+
+MakeSite = Callable[..., Path]
+SITE = {
+    "content/a.md": "---\ntitle: A\ndate: 2015-09-01\n---\nJohn Kerry spoke in Moscow.\n",
+    "content/b.md": "---\ntitle: B\ndate: 2015-09-02\n---\nKerry left Syria.\n",
+}
+
+
+def sitegen(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sitegen", *args]
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=300)
+
+
+@pytest.mark.model
+def test_an_edits_paragraph_is_annotated_elsewhere_and_builds_the_same_site(
+    make_site: MakeSite, real_nlp: object, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    sitegen("build", "--site", str(site), "-q")
+    edited = SITE["content/b.md"] + "\nAndrew Tabler, a fellow in Washington, said so.\n"
+    make_site({"content/b.md": edited})
+    check = (
+        "import sys; from sitegen.cli import main; "
+        f"code = main(['build', '--site', {str(site)!r}, '-q', '--jobs', '2']); "
+        "print(code, 'spacy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=300
+    )
+    assert result.stdout.strip() == "0 False", "the model was loaded in the build's process"
+    assert "Tabler" in (site / "build/b/index.html").read_text()
+    sitegen("build", "--site", str(site), "--out", str(tmp_path / "fresh"), "--no-cache", "-q")
+    assert tree(site / "build") == tree(tmp_path / "fresh")
+
+
+def test_a_worker_that_fails_leaves_its_blocks_to_this_process(
+    fake_annotator: SpacyAnnotator,
+) -> None:
+    texts = ["John Kerry spoke.", "Moscow, said Kerry."]
+    ahead = Ahead("xx_no_such_model", fake_annotator.fingerprint, 64, texts, lambda: fake_annotator)
+    try:
+        found = ahead.annotate([texts[1], texts[0], "Syria."])
+    finally:
+        ahead.close()
+    assert found == fake_annotator.annotate([texts[1], texts[0], "Syria."])
