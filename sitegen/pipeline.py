@@ -194,7 +194,7 @@ class Pipeline:
             future=future,
             today=today,
             files=files,
-            meanwhile=self._ready_to_plan,
+            meanwhile=functools.partial(self._plan_ahead, settings, salt),
         )
         del files  # the bytes read, a tenth of the articles' memory: the articles are made
         with without_gc():
@@ -216,12 +216,13 @@ class Pipeline:
         remember_build(self.cache, inputs, out_dir, report)
         return report
 
-    def _ready_to_plan(self, site: Site) -> None:
-        """Read what the render stage stored of ``site``'s articles and compile the
-        templates: done while new blocks are annotated elsewhere, ``site`` being the
-        site without the articles they are in."""
+    def _plan_ahead(self, settings: Settings, salt: str, site: Site) -> None:
+        """What planning the pages keeps of ``site``, worked out while new blocks are
+        annotated elsewhere (``site`` is the site without the articles they are in)."""
+        from .render.pages import plan_ahead  # (see the module's docstring)
+
         memos.load_stored(self.cache, (a.key for a in site.articles))
-        compile_templates(self.theme)
+        plan_ahead(site, settings, self.theme, salt)
 
     def _write_early(
         self,

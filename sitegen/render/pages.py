@@ -47,7 +47,7 @@ from .publication import (
 )
 from .reading import article_minutes, mentions_by_kind
 from .search import FACETS, site_shards
-from .theme import Settings, Theme, static_files, static_shown
+from .theme import Settings, Theme, compile_templates, static_files, static_shown
 from .toc import table_of_contents
 from .urls import relative_url, rooted_url
 
@@ -143,9 +143,23 @@ def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
     """Each entity's page, in pages of ``entity_page_size`` articles."""
     size = renderer.settings.entity_page_size
     for entity in site.entities:
-        make = functools.partial(_entity_keys, salt, entity, size)
-        for listing, key in _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make):
+        for listing, key in _entity_keys(salt, entity, size):
             yield Page(listing.path, key, functools.partial(renderer.entity, entity, listing))
+
+
+def plan_ahead(site: Site, settings: Settings, theme: Theme, salt: str) -> None:
+    """Work out now what planning the pages of a site made from ``site`` keeps of it:
+    the keys of the entity pages (kept while the entity is the same object, which the
+    site index hands on for the entities new articles leave alone); and compile the
+    templates. A build does this while its new articles' blocks are annotated."""
+    compile_templates(theme)
+    for entity in site.entities:
+        _entity_keys(salt, entity, settings.entity_page_size)
+
+
+def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
+    make = functools.partial(_make_entity_keys, salt, entity, size)
+    return _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make)
 
 
 _ENTITY_KEYS: Kept[list[tuple[ListPage, str]]] = Kept()
@@ -153,7 +167,7 @@ _ENTITY_KEYS: Kept[list[tuple[ListPage, str]]] = Kept()
 preview's edit then works out only the keys of the entities it touches."""
 
 
-def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
+def _make_entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
     """The pages of ``entity``'s page, each with its key: its own articles' sections
     and the counts, and on the first page also what it works out from every article
     (``entity_part``) and the quotes. So an edit renders again the page of the article

@@ -245,24 +245,39 @@ _REMAPPED: Memo[Article] = Memo()
 
 def _renamed(article: Article, renames: Renames, key: str) -> Article:
     mentions = tuple(
-        dataclasses.replace(m, entity=renamed[0], label=renamed[1], name=renamed[2])
-        if (renamed := renames.get(m.entity))
-        else m
+        _renamed_mention(m, renamed) if (renamed := renames.get(m.entity)) else m
         for m in article.mentions
     )
     attributions = []
     for a in article.attributions:
         source = renames.get(a.entity or "")
         medium = renames.get(a.medium_entity or "")
-        attributions.append(
-            dataclasses.replace(
+        if source or medium:
+            a = dataclasses.replace(
                 a,
                 entity=source[0] if source else a.entity,
                 source=source[2] if source else a.source,
                 medium_entity=medium[0] if medium else a.medium_entity,
                 medium=medium[2] if medium else a.medium,
             )
-        )
+        attributions.append(a)
     return dataclasses.replace(
         article, mentions=mentions, attributions=tuple(attributions), key=key
+    )
+
+
+def _renamed_mention(m: Mention, renamed: tuple[str, str, str]) -> Mention:
+    """``m`` with the id, label and name it becomes (made directly: a site's articles
+    have tens of thousands of mentions, and ``dataclasses.replace`` takes 1.6 x as long)."""
+    entity, label, name = renamed
+    return Mention(
+        entity=entity,
+        name=name,
+        label=label,
+        text=m.text,
+        block=m.block,
+        start=m.start,
+        end=m.end,
+        line=m.line,
+        sentence=m.sentence,
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
+import numpy as np  # the scores are sums over pairs of articles: summed in C
+
 
 def related_articles(
     entities_by_article: Mapping[str, Collection[str]], limit: int = 3
@@ -20,8 +22,6 @@ def related_articles(
     by more than two) is not counted at all. Best first; ties keep the mapping's
     order (give the articles newest first). An article sharing nothing is not related.
     """
-    import numpy as np  # the scores are sums over pairs of articles: summed in C
-
     articles = list(entities_by_article)
     named = [sorted(set(entities)) for entities in entities_by_article.values()]
     naming: dict[str, list[int]] = defaultdict(list)
