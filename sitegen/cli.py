@@ -24,7 +24,6 @@ from .errors import (
     UsageError,
     printable,
 )
-from .fill import fill
 from .model import BuildReport
 from .options import make_parser
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
@@ -262,6 +261,8 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _fill(args: argparse.Namespace) -> int:
+    from .fill import fill  # (it imports the parse stage, which a build with nothing new skips)
+
     with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
         pipeline = _pipeline(args, progress)
         try:

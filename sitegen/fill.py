@@ -33,7 +33,7 @@ def fill(pipeline: Pipeline) -> Filled:
     """Annotate into ``pipeline``'s cache every block of its site that the cache
     lacks. Bad input fails, every problem reported, before any block is annotated."""
     pipeline.refresh()
-    pipeline.reach_cluster()
+    pipeline.annotators.reach()
     problems = Problems()
     articles = blocks = 0
     missing: dict[bytes, str] = {}

@@ -23,23 +23,30 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from . import cache as memos
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
 from .cores import default_jobs
-from .enrich.warnings import conflict_message, unattributed_warnings, warn_about
-from .errors import Problems, SitegenError, is_environment_error
+from .enrich.warnings import conflict_message, warn_about
+from .errors import Problems, SitegenError
 from .model import Article, BuildReport, Document, Site
 from .nlp.annotator import Annotator, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.choice import Annotators
 from .nlp.workers import POOL_MIN_BLOCKS
 from .output.pages import deploy_files
-from .output.preflight import check_writable, write_error
-from .output.write import Written, check_out_dir, locked, recover, write_first, write_site
+from .output.preflight import check_writable
+from .output.write import (
+    Written,
+    check_out_dir,
+    recover,
+    write_first,
+    write_locked,
+    write_site,
+)
 from .render.theme import (
     Settings,
     compile_templates,
@@ -47,9 +54,9 @@ from .render.theme import (
     static_digests,
     template_digest,
 )
-from .source.content import ContentFile, ContentReader, check_slugs
-from .source.select import build_date, published
-from .stored import Articles, Enriched, Warnings, last_build, remember_build, without_gc
+from .source.content import ContentFile, ContentReader
+from .source.select import build_date, publish, published
+from .stored import Articles, last_build, remember_build, without_gc
 
 if TYPE_CHECKING:
     from .site.index import SiteIndex
@@ -60,13 +67,9 @@ NO_BASE_URL = (
     "no base_url: feeds, sitemap.xml and canonical links are left out "
     "(set [site] base_url or pass --base-url)"
 )
-W = TypeVar("W")
 #: At most this many articles read anew have their pages written first (``early``):
 #: more is not an edit but a change of the whole site, written as one.
 EARLY_ARTICLES = 8
-#: Articles enriched at a time: their blocks' NLP results are all in memory at once.
-#: (A larger site's blocks are first annotated into the cache in one stream.)
-ENRICH_CHUNK = 1000
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -239,7 +242,7 @@ class Pipeline:
         from .render.pages import first_pages  # (see the module's docstring)
 
         pages = first_pages(site, settings, self.theme, salt, self.fresh)
-        first = _write(functools.partial(write_first, pages), out_dir)
+        first = write_locked(functools.partial(write_first, pages), out_dir)
         early(first)
         return first
 
@@ -261,7 +264,7 @@ class Pipeline:
         index = search_bundles(site, pages, settings.language, search) if settings.search else []
         with without_gc():
             write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
-            return _write(write, out_dir)
+            return write_locked(write, out_dir)
 
     def _prepare(self, out_dir: Path, base_url: str | None) -> Settings:
         """Check the output folder (and finish what a killed build left there) before
@@ -332,12 +335,14 @@ class Pipeline:
         (``start_ahead``), if they are.
         """
         self.refresh()
-        self.reach_cluster()
+        self.annotators.reach()
         salt = self.enrich_digest
         keys = [digest(file.digest, salt) for file in files]
         today = today or build_date()
         present = self.enriched.present(keys)
-        parsed = self._parse(files, keys, present, problems)
+        from .source.parse import parse_files  # (see the module's docstring)
+
+        parsed = parse_files(files, keys, present, problems)
         if self.once and not problems.errors:
             new = published(
                 [d for d, _ in parsed.values()], drafts=drafts, future=future, today=today
@@ -346,53 +351,28 @@ class Pipeline:
         try:
             done = self.enriched.known([k for k in keys if k in present])
             undecoded = {k for k in keys if k not in present or k in done}
-            parsed |= self._parse(files, keys, undecoded, problems)  # (stored, but did not decode)
+            parsed |= parse_files(files, keys, undecoded, problems)  # (stored, did not decode)
             for key in keys:
                 if key in done:
                     problems.warnings += done[key][1]
-            documents = {k: v[0].document for k, v in done.items()} | {
-                k: v[0] for k, v in parsed.items()
-            }
-            shown = published(
-                [documents[k] for k in dict.fromkeys(keys) if k in documents],
-                drafts=drafts,
-                future=future,
-                today=today,
-            )
-            check_slugs(shown, problems)
-            problems.raise_if_any(strict)
-            kept = {id(d) for d in shown}
-            wanted = [k for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept]
+            documents = {k: v[0].document for k, v in done.items()}
+            documents |= {k: v[0] for k, v in parsed.items()}
+            shown = publish(keys, documents, problems, strict, drafts, future, today)
+            wanted = list(shown)
             todo = [k for k in wanted if k not in done]
             memos.fit_memos(len(wanted))
-            self.fresh = {documents[k].slug for k in todo}
+            self.fresh = {shown[k].slug for k in todo}
             if meanwhile is not None and self.annotators.ahead is not None:
                 meanwhile([done[k][0] for k in wanted if k in done])
-            done |= self._enrich({k: documents[k] for k in todo}, parsed, problems)
+            from .enrich.many import enrich_documents  # (see the module's docstring)
+
+            read = {k: (shown[k], parsed[k][1]) for k in todo}
+            labels = self.config.labels
+            done |= enrich_documents(read, self.annotator, self.catalog, labels, problems)
         finally:
             self.annotators.stop_ahead()
         self.enriched.keep({k: done[k] for k in keys if k in done}, todo)
         return [done[k][0] for k in wanted]
-
-    def _parse(
-        self,
-        files: Sequence[ContentFile],
-        keys: Sequence[bytes],
-        skip: set[bytes],
-        problems: Problems,
-    ) -> dict[bytes, tuple[Document, Warnings]]:
-        """The document of each file whose key is not in ``skip`` (each key once), with
-        its reading warnings; the problems of those that cannot be read."""
-        from .source.parse import parse_file  # (see the module's docstring)
-
-        parsed: dict[bytes, tuple[Document, Warnings]] = {}
-        seen = set(skip)
-        for file, key in zip(files, keys, strict=True):
-            if key not in seen:
-                seen.add(key)
-                if (read := parse_file(file.path, file.read(), problems)) is not None:
-                    parsed[key] = read
-        return parsed
 
     def _start_ahead(self, documents: Sequence[Document]) -> None:
         """Send the blocks of the new ``documents`` that the cache lacks to a worker now,
@@ -404,61 +384,12 @@ class Pipeline:
             missing = self.annotator.missing(annotatable(texts))
             self.annotators.start_ahead(list(missing.values()))
 
-    def _enrich(
-        self,
-        documents: dict[bytes, Document],
-        parsed: dict[bytes, tuple[Document, Warnings]],
-        problems: Problems,
-    ) -> dict[bytes, Enriched]:
-        """Annotate and enrich ``documents`` (by key), with their reading warnings."""
-        from .enrich.article import enrich
-        from .nlp.bounded import annotatable, annotate_documents
-
-        self.annotator.annotated = 0
-        todo = list(documents.items())
-        step = ENRICH_CHUNK if self.cache is not None else max(1, len(todo))
-        if len(todo) > step:  # annotated into the cache in one stream, then read by chunks
-            texts = (block.text for _, document in todo for block in document.blocks)
-            self.annotator.fill(self.annotator.missing(annotatable(texts)))
-        done = {}
-        for at in range(0, len(todo), step):
-            chunk = todo[at : at + step]
-            results = annotate_documents([document for _, document in chunk], self.annotator)
-            for (key, document), result in zip(chunk, results, strict=True):
-                article = enrich(document, result, self.catalog, self.config.labels)
-                article = dataclasses.replace(article, key=key.hex())  # the file, the settings
-                quotes = unattributed_warnings(article)
-                done[key] = (article, parsed[key][1] + quotes)
-                problems.warnings += quotes
-        return done
-
-    @property
-    def dask_address(self) -> str | None:
-        """The Dask cluster to annotate on, if any."""
-        return self.annotators.address
-
-    def reach_cluster(self) -> None:
-        """A Dask scheduler that cannot be reached fails the run before any work."""
-        self.annotators.reach()
-
     def preload(self) -> None:
         """Load the model now if edits would annotate with it here, and compile the
         theme's templates."""
-        if self.annotators.given is None and self.dask_address is None:
+        if self.annotators.given is None and self.annotators.address is None:
             self.annotators.in_process()
         compile_templates(self.theme)
-
-
-def _write(write: Callable[[Path], W], out_dir: Path) -> W:
-    """``write(out_dir)`` under the output folder's lock; what cannot be written is an
-    environment error naming the folder."""
-    try:
-        with locked(out_dir):
-            return write(out_dir)
-    except OSError as exc:  # reading is checked where it happens: this is the writing
-        if is_environment_error(exc):
-            raise write_error(exc, out_dir) from exc
-        raise
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

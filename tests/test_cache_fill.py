@@ -96,11 +96,11 @@ def test_dask_addresses_sitegen_takes(make_site: MakeSite, value: str) -> None:
     site = make_site({"sitegen.toml": f'[nlp]\ndask = "{value}"\n'})
     pipeline = Pipeline(site)
     pipeline.refresh()
-    assert pipeline.dask_address == value
-    assert Pipeline(site, dask="local:1").dask_address == "local:1", "--dask wins"
+    assert pipeline.annotators.address == value
+    assert Pipeline(site, dask="local:1").annotators.address == "local:1", "--dask wins"
     here = Pipeline(site, jobs=2)
     here.refresh()
-    assert here.dask_address is None, "--jobs annotates here"
+    assert here.annotators.address is None, "--jobs annotates here"
 
 
 @pytest.mark.parametrize(

@@ -100,11 +100,11 @@ def test_a_large_site_is_annotated_in_one_stream_and_enriched_in_chunks(
     """Past ENRICH_CHUNK new articles, every block goes to the annotator at once (one
     pool of workers, one progress bar), then the articles are enriched a chunk at a
     time from the cache: the output is the site's, byte for byte."""
-    import sitegen.pipeline
+    import sitegen.enrich.many
 
     site = make_site(SITE)
     counting = Counting(fake_annotator)
-    monkeypatch.setattr(sitegen.pipeline, "ENRICH_CHUNK", 1)
+    monkeypatch.setattr(sitegen.enrich.many, "ENRICH_CHUNK", 1)
     report = build_site_folder(site, counting, use_cache=True)
     assert counting.runs == [4] and report.annotated == 4
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)

@@ -21,18 +21,20 @@ import fcntl
 import functools
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from ..errors import SitegenError, UsageError
+from ..errors import SitegenError, UsageError, is_environment_error
 from ..model import Page
 from .derived import Derived, make_derived, reuse
+from .preflight import write_error
 from .record import MARKER, Record, read_record, write_record
 from .shares import render_shared
 
+W = TypeVar("W")
 _TMP, _OLD, _LOCK = "sitegen-tmp", "sitegen-old", "sitegen-lock"
 #: When more than this share of the files change, a whole new tree is made and
 #: exchanged for the old one; below it, changed files are moved in one by one.
@@ -109,6 +111,18 @@ def locked(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def write_locked(write: Callable[[Path], W], out_dir: Path) -> W:
+    """``write(out_dir)`` under the output folder's lock; what cannot be written is an
+    environment error naming the folder."""
+    try:
+        with locked(out_dir):
+            return write(out_dir)
+    except OSError as exc:  # reading is checked where it happens: this is the writing
+        if is_environment_error(exc):
+            raise write_error(exc, out_dir) from exc
+        raise
 
 
 def write_site(

@@ -9,9 +9,10 @@ quotation opens and closes. Token line maps are kept for messages.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -23,6 +24,9 @@ from ..errors import Problems, SitegenError
 from ..model import MAX_BLOCK_CHARS, Block, Document, Source
 from .load import load_source
 from .meta import read_meta
+
+if TYPE_CHECKING:
+    from .content import ContentFile
 
 #: HTML elements that have no closing tag.
 VOID_TAGS = frozenset(
@@ -241,3 +245,18 @@ def parse_file(
     if document is None:
         return None
     return document, tuple(local.warnings)
+
+
+def parse_files(
+    files: Sequence[ContentFile], keys: Sequence[bytes], skip: Collection[bytes], problems: Problems
+) -> dict[bytes, tuple[Document, tuple[SitegenError, ...]]]:
+    """``parse_file`` of each of ``files`` whose key (``keys``, in the same order) is not
+    in ``skip``, by key, each key once."""
+    parsed = {}
+    seen = set(skip)
+    for file, key in zip(files, keys, strict=True):
+        if key not in seen:
+            seen.add(key)
+            if (read := parse_file(file.path, file.read(), problems)) is not None:
+                parsed[key] = read
+    return parsed

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from ..errors import UsageError
+from ..errors import Problems, UsageError
 from ..model import Document
+from .content import check_slugs
 
 
 def build_date(now: str | None = None, environ: Mapping[str, str] | None = None) -> dt.date:
@@ -45,3 +46,25 @@ def published(
         for doc in documents
         if (drafts or not doc.draft) and (future or doc.date is None or doc.date <= today)
     ]
+
+
+def publish(
+    keys: Sequence[bytes],
+    documents: Mapping[bytes, Document],
+    problems: Problems,
+    strict: bool,
+    drafts: bool,
+    future: bool,
+    today: dt.date,
+) -> dict[bytes, Document]:
+    """The ``documents`` this build publishes, by key in the order of ``keys`` (each
+    once; a key with no document is left out), their slugs checked; every problem so
+    far raised."""
+    in_order = [documents[k] for k in dict.fromkeys(keys) if k in documents]
+    shown = published(in_order, drafts=drafts, future=future, today=today)
+    check_slugs(shown, problems)
+    problems.raise_if_any(strict)
+    kept = {id(d) for d in shown}
+    return {
+        k: documents[k] for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept
+    }
