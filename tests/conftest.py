@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -240,3 +242,17 @@ class Counting:
     def annotate(self, texts: Sequence[str], progress: Any = None) -> list[BlockNLP]:
         self.runs.append(len(texts))
         return self.inner.annotate(texts, progress)
+
+
+def build_elsewhere(site: Path, *args: str, timeout: int = 300) -> tuple[str, str]:
+    """``sitegen build --site site -q *args`` in a new Python process: what it printed
+    (its exit code, and whether that process imported spaCy: "0 False"), and its
+    standard error."""
+    check = (
+        "import sys; from sitegen.cli import main; "
+        f"code = main(['build', '--site', {str(site)!r}, '-q', *{list(args)!r}]); "
+        "print(code, 'spacy' in sys.modules)"
+    )
+    command = [sys.executable, "-c", check]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    return result.stdout.strip(), result.stderr

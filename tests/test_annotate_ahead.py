@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import build_elsewhere
 from test_golden import tree
 
 from sitegen.nlp.annotator import SpacyAnnotator
@@ -34,15 +35,8 @@ def test_an_edits_paragraph_is_annotated_elsewhere_and_builds_the_same_site(
     sitegen("build", "--site", str(site), "-q")
     edited = SITE["content/b.md"] + "\nAndrew Tabler, a fellow in Washington, said so.\n"
     make_site({"content/b.md": edited})
-    check = (
-        "import sys; from sitegen.cli import main; "
-        f"code = main(['build', '--site', {str(site)!r}, '-q', '--jobs', '2']); "
-        "print(code, 'spacy' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=300
-    )
-    assert result.stdout.strip() == "0 False", "the model was loaded in the build's process"
+    printed, errors = build_elsewhere(site, "--jobs", "2")
+    assert printed == "0 False", f"the model was loaded in the build's process: {errors}"
     assert "Tabler" in (site / "build/b/index.html").read_text()
     sitegen("build", "--site", str(site), "--out", str(tmp_path / "fresh"), "--no-cache", "-q")
     assert tree(site / "build") == tree(tmp_path / "fresh")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site_folder
+from conftest import ROOT, build_elsewhere, build_site_folder
 from distributed import Client, LocalCluster
 from test_golden import tree
 
@@ -85,16 +85,9 @@ def cluster(real_nlp: object) -> Iterator[tuple[LocalCluster, Client]]:
 def test_a_dask_build_is_byte_identical_to_a_local_build(
     site: Path, local_build: dict[str, bytes]
 ) -> None:
-    check = (
-        "import sys; from sitegen.cli import main; "
-        f"code = main(['build', '--site', {str(site)!r}, '--dask', 'local:2', '-q']); "
-        "print(code, 'spacy' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=280
-    )
+    printed, errors = build_elsewhere(site, "--dask", "local:2", timeout=280)
     # spaCy never ran here: every block was annotated by the cluster's workers.
-    assert result.stdout.strip() == "0 False", result.stderr
+    assert printed == "0 False", errors
     assert tree(site / "build") == local_build
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Counting, build_site_folder, make_fake_annotator
+from conftest import Counting, build_elsewhere, build_site_folder, make_fake_annotator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_golden import tree
@@ -564,15 +564,8 @@ def test_a_build_with_nothing_to_annotate_never_imports_spacy(
     build = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "-q"]
     subprocess.run(build, check=True, timeout=300)
     make_site({"content/c.md": SITE["content/c.md"] + "\n<!-- a comment -->\n"})
-    check = (
-        "import sys; from sitegen.cli import main; "
-        f"code = main(['build', '--site', {str(site)!r}, '-q']); "
-        "print(code, 'spacy' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=300
-    )
-    assert result.stdout.strip() == "0 False", result.stderr
+    printed, errors = build_elsewhere(site)
+    assert printed == "0 False", errors
 
 
 def test_cache_command_shows_and_clears_the_cache(
