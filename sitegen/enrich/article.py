@@ -28,7 +28,7 @@ from ..model import (
 )
 from ..source.parse import body_tokens
 from .attribution import attribute
-from .inline import offsets, split_at, width
+from .inline import split_at, width
 from .names import entity_id, normalise, resolve_names
 from .notes import place_notes
 
@@ -169,8 +169,7 @@ def place_mentions(
     The tokens carry the mention's index in ``Article.mentions``.
     """
     edges = sorted({m.start for _, m in mentions} | {m.end for _, m in mentions})
-    pieces = split_at(children, edges)
-    spans = offsets(pieces)
+    pieces, spans = split_at(children, edges)
     starts, ends = [a for a, _ in spans], [b for _, b in spans]
     runs = []
     for number, mention in mentions:

@@ -24,30 +24,37 @@ def width(token: Token) -> int:
 def offsets(children: Sequence[Token]) -> list[tuple[int, int]]:
     spans, at = [], 0
     for child in children:
-        spans.append((at, at + width(child)))
-        at += width(child)
+        end = at + width(child)
+        spans.append((at, end))
+        at = end
     return spans
 
 
-def split_at(children: Sequence[Token], edges: Sequence[int]) -> list[Token]:
-    """Split text tokens so that every edge falls between two tokens."""
+def split_at(
+    children: Sequence[Token], edges: Sequence[int]
+) -> tuple[list[Token], list[tuple[int, int]]]:
+    """Split text tokens so that every edge falls between two tokens: the pieces, and
+    their ``offsets``."""
     out: list[Token] = []
+    spans: list[tuple[int, int]] = []
     for child, (start, end) in zip(children, offsets(children), strict=True):
         cuts = [e - start for e in edges if start < e < end]
         if child.type != "text" or not cuts:
             out.append(child)
+            spans.append((start, end))
             continue
         bounds = [0, *cuts, end - start]
         out.extend(child.copy(content=child.content[a:b]) for a, b in pairwise(bounds))
-    return out
+        spans.extend((start + a, start + b) for a, b in pairwise(bounds))
+    return out, spans
 
 
 def insert_at(children: Sequence[Token], at: int, token: Token) -> list[Token]:
     """``children`` with ``token`` at offset ``at``: after any markup that closes
     there, before any that opens, never inside a text token."""
-    pieces = split_at(children, [at])
+    pieces, spans = split_at(children, [at])
     index = 0
-    for i, (child, (start, end)) in enumerate(zip(pieces, offsets(pieces), strict=True)):
+    for i, (child, (start, end)) in enumerate(zip(pieces, spans, strict=True)):
         if (end <= at and (end > start or child.nesting == -1)) or end < at:
             index = i + 1
     # A link cannot hold another: inside one, the token goes after it.
