@@ -3,6 +3,7 @@ that loads the model while the build reads and indexes the cached articles."""
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 from conftest import build_elsewhere
 from test_golden import tree
 
+from sitegen.config import DEFAULT_MODEL
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.nlp.workers import Ahead
 
@@ -52,3 +54,14 @@ def test_a_worker_that_fails_leaves_its_blocks_to_this_process(
     finally:
         ahead.close()
     assert found == fake_annotator.annotate([texts[1], texts[0], "Syria."])
+
+
+@pytest.mark.model
+def test_a_build_that_fails_stops_the_worker_still_loading_the_model(
+    real_nlp: object, fake_annotator: SpacyAnnotator
+) -> None:
+    before = set(multiprocessing.active_children())
+    ahead = Ahead(DEFAULT_MODEL, "fingerprint", 64, ["John Kerry spoke."], lambda: fake_annotator)
+    assert len(set(multiprocessing.active_children()) - before) == 1
+    ahead.close()  # as a build whose input has an error closes it, before any result
+    assert set(multiprocessing.active_children()) <= before, "the worker outlives the build"

@@ -12,6 +12,7 @@ import multiprocessing
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 
 from ..errors import SitegenError
 from ..model import BlockNLP
@@ -34,14 +35,6 @@ def _annotate(texts: Sequence[str]) -> list[BlockNLP]:
     return _annotator.annotate(texts)
 
 
-def worker_pool(model: str, batch_size: int, jobs: int) -> ProcessPoolExecutor:
-    """``jobs`` worker processes, each loading ``model`` as it starts."""
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start, initargs=(model, batch_size)
-    )
-
-
 class PoolAnnotator(Batched):
     """An Annotator that spreads blocks over ``jobs`` worker processes."""
 
@@ -53,7 +46,11 @@ class PoolAnnotator(Batched):
         """(index of its first text, results) of each batch as it is done; one pool of
         workers, each loading the model once, for all of ``texts``."""
         step = self.batch_size * 4
-        with worker_pool(self.model, self.batch_size, self.jobs) as pool:
+        context = multiprocessing.get_context("spawn")
+        start = (self.model, self.batch_size)
+        with ProcessPoolExecutor(
+            self.jobs, mp_context=context, initializer=_start, initargs=start
+        ) as pool:
             pending: dict[Future[list[BlockNLP]], int] = {
                 pool.submit(_annotate, list(texts[at : at + step])): at
                 for at in range(0, len(texts), step)
@@ -78,10 +75,11 @@ def _result(future: Future[list[BlockNLP]]) -> list[BlockNLP]:
 
 
 class Ahead:
-    """An Annotator whose texts were sent, when it was made, to one worker process,
-    which loads the model and annotates them while this process goes on. A text not
-    sent, or a worker that failed (the model is not installed, say), is annotated by
-    ``here()``, this process's annotator, which then says what is wrong if anything is."""
+    """An Annotator whose texts were sent, when it was made, to a worker process of
+    their own, which loads the model and annotates them while this process goes on.
+    A text not sent, or a worker that failed (the model is not installed, say), is
+    annotated by ``here()``, this process's annotator, which then says what is wrong
+    if anything is. ``close`` stops a worker still at work (the build failed)."""
 
     def __init__(
         self,
@@ -94,23 +92,45 @@ class Ahead:
         self.fingerprint = fingerprint
         self._texts = list(texts)
         self._here = here
-        self._pool = worker_pool(model, batch_size, 1)
-        self._future = self._pool.submit(_annotate, self._texts)
+        self._found: dict[str, BlockNLP] | None = None
+        context = multiprocessing.get_context("spawn")  # (see the module's docstring)
+        self._results, sent = context.Pipe(duplex=False)
+        work = (model, batch_size, self._texts, sent)
+        self._worker = context.Process(target=_annotate_ahead, args=work, daemon=True)
+        self._worker.start()
+        sent.close()  # the worker's end: when it exits, receiving ends
 
     def annotate(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> list[BlockNLP]:
-        try:
-            found = dict(zip(self._texts, self._future.result(), strict=True))
-        except Exception:  # the worker failed: this process tries, and reports the cause
-            found = {}
+        if self._found is None:
+            try:
+                results = self._results.recv()
+            except (EOFError, OSError):  # the worker died
+                results = None
+            self._found = dict(zip(self._texts, results, strict=True)) if results else {}
+        found = self._found
         rest = [text for text in dict.fromkeys(texts) if text not in found]
-        if rest:
+        if rest:  # the worker failed: this process tries, and reports the cause
             found.update(zip(rest, self._here().annotate(rest), strict=True))
         if progress is not None:
             progress(len(texts))
         return [found[text] for text in texts]
 
     def close(self) -> None:
-        """Let the worker go (it exits once what it still has to do is dropped)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the worker if it is still at work, and wait for it to exit."""
+        if self._worker.is_alive():
+            self._worker.terminate()
+        self._worker.join()
+        self._results.close()
+
+
+def _annotate_ahead(model: str, batch_size: int, texts: list[str], results: Connection) -> None:
+    """An ``Ahead`` worker's life: load the model, annotate ``texts``, send the results
+    (or None if that failed: the process that sent the texts then tries, and says why)."""
+    try:
+        found: list[BlockNLP] | None = SpacyAnnotator(load_model(model), batch_size).annotate(texts)
+    except Exception:
+        found = None
+    results.send(found)
+    results.close()
