@@ -101,7 +101,6 @@ class Pipeline:
         is let go of when every page is planned, not kept for the next build."""
         self.site_dir = site_dir
         self.jobs = jobs or default_jobs()
-        self.dask = dask
         self.annotators = Annotators(
             annotator, self.jobs, dask, here=dask is None and jobs is not None
         )
@@ -205,16 +204,7 @@ class Pipeline:
         problems.raise_if_any(strict)
         first = self._write_early(site, settings, salt, out_dir, early)
         written = self._write_site(site, settings, salt, out_dir, search)
-        report = BuildReport(
-            out_dir=str(out_dir),
-            articles=len(site.articles),
-            entities=len(site.entities),
-            files=written.files,
-            warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
-            rendered=written.rendered,
-            changed=tuple(sorted({*written.changed, *first})),
-            annotated=self.annotator.annotated,
-        )
+        report = _report(out_dir, site, written, first, problems, self.annotator.annotated)
         memos.store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
         return report
@@ -344,17 +334,13 @@ class Pipeline:
 
         parsed = parse_files(files, keys, present, problems)
         if self.once and not problems.errors:
-            new = published(
-                [d for d, _ in parsed.values()], drafts=drafts, future=future, today=today
-            )
-            self._start_ahead(new)
+            new = [d for d, _ in parsed.values()]
+            self._start_ahead(published(new, drafts=drafts, future=future, today=today))
         try:
             done = self.enriched.known([k for k in keys if k in present])
-            undecoded = {k for k in keys if k not in present or k in done}
-            parsed |= parse_files(files, keys, undecoded, problems)  # (stored, did not decode)
-            for key in keys:
-                if key in done:
-                    problems.warnings += done[key][1]
+            settled = {k for k in keys if k not in present or k in done}  # read or decoded
+            parsed |= parse_files(files, keys, settled, problems)  # (stored, did not decode)
+            problems.warnings += [w for k in keys if k in done for w in done[k][1]]
             documents = {k: v[0].document for k, v in done.items()}
             documents |= {k: v[0] for k, v in parsed.items()}
             shown = publish(keys, documents, problems, strict, drafts, future, today)
@@ -390,6 +376,26 @@ class Pipeline:
         if self.annotators.given is None and self.annotators.address is None:
             self.annotators.in_process()
         compile_templates(self.theme)
+
+
+def _report(
+    out_dir: Path,
+    site: Site,
+    written: Written,
+    first: Sequence[str],
+    problems: Problems,
+    annotated: int,
+) -> BuildReport:
+    return BuildReport(
+        out_dir=str(out_dir),
+        articles=len(site.articles),
+        entities=len(site.entities),
+        files=written.files,
+        warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
+        rendered=written.rendered,
+        changed=tuple(sorted({*written.changed, *first})),
+        annotated=annotated,
+    )
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -2,17 +2,21 @@
 
 A page is rendered again only when its key changes, so a key names exactly what
 the page shows: of an article, the parts an entity page or a ledger shows of it;
-of an entity, its row in the index. Each part is made once per article key
-(``Memo``), so a preview's rebuild recomputes only the edited article's.
+of an entity, its row in the index and the keys of its own pages. Each part is
+made once per article key (``Memo``), so a preview's rebuild recomputes only the
+edited article's.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections import Counter
 
-from ..cache import Stored, digest
-from ..model import Article, Mention, Site
+from ..cache import Kept, Stored, digest
+from ..model import Article, Entity, Mention, Site
+from ..site.entity_page import entity_listings
+from ..site.listings import ListPage
 
 
 def entity_part(article: Article, entity: str) -> tuple[bytes, bytes]:
@@ -98,3 +102,32 @@ def entity_rows(site: Site) -> list[str]:
     return [
         f"{e.id}\t{e.name}\t{e.label}\t{len(e.found)}\t{e.mention_count}" for e in site.entities
     ]
+
+
+def entity_page_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
+    """The pages of ``entity``'s page, each with its key (``_make_entity_keys``)."""
+    make = functools.partial(_make_entity_keys, salt, entity, size)
+    return _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make)
+
+
+_ENTITY_KEYS: Kept[list[tuple[ListPage, str]]] = Kept()
+"""Each entity's pages and their keys while its entity is the same object: a
+preview's edit then works out only the keys of the entities it touches."""
+
+
+def _make_entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
+    """The pages of ``entity``'s page, each with its key: its own articles' sections
+    and the counts, and on the first page also what it works out from every article
+    (``entity_part``) and the quotes. So an edit renders again the page of the article
+    edited, and the first page only when what it shows changed."""
+    described = (entity.name, entity.label, entity.description or "", entity.url or "")
+    # The parts are digests of one length: joined, they are hashed as one.
+    shares = b"".join(entity_part(article, entity.id)[1] for article in entity.articles)
+    summary = [shares, *(noted(q.article)[q.attribution.id] for q in entity.quotes)]
+    keys = []
+    for listing in entity_listings(entity, size):
+        counts = repr((entity.mention_count, len(entity.found), listing.number, listing.count))
+        own = b"".join(entity_part(article, entity.id)[0] for article in listing.articles)
+        shown = [own, *summary] if listing.number == 1 else [own]
+        keys.append((listing, digest(salt, "entity", entity.id, *described, counts, *shown).hex()))
+    return keys

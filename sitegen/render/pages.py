@@ -24,7 +24,7 @@ from .. import __version__
 from ..cache import Kept, Stored, digest
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
-from ..site.entity_page import entity_listings, entity_page
+from ..site.entity_page import entity_page
 from ..site.ledger import cite
 from ..site.listings import ListPage, by_author, by_tag
 from ..site.related import related_articles, shared_entities
@@ -32,7 +32,7 @@ from ..source.files import read_bytes
 from .annotations import article_annotations, to_json
 from .body import render_article
 from .figures import cards_json, month_chart
-from .keys import cited, entity_part, entity_rows, noted
+from .keys import cited, entity_page_keys, entity_rows
 from .meta import Head, article_head, page_head
 from .publication import (
     archive_page,
@@ -143,7 +143,7 @@ def _entity_pages(renderer: _Renderer, site: Site, salt: str) -> Iterator[Page]:
     """Each entity's page, in pages of ``entity_page_size`` articles."""
     size = renderer.settings.entity_page_size
     for entity in site.entities:
-        for listing, key in _entity_keys(salt, entity, size):
+        for listing, key in entity_page_keys(salt, entity, size):
             yield Page(listing.path, key, functools.partial(renderer.entity, entity, listing))
 
 
@@ -154,35 +154,7 @@ def plan_ahead(site: Site, settings: Settings, theme: Theme, salt: str) -> None:
     templates. A build does this while its new articles' blocks are annotated."""
     compile_templates(theme)
     for entity in site.entities:
-        _entity_keys(salt, entity, settings.entity_page_size)
-
-
-def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
-    make = functools.partial(_make_entity_keys, salt, entity, size)
-    return _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make)
-
-
-_ENTITY_KEYS: Kept[list[tuple[ListPage, str]]] = Kept()
-"""Each entity's pages and their keys while its entity is the same object: a
-preview's edit then works out only the keys of the entities it touches."""
-
-
-def _make_entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
-    """The pages of ``entity``'s page, each with its key: its own articles' sections
-    and the counts, and on the first page also what it works out from every article
-    (``entity_part``) and the quotes. So an edit renders again the page of the article
-    edited, and the first page only when what it shows changed."""
-    described = (entity.name, entity.label, entity.description or "", entity.url or "")
-    # The parts are digests of one length: joined, they are hashed as one.
-    shares = b"".join(entity_part(article, entity.id)[1] for article in entity.articles)
-    summary = [shares, *(noted(q.article)[q.attribution.id] for q in entity.quotes)]
-    keys = []
-    for listing in entity_listings(entity, size):
-        counts = repr((entity.mention_count, len(entity.found), listing.number, listing.count))
-        own = b"".join(entity_part(article, entity.id)[0] for article in listing.articles)
-        shown = [own, *summary] if listing.number == 1 else [own]
-        keys.append((listing, _key(salt, "entity", entity.id, *described, counts, *shown)))
-    return keys
+        entity_page_keys(salt, entity, settings.entity_page_size)
 
 
 def _static_pages(theme: Theme, key: Callable[..., str]) -> Iterator[Page]:

@@ -60,11 +60,9 @@ def publish(
     """The ``documents`` this build publishes, by key in the order of ``keys`` (each
     once; a key with no document is left out), their slugs checked; every problem so
     far raised."""
-    in_order = [documents[k] for k in dict.fromkeys(keys) if k in documents]
-    shown = published(in_order, drafts=drafts, future=future, today=today)
+    in_order = {k: documents[k] for k in keys if k in documents}
+    shown = published(in_order.values(), drafts=drafts, future=future, today=today)
     check_slugs(shown, problems)
     problems.raise_if_any(strict)
     kept = {id(d) for d in shown}
-    return {
-        k: documents[k] for k in dict.fromkeys(keys) if k in documents and id(documents[k]) in kept
-    }
+    return {k: d for k, d in in_order.items() if id(d) in kept}
