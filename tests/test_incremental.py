@@ -9,12 +9,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Counting, build_elsewhere, build_site_folder, make_fake_annotator
+from conftest import build_elsewhere, build_site_folder, make_fake_annotator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_golden import tree
@@ -22,7 +22,9 @@ from test_golden import tree
 from sitegen import cli
 from sitegen.cache import CACHE_DIR, FILE, Cache
 from sitegen.errors import SitegenError
+from sitegen.model import Article, BlockNLP, Document
 from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.nlp.cached import Batched
 from sitegen.output.write import MARKER, locked
 from sitegen.pipeline import Pipeline
 
@@ -91,22 +93,53 @@ def test_editing_one_paragraph_annotates_that_paragraph_only(
     assert "</a> later met" in (site / "build/a/index.html").read_text()
 
 
-def test_a_large_site_is_annotated_in_one_stream_and_enriched_in_chunks(
+class Batches(Batched):
+    """Worker processes stood in for: ``inner`` run on one text at a time, each result
+    delivered as its own batch, with what happened recorded in ``events``."""
+
+    def __init__(self, inner: SpacyAnnotator, events: list[str]) -> None:
+        super().__init__("stand-in", inner.fingerprint)
+        self.inner, self.events = inner, events
+
+    def batches(self, texts: Sequence[str]) -> Generator[tuple[int, list[BlockNLP]], None, None]:
+        self.events.append(f"annotate {len(texts)}")
+        for at, text in enumerate(texts):
+            self.events.append(f"annotated {text[:4]}")
+            yield at, self.inner.annotate([text])
+
+
+def test_each_article_is_enriched_while_the_next_blocks_are_annotated(
     make_site: MakeSite,
     fake_annotator: SpacyAnnotator,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Past ENRICH_CHUNK new articles, every block goes to the annotator at once (one
-    pool of workers, one progress bar), then the articles are enriched a chunk at a
-    time from the cache: the output is the site's, byte for byte."""
+    """Every block the cache lacks goes to the annotator in one run (one pool of
+    workers, one progress bar), and an article is enriched as soon as its blocks are
+    back, before the workers' later blocks are: the site is the same, byte for byte."""
     import sitegen.enrich.many
 
+    events: list[str] = []
+    enrich = sitegen.enrich.many.enrich
+
+    def enriching(document: Document, *args: Any) -> Article:
+        events.append(f"enrich {document.title}")
+        return enrich(document, *args)
+
+    monkeypatch.setattr(sitegen.enrich.many, "enrich", enriching)
     site = make_site(SITE)
-    counting = Counting(fake_annotator)
-    monkeypatch.setattr(sitegen.enrich.many, "ENRICH_CHUNK", 1)
-    report = build_site_folder(site, counting, use_cache=True)
-    assert counting.runs == [4] and report.annotated == 4
+    report = build_site_folder(site, Batches(fake_annotator, events), use_cache=True)
+    assert events == [
+        "annotate 4",
+        "annotated John",
+        "annotated Kerr",
+        "enrich A",
+        "annotated Kerr",
+        "enrich B",
+        "annotated Wash",
+        "enrich C",
+    ]
+    assert report.annotated == 4
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
@@ -334,6 +367,23 @@ def test_labels_and_curated_entities_apply_without_annotating_again(
     report = build_site_folder(site, fake_annotator, use_cache=True)
     assert report.annotated == 0
     assert (site / "build/entities/person/sergei-lavrov").is_dir()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_a_cached_result_that_does_not_decode_is_annotated_again(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    """A block whose stored result is damaged is annotated again, never trusted."""
+    import sqlite3
+
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    Cache(site / CACHE_DIR).close()
+    with sqlite3.connect(site / CACHE_DIR / FILE) as db:
+        db.execute("UPDATE blocks SET value = x'c1c1'")
+    make_site({"sitegen.toml": '[nlp]\nlabels = ["PERSON", "GPE"]\n'})  # enriched again
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    assert report.annotated == 4
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 

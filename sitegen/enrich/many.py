@@ -1,10 +1,10 @@
 """Many documents annotated and enriched: a build's new articles.
 
-Their blocks' NLP comes from the cached annotator. Past ENRICH_CHUNK articles
-(with a cache to hold the results) every block is first annotated into the
-cache in one stream (one pool of workers, one progress bar) and the articles
-are then enriched a chunk at a time, so their NLP results are never all in
-memory at once.
+Their blocks' NLP comes from the cached annotator, one stream for all of them
+(one pool of workers, one progress bar). Each article is enriched as soon as
+its blocks' results are known, here, while the workers annotate the next
+blocks: a cold build's enrichment then overlaps its annotation, and only the
+results of the articles still waiting for a block are in memory at once.
 """
 
 from __future__ import annotations
@@ -15,14 +15,11 @@ from collections.abc import Sequence
 from ..catalog import Catalog
 from ..errors import Problems
 from ..model import Document
-from ..nlp.bounded import annotatable, annotate_documents
+from ..nlp.bounded import each_document
 from ..nlp.cached import CachedAnnotator
 from ..stored import Enriched, Warnings
 from .article import enrich
 from .warnings import unattributed_warnings
-
-#: Articles enriched at a time: their blocks' NLP results are all in memory at once.
-ENRICH_CHUNK = 1000
 
 
 def enrich_documents(
@@ -37,18 +34,13 @@ def enrich_documents(
     The article's ``key`` is the document's: the file and the settings."""
     annotator.annotated = 0
     todo = list(documents.items())
-    step = ENRICH_CHUNK if annotator.cache is not None else max(1, len(todo))
-    if len(todo) > step:  # annotated into the cache in one stream, then read by chunks
-        texts = (block.text for _, (document, _) in todo for block in document.blocks)
-        annotator.fill(annotator.missing(annotatable(texts)))
-    done = {}
-    for at in range(0, len(todo), step):
-        chunk = todo[at : at + step]
-        results = annotate_documents([document for _, (document, _) in chunk], annotator)
-        for (key, (document, warnings)), result in zip(chunk, results, strict=True):
-            article = enrich(document, result, catalog, labels)
-            article = dataclasses.replace(article, key=key.hex())
-            quotes = unattributed_warnings(article)
-            done[key] = (article, warnings + quotes)
-            problems.warnings += quotes
+    done, quotes = {}, {}
+    for index, results in each_document([document for _, (document, _) in todo], annotator):
+        key, (document, warnings) = todo[index]
+        article = enrich(document, results, catalog, labels)
+        article = dataclasses.replace(article, key=key.hex())
+        quotes[key] = unattributed_warnings(article)
+        done[key] = (article, warnings + quotes[key])
+    for key, _ in todo:  # in the order of the files, whatever order they were done in
+        problems.warnings += quotes[key]
     return done

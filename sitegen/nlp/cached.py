@@ -23,6 +23,8 @@ from .annotator import Annotator
 #: processes rarely wait for each other, small enough that an interrupted cold
 #: build keeps most of its work.
 STORE_EVERY = 8192
+#: Groups whose results are read from the cache at a time (``each``).
+LOOKUP_GROUPS = 256
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(BlockNLP)
 Progress = Callable[[int], None] | None
@@ -87,6 +89,57 @@ class CachedAnnotator:
         for done in self._run(missing, progress):
             found.update(done)
         return [found[key] for key in keys]
+
+    def each(
+        self, groups: Sequence[Sequence[str]]
+    ) -> Generator[tuple[int, list[BlockNLP]], None, None]:
+        """(index, results) of each group of texts (a document's blocks) as soon as all
+        its texts are annotated: first the groups the cache has whole, then the others
+        as the annotator finishes their texts, so whoever uses a group's results
+        does so while the annotator works elsewhere on the next ones. A result is held
+        only until every group that has its text is given."""
+        keys = [[digest(self._fingerprint, text) for text in group] for group in groups]
+        missing = self.missing(text for group in groups for text in group)
+        users: dict[bytes, list[int]] = {key: [] for key in missing}
+        waiting = [0] * len(groups)
+        for index, group in enumerate(keys):
+            for key in set(group).intersection(missing):
+                users[key].append(index)
+                waiting[index] += 1
+        whole = [index for index, left in enumerate(waiting) if not left]
+        for at in range(0, len(whole), LOOKUP_GROUPS):
+            yield from self._give(whole[at : at + LOOKUP_GROUPS], keys, groups, {})
+        held: dict[bytes, BlockNLP] = {}
+        for done in self._run(missing, None):
+            ready = []
+            for key, result in done:
+                held[key] = result
+                for index in users[key]:
+                    waiting[index] -= 1
+                    ready += [index] if not waiting[index] else []
+            yield from self._give(ready, keys, groups, held)
+            for index in ready:  # let go of what no group still waits for
+                for key in keys[index]:
+                    if key in held and all(not waiting[i] for i in users[key]):
+                        del held[key]
+
+    def _give(
+        self,
+        indices: list[int],
+        keys: list[list[bytes]],
+        groups: Sequence[Sequence[str]],
+        held: dict[bytes, BlockNLP],
+    ) -> Generator[tuple[int, list[BlockNLP]], None, None]:
+        """(index, results) of the groups at ``indices``, from ``held`` and the cache (a
+        result stored but gone since, or unreadable, is annotated again)."""
+        wanted = {key for index in indices for key in keys[index] if key not in held}
+        found = self._lookup(list(wanted))
+        for index in indices:
+            lost = {k: t for k, t in zip(keys[index], groups[index], strict=True) if k in wanted}
+            lost = {k: t for k, t in lost.items() if k not in found}
+            for done in self._run(lost, None):
+                found.update(done)
+            yield index, [held[key] if key in held else found[key] for key in keys[index]]
 
     def missing(self, texts: Iterable[str]) -> dict[bytes, str]:
         """The texts the cache has no result for, by key (each text once)."""
