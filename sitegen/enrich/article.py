@@ -30,7 +30,7 @@ from ..source.parse import body_tokens
 from .attribution import attribute
 from .inline import split_at, width
 from .names import entity_id, normalise, resolve_names
-from .notes import place_notes
+from .notes import insert_notes, place_notes
 
 SUMMARY_CHARS = 300
 
@@ -48,9 +48,8 @@ def enrich(
     """
     mentions = _mentions(document, results, catalog, frozenset(labels))
     attributions, unattributed = attribute(document, results, mentions)
-    _, numbered, footnotes = place_annotations(
-        body_tokens(document), document, mentions, attributions
-    )
+    # Notes are numbered in reading order, which entity links do not change.
+    _, numbered, footnotes = place_notes(body_tokens(document), document.blocks, attributions)
     return Article(
         document,
         tuple(mentions),
@@ -67,10 +66,9 @@ def place_annotations(
     document: Document,
     mentions: Sequence[Mention],
     attributions: Sequence[Attribution],
-) -> tuple[list[Token], tuple[Attribution, ...], dict[int, int]]:
-    """The document's tokens with entity links and note markers placed, the
-    attributions numbered with the footnotes in reading order, and the footnote
-    numbers. The enrich stage numbers notes with it, the render stage places them."""
+) -> list[Token]:
+    """The document's tokens with entity links and note markers placed (the render
+    stage's work; the attributions are numbered already, by ``enrich``)."""
     by_block: dict[int, list[tuple[int, Mention]]] = defaultdict(list)
     for index, mention in enumerate(mentions):
         by_block[mention.block].append((index, mention))
@@ -80,7 +78,7 @@ def place_annotations(
             tokens[block.token_index] = inline.copy(
                 children=place_mentions(inline.children or [], by_block[block.index])
             )
-    return place_notes(tokens, document.blocks, attributions)
+    return insert_notes(tokens, document.blocks, attributions)
 
 
 def block_entities(

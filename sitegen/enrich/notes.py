@@ -20,6 +20,13 @@ def place_notes(
     tokens: list[Token], blocks: Sequence[Block], attributions: Sequence[Attribution]
 ) -> tuple[list[Token], tuple[Attribution, ...], dict[int, int]]:
     """Insert note markers; return the tokens, renumbered attributions and footnote numbers."""
+    return _number(insert_notes(tokens, blocks, attributions), attributions)
+
+
+def insert_notes(
+    tokens: list[Token], blocks: Sequence[Block], attributions: Sequence[Attribution]
+) -> list[Token]:
+    """``tokens`` with a marker for each attribution, which names it by its ``id``."""
     tokens = list(tokens)
     by_block: dict[int, list[Attribution]] = {}
     for attribution in attributions:
@@ -33,7 +40,7 @@ def place_notes(
             marker = Token("note_ref", "", 0, meta={"attribution": attribution.id})
             children = insert_at(children, attribution.note_at, marker)
         tokens[block.token_index] = tokens[block.token_index].copy(children=children)
-    return _number(tokens, attributions)
+    return tokens
 
 
 def _number(

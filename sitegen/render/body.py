@@ -55,7 +55,7 @@ def render_article(
     ``headings`` receives the level and text of each heading (for a table of contents).
     """
     doc = article.document
-    tokens, _, _ = place_annotations(body_tokens(doc), doc, article.mentions, article.attributions)
+    tokens = place_annotations(body_tokens(doc), doc, article.mentions, article.attributions)
     if headings is not None:
         headings += article_headings(tokens)
     return _render(tokens, article, page, highlight, notes)
