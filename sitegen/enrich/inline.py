@@ -7,6 +7,8 @@ inline code by their length, a line break as one character, everything else
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -44,9 +46,22 @@ def split_at(
             spans.append((start, end))
             continue
         bounds = [0, *cuts, end - start]
-        out.extend(child.copy(content=child.content[a:b]) for a, b in pairwise(bounds))
+        out.extend(_piece(child, child.content[a:b]) for a, b in pairwise(bounds))
         spans.extend((start + a, start + b) for a, b in pairwise(bounds))
     return out, spans
+
+
+#: A token's fields, read at once: what a copy of it is made from.
+_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Token)))
+
+
+def _piece(token: Token, content: str) -> Token:
+    """A copy of ``token`` holding ``content``: ``token.copy(content=content)``, made
+    from its fields read at once (``copy``, through ``dataclasses.replace``, looks each
+    field up by name: a fifth of placing an article's marks)."""
+    piece = Token(*_FIELDS(token))
+    piece.content = content
+    return piece
 
 
 def insert_at(children: Sequence[Token], at: int, token: Token) -> list[Token]:
