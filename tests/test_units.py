@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sitegen.config import load_config
 from sitegen.enrich.names import entity_id
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.nlp.annotator import trim_entity
+from sitegen.render.annotations import to_json
 from sitegen.render.theme import format_date
 from sitegen.render.urls import relative_url
 from sitegen.source.load import relative
@@ -128,3 +130,17 @@ def test_relative_paths_are_what_pathlib_says(path: str, folder: str, expected: 
     )
     with pytest.raises(ValueError):  # not below it, though the name starts the same
         relative(Path("/sitefoo/a.md"), Path("/site"))
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(st.dictionaries(st.text(), _JSON, max_size=6))
+def test_annotations_json_is_the_readable_json_of_pythons_json_module(data: dict) -> None:
+    """``annotations.json`` keeps its bytes whatever the text: every character of any
+    language, quotes, backslashes, control characters, line and paragraph separators."""
+    assert to_json(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
