@@ -99,7 +99,12 @@ class CachedAnnotator:
         does so while the annotator works elsewhere on the next ones. A result is held
         only until every group that has its text is given."""
         keys = [[digest(self._fingerprint, text) for text in group] for group in groups]
-        missing = self.missing(text for group in groups for text in group)
+        texts = {
+            key: text
+            for group, row in zip(groups, keys, strict=True)
+            for key, text in zip(row, group, strict=True)
+        }
+        missing = self._absent(texts)
         users: dict[bytes, list[int]] = {key: [] for key in missing}
         waiting = [0] * len(groups)
         for index, group in enumerate(keys):
@@ -132,18 +137,25 @@ class CachedAnnotator:
     ) -> Generator[tuple[int, list[BlockNLP]], None, None]:
         """(index, results) of the groups at ``indices``, from ``held`` and the cache (a
         result stored but gone since, or unreadable, is annotated again)."""
-        wanted = {key for index in indices for key in keys[index] if key not in held}
+        wanted = {
+            key: text
+            for index in indices
+            for key, text in zip(keys[index], groups[index], strict=True)
+            if key not in held
+        }
         found = self._lookup(list(wanted))
+        lost = {key: text for key, text in wanted.items() if key not in found}
+        for done in self._run(lost, None):
+            found.update(done)
         for index in indices:
-            lost = {k: t for k, t in zip(keys[index], groups[index], strict=True) if k in wanted}
-            lost = {k: t for k, t in lost.items() if k not in found}
-            for done in self._run(lost, None):
-                found.update(done)
             yield index, [held[key] if key in held else found[key] for key in keys[index]]
 
     def missing(self, texts: Iterable[str]) -> dict[bytes, str]:
         """The texts the cache has no result for, by key (each text once)."""
-        wanted = {digest(self._fingerprint, text): text for text in texts}
+        return self._absent({digest(self._fingerprint, text): text for text in texts})
+
+    def _absent(self, wanted: dict[bytes, str]) -> dict[bytes, str]:
+        """Those of ``wanted`` (texts by key) the cache has no result for."""
         if self.cache is None:
             return wanted
         known = self.cache.keys("blocks", list(wanted))
