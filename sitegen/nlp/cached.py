@@ -1,4 +1,4 @@
-"""The annotation cache as one more Annotator: spaCy runs once per block text, ever.
+"""The annotation cache in front of the annotator: spaCy runs once per block text, ever.
 
 A block's result is looked up by its text and the NLP fingerprint (model,
 model version, spaCy version, sitegen's annotation code); only the blocks no
@@ -6,7 +6,9 @@ earlier run annotated go to the inner annotator, which is made on first need,
 so a build with nothing new to annotate never imports spaCy. Identical blocks
 are annotated once. Results are written to the cache as they arrive, so an
 interrupted run keeps what it did: batch by batch when the inner annotator
-yields batches as they are done (a cluster), else every STORE_EVERY blocks.
+yields batches as they are done (worker processes, a cluster), else every
+STORE_EVERY blocks. A document's results are handed on as soon as all of them
+are known (``each``), so it is enriched while the workers go on.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class Batched:
 
 
 class CachedAnnotator:
-    """Wraps the annotator ``make()`` returns (called at most once) with ``cache``."""
+    """The annotator ``make()`` returns (made when blocks are missing), behind ``cache``."""
 
     def __init__(
         self,
@@ -81,14 +83,6 @@ class CachedAnnotator:
     @property
     def fingerprint(self) -> str:
         return self._fingerprint
-
-    def annotate(self, texts: Sequence[str], progress: Progress = None) -> list[BlockNLP]:
-        keys = [digest(self._fingerprint, text) for text in texts]
-        found = self._lookup(keys)
-        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
-        for done in self._run(missing, progress):
-            found.update(done)
-        return [found[key] for key in keys]
 
     def each(
         self, groups: Sequence[Sequence[str]]
