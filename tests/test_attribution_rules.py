@@ -17,8 +17,12 @@ from pathlib import Path
 import pytest
 from parses import Paragraph, annotate
 
-from sitegen.model import Article, Attribution
+from sitegen.enrich.article import number_notes, place_annotations
+from sitegen.errors import Problems
+from sitegen.model import Article, Attribution, Mention
 from sitegen.render.sidenotes import attribution_note
+from sitegen.source.load import load_source
+from sitegen.source.parse import body_tokens, parse_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "attribution.md"
 
@@ -119,3 +123,26 @@ def test_notes_read_as_english() -> None:
     assert note("Maersk", "said", "a spokesman for") == "Quote A spokesman for Maersk said."
     assert note("Peter Cook", "said", "spokesman") == "Quote Peter Cook, spokesman, said."
     assert note("Times", "according to", kind="according_to") == "Source According to Times."
+
+
+def test_note_numbers_follow_the_markers_even_past_a_footnote_in_a_name() -> None:
+    """A source note whose place falls inside a name is shown after the name's link;
+    past a footnote reference inside that name (``New[^1] York``), the footnote comes
+    first in reading order, and the numbers say so: [1] then [2], never [2] then [1]."""
+    problems = Problems()
+    text = "Ab New[^1] York cd.\n\n[^1]: A footnote."
+    source = load_source("content/a.md", f"---\ntitle: A\n---\n{text}\n".encode(), problems)
+    assert source is not None
+    document = parse_document(source, problems)
+    assert document is not None and document.blocks[0].text == "Ab New York cd."
+    city = Mention("gpe/new-york", "New York", "GPE", "New York", 0, 3, 11, 1, (0, 15))
+    inside = Attribution(7, "Ann", None, None, "said", "direct", "cd", 0, 12, 14, None, None, 1, 4)
+    numbered, footnotes = number_notes(body_tokens(document), document, [city], [inside])
+    assert footnotes == {0: 1} and [a.id for a in numbered] == [2]
+    placed = place_annotations(body_tokens(document), document, [city], numbered)
+    order = [
+        ("note", t.meta["attribution"]) if t.type == "note_ref" else ("footnote", t.meta["id"])
+        for t in placed[document.blocks[0].token_index].children or []
+        if t.type in ("note_ref", "footnote_ref")
+    ]
+    assert order == [("footnote", 0), ("note", 2)]

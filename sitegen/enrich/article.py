@@ -48,8 +48,7 @@ def enrich(
     """
     mentions = _mentions(document, results, catalog, frozenset(labels))
     attributions, unattributed = attribute(document, results, mentions)
-    # Notes are numbered in reading order, which entity links do not change.
-    _, numbered, footnotes = place_notes(body_tokens(document), document.blocks, attributions)
+    numbered, footnotes = number_notes(body_tokens(document), document, mentions, attributions)
     return Article(
         document,
         tuple(mentions),
@@ -61,6 +60,31 @@ def enrich(
     )
 
 
+def number_notes(
+    tokens: list[Token],
+    document: Document,
+    mentions: Sequence[Mention],
+    attributions: Sequence[Attribution],
+) -> tuple[tuple[Attribution, ...], dict[int, int]]:
+    """The attributions numbered with the footnotes in the reading order of the
+    markers the render stage places (``place_annotations``), and the footnote numbers.
+
+    A marker inside an entity link goes after it, which changes that order only when
+    it passes a footnote reference inside the name (``New[^1] York``): the links are
+    placed first only in the blocks with notes and footnote references both, not in
+    every block (which took a fifth of enrichment)."""
+    noted = {attribution.block for attribution in attributions}
+    both = {
+        block.index
+        for block in document.blocks
+        if block.index in noted
+        and any(t.type == "footnote_ref" for t in tokens[block.token_index].children or ())
+    }
+    linked = link_mentions(tokens, document, [m for m in mentions if m.block in both])
+    _, numbered, footnotes = place_notes(linked, document.blocks, attributions)
+    return numbered, footnotes
+
+
 def place_annotations(
     tokens: list[Token],
     document: Document,
@@ -68,7 +92,15 @@ def place_annotations(
     attributions: Sequence[Attribution],
 ) -> list[Token]:
     """The document's tokens with entity links and note markers placed (the render
-    stage's work; the attributions are numbered already, by ``enrich``)."""
+    stage's work; the attributions are numbered already, by ``number_notes``)."""
+    return insert_notes(link_mentions(tokens, document, mentions), document.blocks, attributions)
+
+
+def link_mentions(
+    tokens: list[Token], document: Document, mentions: Sequence[Mention]
+) -> list[Token]:
+    """The document's tokens with an entity link around each of ``mentions``."""
+    tokens = list(tokens)
     by_block: dict[int, list[tuple[int, Mention]]] = defaultdict(list)
     for index, mention in enumerate(mentions):
         by_block[mention.block].append((index, mention))
@@ -78,7 +110,7 @@ def place_annotations(
             tokens[block.token_index] = inline.copy(
                 children=place_mentions(inline.children or [], by_block[block.index])
             )
-    return insert_notes(tokens, document.blocks, attributions)
+    return tokens
 
 
 def block_entities(
