@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_elsewhere, build_site_folder, make_fake_annotator
+from conftest import Counting, build_elsewhere, build_site_folder, make_fake_annotator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_golden import tree
@@ -103,9 +103,12 @@ class Batches(Batched):
 
     def batches(self, texts: Sequence[str]) -> Generator[tuple[int, list[BlockNLP]], None, None]:
         self.events.append(f"annotate {len(texts)}")
-        for at, text in enumerate(texts):
-            self.events.append(f"annotated {text[:4]}")
-            yield at, self.inner.annotate([text])
+        try:
+            for at, text in enumerate(texts):
+                self.events.append(f"annotated {text[:4]}")
+                yield at, self.inner.annotate([text])
+        finally:
+            self.events.append("stopped")
 
 
 def test_each_article_is_enriched_while_the_next_blocks_are_annotated(
@@ -138,6 +141,7 @@ def test_each_article_is_enriched_while_the_next_blocks_are_annotated(
         "enrich B",
         "annotated Wash",
         "enrich C",
+        "stopped",
     ]
     assert report.annotated == 4
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
@@ -370,11 +374,17 @@ def test_labels_and_curated_entities_apply_without_annotating_again(
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
-def test_a_cached_result_that_does_not_decode_is_annotated_again(
-    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+def test_cached_results_that_do_not_decode_are_annotated_again_in_one_run(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A block whose stored result is damaged is annotated again, never trusted."""
+    """Blocks whose stored results are damaged are annotated again, never trusted, and
+    all in one run (one pool of workers), however many lookups found them."""
     import sqlite3
+
+    import sitegen.nlp.cached
 
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
@@ -382,8 +392,10 @@ def test_a_cached_result_that_does_not_decode_is_annotated_again(
     with sqlite3.connect(site / CACHE_DIR / FILE) as db:
         db.execute("UPDATE blocks SET value = x'c1c1'")
     make_site({"sitegen.toml": '[nlp]\nlabels = ["PERSON", "GPE"]\n'})  # enriched again
-    report = build_site_folder(site, fake_annotator, use_cache=True)
-    assert report.annotated == 4
+    monkeypatch.setattr(sitegen.nlp.cached, "LOOKUP_GROUPS", 1)  # a lookup per article
+    counting = Counting(fake_annotator)
+    report = build_site_folder(site, counting, use_cache=True)
+    assert counting.runs == [4] and report.annotated == 4
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 

@@ -9,6 +9,7 @@ results of the articles still waiting for a block are in memory at once.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 
@@ -35,12 +36,14 @@ def enrich_documents(
     annotator.annotated = 0
     todo = list(documents.items())
     done, quotes = {}, {}
-    for index, results in each_document([document for _, (document, _) in todo], annotator):
-        key, (document, warnings) = todo[index]
-        article = enrich(document, results, catalog, labels)
-        article = dataclasses.replace(article, key=key.hex())
-        quotes[key] = unattributed_warnings(article)
-        done[key] = (article, warnings + quotes[key])
+    # (closed when enrichment fails, which stops the workers still annotating)
+    with contextlib.closing(each_document([d for _, (d, _) in todo], annotator)) as each:
+        for index, results in each:
+            key, (document, warnings) = todo[index]
+            article = enrich(document, results, catalog, labels)
+            article = dataclasses.replace(article, key=key.hex())
+            quotes[key] = unattributed_warnings(article)
+            done[key] = (article, warnings + quotes[key])
     for key, _ in todo:  # in the order of the files, whatever order they were done in
         problems.warnings += quotes[key]
     return done

@@ -7,29 +7,38 @@ can end a build; the parse stage warns about it with its file and line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import contextlib
+from collections.abc import Generator, Iterable, Iterator, Sequence
 
 from ..model import MAX_BLOCK_CHARS, BlockNLP, Document
 from .cached import CachedAnnotator
 
 
 def annotatable(texts: Iterable[str]) -> Iterator[str]:
-    """Those of ``texts`` that ``annotate_bounded`` gives the annotator."""
+    """Those of ``texts`` that are annotated (``each_document`` gives the others none)."""
     return (text for text in texts if len(text) <= MAX_BLOCK_CHARS)
 
 
 def each_document(
     documents: Sequence[Document], annotator: CachedAnnotator
-) -> Iterator[tuple[int, list[BlockNLP]]]:
+) -> Generator[tuple[int, list[BlockNLP]], None, None]:
     """(index, its blocks' results) of each of ``documents``, as soon as they are all
     known (``CachedAnnotator.each``); blocks over MAX_BLOCK_CHARS are left unannotated."""
     texts = [[block.text for block in document.blocks] for document in documents]
-    for index, found in annotator.each([list(annotatable(group)) for group in texts]):
-        results = iter(found)
-        yield (
-            index,
-            [
-                next(results) if len(text) <= MAX_BLOCK_CHARS else BlockNLP((), ((0, len(text)),))
-                for text in texts[index]
-            ],
-        )
+    wanted = [list(annotatable(group)) for group in texts]
+    with contextlib.closing(annotator.each(wanted)) as each:  # (closed with this one)
+        for index, found in each:
+            results = iter(found)
+            short = [len(text) <= MAX_BLOCK_CHARS for text in texts[index]]
+            yield (
+                index,
+                [
+                    next(results) if fits else _unannotated(text)
+                    for text, fits in zip(texts[index], short, strict=True)
+                ],
+            )
+
+
+def _unannotated(text: str) -> BlockNLP:
+    """The result of a text too long to annotate: no entities, one sentence."""
+    return BlockNLP((), ((0, len(text)),))

@@ -101,13 +101,32 @@ class CachedAnnotator:
         missing = self._absent(texts)
         users: dict[bytes, list[int]] = {key: [] for key in missing}
         waiting = [0] * len(groups)
-        for index, group in enumerate(keys):
-            for key in set(group).intersection(missing):
+        for index, row in enumerate(keys):
+            for key in set(row).intersection(missing):
                 users[key].append(index)
                 waiting[index] += 1
         whole = [index for index, left in enumerate(waiting) if not left]
         for at in range(0, len(whole), LOOKUP_GROUPS):
-            yield from self._give(whole[at : at + LOOKUP_GROUPS], keys, groups, {})
+            found = self._lookup(list({k for i in whole[at : at + LOOKUP_GROUPS] for k in keys[i]}))
+            for index in whole[at : at + LOOKUP_GROUPS]:
+                for key in set(keys[index]).difference(found):  # unreadable, or gone since:
+                    missing[key] = texts[key]  # annotated with the rest
+                    users.setdefault(key, []).append(index)
+                    waiting[index] += 1
+                if not waiting[index]:
+                    yield index, [found[key] for key in keys[index]]
+        yield from self._as_done(missing, keys, groups, users, waiting)
+
+    def _as_done(
+        self,
+        missing: dict[bytes, str],
+        keys: list[list[bytes]],
+        groups: Sequence[Sequence[str]],
+        users: dict[bytes, list[int]],
+        waiting: list[int],
+    ) -> Generator[tuple[int, list[BlockNLP]], None, None]:
+        """``each``, second part: the groups that wait for ``missing`` texts (``users``
+        by text, how many each ``waiting`` for), each as soon as its last one is done."""
         held: dict[bytes, BlockNLP] = {}
         for done in self._run(missing, None):
             ready = []
@@ -130,7 +149,8 @@ class CachedAnnotator:
         held: dict[bytes, BlockNLP],
     ) -> Generator[tuple[int, list[BlockNLP]], None, None]:
         """(index, results) of the groups at ``indices``, from ``held`` and the cache (a
-        result stored but gone since, or unreadable, is annotated again)."""
+        result stored but gone since, or unreadable, is annotated again: the few such
+        texts of groups that waited for new ones)."""
         wanted = {
             key: text
             for index in indices
