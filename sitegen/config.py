@@ -157,11 +157,19 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
 
 
 def _check_publishing(values: dict[str, Any], text: str, problems: Problems) -> None:
-    """``base_url`` normalised (one trailing slash); ``cname`` a bare host name."""
+    """``base_url`` normalised (one trailing slash); ``language`` a language tag;
+    ``cname`` a bare host name."""
     try:
         values["base_url"] = normalise_base_url(values.get("base_url", ""))
     except BaseUrlError as exc:
         problems.error(f"[site] {exc}", CONFIG_NAME, _line_of(text, r"^\s*base_url\s*="))
+    if not _LANGUAGE.fullmatch(values.get("language", "en")):
+        problems.error(
+            "[site] language must be a language tag such as en or pt-BR, "
+            f"not {values['language']!r}",
+            CONFIG_NAME,
+            _line_of(text, r"^\s*language\s*="),
+        )
     cname = values.get("cname", "").strip()
     if cname and not _HOST.fullmatch(cname):
         problems.error(
@@ -172,6 +180,9 @@ def _check_publishing(values: dict[str, Any], text: str, problems: Problems) -> 
     values["cname"] = cname.lower()
 
 
+#: A language tag (BCP 47: a language, then subtags such as a script or region):
+#: what ``<html lang>`` and Pagefind's ``--force-language`` take.
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 _HOST = re.compile(r"(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}")
 
 

@@ -106,6 +106,27 @@ def test_config_errors_name_file_and_line(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("language", ["", "\u0000", "en us", "english!", "-en", "en-"])
+def test_a_language_that_is_no_language_tag_names_the_file_and_line(
+    tmp_path: Path, language: str
+) -> None:
+    """It becomes ``<html lang>`` and Pagefind's language: refused before any work."""
+    toml = json.dumps(language)  # (a TOML basic string: "\u0000" is the null character)
+    (tmp_path / "sitegen.toml").write_text(f'[site]\ntitle = "x"\nlanguage = {toml}\n')
+    with pytest.raises(BuildFailed) as info:
+        load_config(tmp_path)
+    assert [str(e) for e in info.value.errors] == [
+        "sitegen.toml:3: [site] language must be a language tag such as en or pt-BR, "
+        f"not {language!r}"
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "pt-BR", "zh-Hant-TW", "de-CH-1996"])
+def test_language_tags_are_taken(tmp_path: Path, language: str) -> None:
+    (tmp_path / "sitegen.toml").write_text(f'[site]\nlanguage = "{language}"\n')
+    assert load_config(tmp_path).language == language
+
+
 def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
     (tmp_path / "sitegen.toml").write_text('[site]\ntitle = "x\n')
     with pytest.raises(SitegenError) as info:
