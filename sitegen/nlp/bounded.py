@@ -14,9 +14,14 @@ from ..model import MAX_BLOCK_CHARS, BlockNLP, Document
 from .cached import CachedAnnotator
 
 
+def fits(text: str) -> bool:
+    """Whether ``text`` is annotated (``each_document`` gives the others no entities)."""
+    return len(text) <= MAX_BLOCK_CHARS
+
+
 def annotatable(texts: Iterable[str]) -> Iterator[str]:
-    """Those of ``texts`` that are annotated (``each_document`` gives the others none)."""
-    return (text for text in texts if len(text) <= MAX_BLOCK_CHARS)
+    """Those of ``texts`` that are annotated."""
+    return filter(fits, texts)
 
 
 def each_document(
@@ -28,15 +33,8 @@ def each_document(
     wanted = [list(annotatable(group)) for group in texts]
     with contextlib.closing(annotator.each(wanted)) as each:  # (closed with this one)
         for index, found in each:
-            results = iter(found)
-            short = [len(text) <= MAX_BLOCK_CHARS for text in texts[index]]
-            yield (
-                index,
-                [
-                    next(results) if fits else _unannotated(text)
-                    for text, fits in zip(texts[index], short, strict=True)
-                ],
-            )
+            results, group = iter(found), texts[index]
+            yield index, [next(results) if fits(t) else _unannotated(t) for t in group]
 
 
 def _unannotated(text: str) -> BlockNLP:

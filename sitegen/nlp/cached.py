@@ -107,8 +107,9 @@ class CachedAnnotator:
                 waiting[index] += 1
         whole = [index for index, left in enumerate(waiting) if not left]
         for at in range(0, len(whole), LOOKUP_GROUPS):
-            found = self._lookup(list({k for i in whole[at : at + LOOKUP_GROUPS] for k in keys[i]}))
-            for index in whole[at : at + LOOKUP_GROUPS]:
+            chunk = whole[at : at + LOOKUP_GROUPS]
+            found = self._lookup(list({key for index in chunk for key in keys[index]}))
+            for index in chunk:
                 for key in set(keys[index]).difference(found):  # unreadable, or gone since:
                     missing[key] = texts[key]  # annotated with the rest
                     users.setdefault(key, []).append(index)
