@@ -16,11 +16,11 @@ import hashlib
 import itertools
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -32,8 +32,11 @@ TABLES = ("blocks", "articles", "builds", "memos")
 content and everything enrichment depends on; ``builds``: the report of the last build
 from given inputs into an output folder, so a build with nothing new does nothing;
 ``memos``: what the render stage works out from each article (``Stored``), so a new
-process does not work it out again for every article."""
+process does not work it out again for every article. ``in_use`` names the rows of
+``articles`` and ``memos`` the last build used: the next one deletes those it does
+not use (``prune``), so they hold one version of each file, not one per edit."""
 _CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
+_PAGE_COUNTS = ("page_count", "freelist_count")
 
 
 def digest(*parts: str | bytes) -> bytes:
@@ -46,140 +49,15 @@ def digest(*parts: str | bytes) -> bytes:
     return h.digest()
 
 
-V = TypeVar("V")
-
-
-class Memo(Generic[V]):
-    """What this process worked out from a key that names all its inputs (an
-    article's key, say), kept while it runs, so a preview's rebuild reuses it;
-    emptied when it holds ``limit`` values, which bounds its memory."""
-
-    def __init__(self, limit: int = 4096) -> None:
-        self.limit = self.least = limit
-        self._values: dict[str, V] = {}
-        _BOUNDED.append(self)
-
-    def get(self, key: str, make: Callable[[], V]) -> V:
-        """The value kept for ``key``, made now if there is none; an empty key (an
-        article made by hand, not by a build) names nothing and is never kept."""
-        if not key:
-            return make()
-        found = self._values.get(key)
-        if found is None:
-            if len(self._values) >= self.limit:
-                self._values.clear()
-            found = self._values[key] = make()
-        return found
-
-
-_BOUNDED: list[Memo[Any] | Kept[Any]] = []
-
-
-def fit_memos(articles: int) -> None:
-    """Let every Memo and Kept hold twice as many values as a site of ``articles`` has
-    articles before it is emptied (most are per article key): one smaller than the
-    site would be emptied again and again in one build, working the same values out
-    once per entity instead of once. (Memos by entity or by page keep their floor.)"""
-    for memo in _BOUNDED:
-        memo.limit = max(memo.least, 2 * articles)
-
-
-def empty_memos() -> None:
-    """Let go of every value Memo and Kept hold (a build that is the process's last
-    has no use for them once its pages are planned; store_made first)."""
-    for memo in _BOUNDED:
-        memo._values.clear()
-
-
-class Stored(Memo[V]):
-    """A Memo whose values are also kept in the cache, for the next process: plain
-    data of type ``kind`` (msgpack), by the memo's ``name`` and the key."""
-
-    def __init__(
-        self, name: str, kind: Any, limit: int = 4096, shared: Callable[[V], V] | None = None
-    ) -> None:
-        """``shared``: the value decoded, with the strings it repeats from others (entity
-        ids) made one object with them (``sys.intern``), which a decoder cannot."""
-        super().__init__(limit)
-        self.name = name
-        decode = msgspec.msgpack.Decoder(kind).decode
-        self._decode: Callable[[bytes], V] = (
-            decode if shared is None else lambda value: shared(decode(value))
-        )
-        self._made: set[str] = set()
-        """The keys of the values made in this process and not stored yet."""
-        _STORED.append(self)
-
-    def get(self, key: str, make: Callable[[], V]) -> V:
-        if key and key not in self._values:
-            self._made.add(key)
-        return super().get(key, make)
-
-
-_STORED: list[Stored[Any]] = []
 BAD_VALUE = (msgspec.DecodeError, msgspec.ValidationError)
 """What decoding a cached value raises when it is not what it should be: a miss."""
-_encode = msgspec.msgpack.Encoder().encode
 
 
-def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
-    """Fill each Stored memo with what the cache holds for ``keys`` (article keys)."""
-    if cache is None:
-        return
-    wanted = [k for k in dict.fromkeys(keys) if k]
-    for memo in _STORED:
-        missing = [k for k in wanted if k not in memo._values]
-        missing = missing[: max(0, memo.limit - len(memo._values))]
-        if not missing:
-            continue
-        named = {digest(memo.name, k): k for k in missing}
-        for stored, value in cache.items("memos", list(named)):
-            with contextlib.suppress(*BAD_VALUE):  # else: made again
-                memo._values[named[stored]] = memo._decode(value)
+def _rows(table: str, keys: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
+    return ((table, key) for key in keys)
 
 
-def store_made(cache: Cache | None) -> None:
-    """Keep in the cache the values Stored memos made in this process."""
-    for memo in _STORED:
-        made, memo._made = memo._made, set()
-        if cache is not None:
-            values = memo._values
-            cache.put(
-                "memos", ((digest(memo.name, k), _encode(values[k])) for k in made if k in values)
-            )
-
-
-class Kept(Generic[V]):
-    """What this process worked out from one object, kept while later calls give
-    that very object (the site index hands on the entities an edit leaves alone);
-    emptied when it holds ``limit`` values, which bounds its memory."""
-
-    def __init__(self, limit: int = 65536) -> None:
-        self.limit = self.least = limit
-        self._values: dict[str, tuple[object, V]] = {}
-        _BOUNDED.append(self)
-
-    def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
-        """``owner``: the object, or a tuple of the objects and plain values (tuples),
-        it is worked out from."""
-        kept = self._values.get(key)
-        if kept is not None and _same(kept[0], owner):
-            return kept[1]
-        if len(self._values) >= self.limit:
-            self._values.clear()
-        value = make()
-        self._values[key] = (owner, value)
-        return value
-
-
-def _same(kept: object, owner: object) -> bool:
-    """The very object, or tuples of the very objects, in which plain values (tuples
-    themselves) need only be equal."""
-    if kept is owner:
-        return True
-    if type(kept) is not tuple or type(owner) is not tuple or len(kept) != len(owner):
-        return False
-    return all(k is o or (type(k) is tuple and k == o) for k, o in zip(kept, owner, strict=True))
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -237,6 +115,43 @@ class Cache:
     def forget(self, table: str, keys: Iterable[bytes]) -> None:
         self._run(f"DELETE FROM {table} WHERE key = ?", [(k,) for k in keys], many=True)
 
+    def prune(self, named: Mapping[str, Iterable[bytes]]) -> None:
+        """Delete the rows of each table of ``named`` that the last prune kept and this one
+        does not name (every row not named, the first time), then give the disk back if
+        most of the file is free. One transaction: builds at once prune in turn."""
+        wanted = {table: set(keys) for table, keys in named.items()}
+
+        def prune(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            for table, keys in wanted.items():
+                rows = db.execute("SELECT key FROM in_use WHERE tbl = ?", (table,))
+                recorded = {key for (key,) in rows}
+                held = recorded or {key for (key,) in db.execute(f"SELECT key FROM {table}")}
+                gone = held - keys
+                db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in gone))
+                db.executemany("DELETE FROM in_use WHERE tbl = ? AND key = ?", _rows(table, gone))
+                db.executemany("INSERT INTO in_use VALUES (?, ?)", _rows(table, keys - recorded))
+
+        self._transaction(prune)
+        self._compact()
+
+    def _compact(self) -> None:
+        """Rewrite the file if more than half of it is free pages (after the first prune
+        of a cache that grew without one), unless another build is using it."""
+        db = self._open()
+        if db is None:
+            return
+        try:
+            pages, free = (db.execute(f"PRAGMA {n}").fetchone()[0] for n in _PAGE_COUNTS)
+            if free * 2 > pages:
+                db.execute("PRAGMA busy_timeout = 0")
+                db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file shrinks here
+        except sqlite3.DatabaseError:
+            pass  # busy (the next prune tries again), or broken (the next run rebuilds it)
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
     def stats(self) -> CacheStats:
         entries = {}
         for table in TABLES:
@@ -259,15 +174,23 @@ class Cache:
     def _run(
         self, sql: str, params: Sequence[Any], many: bool = False
     ) -> list[tuple[bytes, bytes]] | None:
-        """Run one statement; on a broken cache, rebuild it once and retry."""
+        """Run one statement (see ``_transaction``)."""
+
+        def run(db: sqlite3.Connection) -> list[tuple[bytes, bytes]]:
+            cursor = db.executemany(sql, params) if many else db.execute(sql, params)
+            return cursor.fetchall()
+
+        return self._transaction(run)
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], V]) -> V | None:
+        """Run ``work`` in one transaction; on a broken cache, rebuild it once and retry."""
         for _ in range(2):
             db = self._open()
             if db is None:
                 return None
             try:
                 with db:
-                    cursor = db.executemany(sql, params) if many else db.execute(sql, params)
-                    return cursor.fetchall()
+                    return work(db)
             except sqlite3.DatabaseError as exc:
                 self._failed(exc)
         return None
@@ -318,7 +241,7 @@ class Cache:
             row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if row is not None and row[0] != SCHEMA:
                 self._notice(f"{self._shown}: made by another version ({row[0]}); rebuilding it")
-                for table in TABLES:
+                for table in (*TABLES, "in_use"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA,))
             for table in TABLES:
@@ -326,6 +249,10 @@ class Cache:
                     f"CREATE TABLE IF NOT EXISTS {table} (key BLOB PRIMARY KEY, value BLOB) "
                     "WITHOUT ROWID"
                 )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS in_use (tbl TEXT, key BLOB, PRIMARY KEY (tbl, key)) "
+                "WITHOUT ROWID"
+            )
 
     def _rebuild(self, exc: Exception) -> None:
         """Throw a broken cache away and start an empty one (once per run)."""

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache as memos
+from . import memos
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import CONFIG_NAME, load_config
@@ -207,6 +207,7 @@ class Pipeline:
         report = _report(out_dir, site, written, first, problems, self.annotator.annotated)
         memos.store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
+        self.enriched.prune(site)
         return report
 
     def _plan_ahead(self, settings: Settings, salt: str, site: Site) -> None:

@@ -19,7 +19,8 @@ import msgspec
 
 from .cache import BAD_VALUE, Cache, digest
 from .errors import SitegenError
-from .model import Article, BuildReport
+from .memos import stored_rows
+from .model import Article, BuildReport, Site
 from .output.record import manifest_digest
 
 #: The warnings of reading and enriching a file, kept with its article.
@@ -64,6 +65,13 @@ class Articles:
         self._memo = dict(done)
         if self.cache is not None:
             self.cache.put("articles", ((k, _encode_enriched(done[k])) for k in new))
+
+    def prune(self, site: Site) -> None:
+        """Let the cache keep, of enriched articles and of what the render stage stored
+        from them, only those of the last run, ``site`` (see ``Cache.prune``)."""
+        if self.cache is not None:
+            rows = stored_rows(article.key for article in site.articles)
+            self.cache.prune({"articles": list(self._memo), "memos": rows})
 
 
 def _encode_enriched(value: Enriched) -> bytes:

@@ -10,7 +10,7 @@ from conftest import make_fake_annotator, read_article
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.cache import Memo
+from sitegen.memos import Memo
 from sitegen.model import Article, Site
 from sitegen.site.index import SiteIndex, build_site
 

@@ -11,7 +11,7 @@ from conftest import build_site_folder
 from test_golden import tree
 from test_incremental import SITE, fresh_build
 
-from sitegen import cache as cache_module
+from sitegen import memos
 from sitegen.cache import CACHE_DIR, FILE
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.render import keys
@@ -21,7 +21,7 @@ MakeSite = Callable[..., Path]
 
 def new_process() -> None:
     """Forget what this process worked out, as a new process starts."""
-    for memo in cache_module._STORED:
+    for memo in memos._STORED:
         memo._values.clear()
         memo._made.clear()
 

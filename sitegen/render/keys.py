@@ -13,7 +13,8 @@ import functools
 import sys
 from collections import Counter
 
-from ..cache import Kept, Stored, digest
+from ..cache import digest
+from ..memos import Kept, Stored
 from ..model import Article, Entity, Mention, Site
 from ..site.entity_page import entity_listings
 from ..site.listings import ListPage

@@ -21,8 +21,9 @@ import jinja2
 from markupsafe import Markup
 
 from .. import __version__
-from ..cache import Kept, Stored, digest
+from ..cache import digest
 from ..errors import SitegenError
+from ..memos import Kept, Stored
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..site.entity_page import entity_page
 from ..site.ledger import cite

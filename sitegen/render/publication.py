@@ -13,7 +13,8 @@ import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from ..cache import Stored, digest
+from ..cache import digest
+from ..memos import Stored
 from ..model import Article, OutputFile, Page
 from ..site.listings import Group, by_month, paginate, undated
 from .feeds import atom_feed, robots_txt, sitemap
@@ -56,7 +57,7 @@ def _listed(
 
 def listed(article: Article) -> str:
     """A digest of what listing pages show of ``article``: its metadata, summary and
-    reading time (once per article key while the memo keeps it, see ``cache.fit_memos``)."""
+    reading time (once per article key while the memo keeps it, see ``memos.fit_memos``)."""
     if not article.key:
         return _listed_digest(article)
     return _LISTED.get(article.key, lambda: _listed_digest(article))

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from ..cache import Memo
+from ..memos import Memo
 from ..model import Article, Entity, EntityArticle, EntityPage, Mention, Passage
 from .listings import ListPage, paginate
 from .named_with import named_with

@@ -20,9 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..cache import Memo, digest
+from ..cache import digest
 from ..catalog import EMPTY_CATALOG, Catalog
 from ..enrich.names import entity_id, resolve_across
+from ..memos import Memo
 from ..model import LABELS, Article, Conflict, Entity, Mention, Quoted, Site
 from .ledger import cite
 
@@ -229,7 +230,7 @@ def article_order(article: Article) -> tuple[bool, int, str, str]:
 
 def _remap(article: Article, renames: Renames) -> Article:
     """The article with the site's names: a copy only where a name changes (made
-    once per article and set of renames while the memo keeps it, see ``cache.fit_memos``)."""
+    once per article and set of renames while the memo keeps it, see ``memos.fit_memos``)."""
     applied = sorted((e, *renames[e]) for e in _ids(article) if e in renames)
     if not applied:
         return article

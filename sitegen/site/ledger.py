@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from ..cache import Memo
 from ..catalog import key
+from ..memos import Memo
 from ..model import Article, Cited, Quoted
 
 

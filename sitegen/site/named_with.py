@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..cache import Memo
+from ..memos import Memo
 from ..model import Article, Mention, Related
 
 

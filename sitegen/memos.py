@@ -1,0 +1,152 @@
+"""Memos: what the render and site stages work out from an article (or an entity),
+kept by a key that names all its inputs while the process runs (``Memo``, ``Kept``),
+and in the cache for the next process (``Stored``, its ``memos`` table).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from .cache import BAD_VALUE, Cache, digest
+
+V = TypeVar("V")
+
+
+class Memo(Generic[V]):
+    """What this process worked out from a key that names all its inputs (an
+    article's key, say), kept while it runs, so a preview's rebuild reuses it;
+    emptied when it holds ``limit`` values, which bounds its memory."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = self.least = limit
+        self._values: dict[str, V] = {}
+        _BOUNDED.append(self)
+
+    def get(self, key: str, make: Callable[[], V]) -> V:
+        """The value kept for ``key``, made now if there is none; an empty key (an
+        article made by hand, not by a build) names nothing and is never kept."""
+        if not key:
+            return make()
+        found = self._values.get(key)
+        if found is None:
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            found = self._values[key] = make()
+        return found
+
+
+_BOUNDED: list[Memo[Any] | Kept[Any]] = []
+
+
+def fit_memos(articles: int) -> None:
+    """Let every Memo and Kept hold twice as many values as a site of ``articles`` has
+    articles before it is emptied (most are per article key): one smaller than the
+    site would be emptied again and again in one build, working the same values out
+    once per entity instead of once. (Memos by entity or by page keep their floor.)"""
+    for memo in _BOUNDED:
+        memo.limit = max(memo.least, 2 * articles)
+
+
+def empty_memos() -> None:
+    """Let go of every value Memo and Kept hold (a build that is the process's last
+    has no use for them once its pages are planned; store_made first)."""
+    for memo in _BOUNDED:
+        memo._values.clear()
+
+
+class Stored(Memo[V]):
+    """A Memo whose values are also kept in the cache, for the next process: plain
+    data of type ``kind`` (msgpack), by the memo's ``name`` and the key."""
+
+    def __init__(
+        self, name: str, kind: Any, limit: int = 4096, shared: Callable[[V], V] | None = None
+    ) -> None:
+        """``shared``: the value decoded, with the strings it repeats from others (entity
+        ids) made one object with them (``sys.intern``), which a decoder cannot."""
+        super().__init__(limit)
+        self.name = name
+        decode = msgspec.msgpack.Decoder(kind).decode
+        self._decode: Callable[[bytes], V] = (
+            decode if shared is None else lambda value: shared(decode(value))
+        )
+        self._made: set[str] = set()
+        """The keys of the values made in this process and not stored yet."""
+        _STORED.append(self)
+
+    def get(self, key: str, make: Callable[[], V]) -> V:
+        if key and key not in self._values:
+            self._made.add(key)
+        return super().get(key, make)
+
+
+_STORED: list[Stored[Any]] = []
+_encode = msgspec.msgpack.Encoder().encode
+
+
+def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
+    """Fill each Stored memo with what the cache holds for ``keys`` (article keys)."""
+    if cache is None:
+        return
+    wanted = [k for k in dict.fromkeys(keys) if k]
+    for memo in _STORED:
+        missing = [k for k in wanted if k not in memo._values]
+        missing = missing[: max(0, memo.limit - len(memo._values))]
+        if not missing:
+            continue
+        named = {digest(memo.name, k): k for k in missing}
+        for stored, value in cache.items("memos", list(named)):
+            with contextlib.suppress(*BAD_VALUE):  # else: made again
+                memo._values[named[stored]] = memo._decode(value)
+
+
+def store_made(cache: Cache | None) -> None:
+    """Keep in the cache the values Stored memos made in this process."""
+    for memo in _STORED:
+        made, memo._made = memo._made, set()
+        if cache is not None:
+            values = memo._values
+            cache.put(
+                "memos", ((digest(memo.name, k), _encode(values[k])) for k in made if k in values)
+            )
+
+
+def stored_rows(keys: Iterable[str]) -> list[bytes]:
+    """The keys of the ``memos`` rows that Stored memos keep for these article keys."""
+    return [digest(memo.name, k) for k in keys if k for memo in _STORED]
+
+
+class Kept(Generic[V]):
+    """What this process worked out from one object, kept while later calls give
+    that very object (the site index hands on the entities an edit leaves alone);
+    emptied when it holds ``limit`` values, which bounds its memory."""
+
+    def __init__(self, limit: int = 65536) -> None:
+        self.limit = self.least = limit
+        self._values: dict[str, tuple[object, V]] = {}
+        _BOUNDED.append(self)
+
+    def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
+        """``owner``: the object, or a tuple of the objects and plain values (tuples),
+        it is worked out from."""
+        kept = self._values.get(key)
+        if kept is not None and _same(kept[0], owner):
+            return kept[1]
+        if len(self._values) >= self.limit:
+            self._values.clear()
+        value = make()
+        self._values[key] = (owner, value)
+        return value
+
+
+def _same(kept: object, owner: object) -> bool:
+    """The very object, or tuples of the very objects, in which plain values (tuples
+    themselves) need only be equal."""
+    if kept is owner:
+        return True
+    if type(kept) is not tuple or type(owner) is not tuple or len(kept) != len(owner):
+        return False
+    return all(k is o or (type(k) is tuple and k == o) for k, o in zip(kept, owner, strict=True))

@@ -1,0 +1,80 @@
+"""The cache holds one version of each article, however often it is edited or rebuilt
+under new settings: it does not grow with every save of the preview."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import build_site_folder
+from test_golden import tree
+from test_incremental import SITE
+
+from sitegen.cache import CACHE_DIR, FILE, Cache
+from sitegen.memos import empty_memos
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.pipeline import Pipeline
+
+MakeSite = Callable[..., Path]
+
+
+def entries(site: Path) -> dict[str, int]:
+    cache = Cache(site / CACHE_DIR)
+    try:
+        return cache.stats().entries
+    finally:
+        cache.close()
+
+
+def test_edits_and_new_settings_leave_one_version_of_each_article(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    pipeline = Pipeline(site, annotator=fake_annotator)  # the preview's: one per session
+    for n in range(3):
+        make_site({"content/a.md": SITE["content/a.md"] + f"\nKerry went to Moscow {n} times.\n"})
+        pipeline.build(site / "build")
+    build_site_folder(site, fake_annotator, use_cache=True)  # a new process
+    make_site({"entities.toml": '[[entity]]\nname = "Kerry"\ntype = "PERSON"\n'})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    (site / "content/c.md").unlink()
+    build_site_folder(site, fake_annotator, use_cache=True)
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "build"))
+    empty_memos()  # as a new process: the render stage's memos are made, and stored, anew
+    build_site_folder(fresh, fake_annotator, use_cache=True)
+    kept, needed = entries(site), entries(fresh)
+    assert kept["articles"] == needed["articles"] == 2
+    assert kept["memos"] == needed["memos"] > 0
+    assert kept["blocks"] > needed["blocks"]  # paragraphs annotated once, ever
+
+
+def test_a_cache_grown_before_pruning_is_pruned_and_shrunk_by_the_next_build(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    cache = Cache(site / CACHE_DIR)
+    cache._run("DELETE FROM in_use", [])  # as a cache of an older sitegen has none
+    junk = [(bytes([n]) * 16, bytes(20_000)) for n in range(250)]  # old articles, 5 MB
+    cache.put("articles", junk)
+    cache.put("memos", junk)
+    cache.close()
+    before = (site / CACHE_DIR / FILE).stat().st_size
+    assert before > 8_000_000
+
+    make_site({"content/b.md": SITE["content/b.md"] + "\nKerry came back.\n"})
+    build_site_folder(site, fake_annotator, use_cache=True)
+    assert entries(site)["articles"] == 3
+    assert (site / CACHE_DIR / FILE).stat().st_size < before / 4
+    again = build_site_folder(site, fake_annotator, use_cache=True, shortcut=False)
+    assert again.annotated == 0 and again.rendered == 0
+    assert tree(site / "build") == tree(_fresh_build(site, fake_annotator, tmp_path))
+
+
+def _fresh_build(site: Path, annotator: SpacyAnnotator, tmp_path: Path) -> Path:
+    out = tmp_path / "fresh-build"
+    build_site_folder(site, annotator, out)
+    return out
