@@ -87,9 +87,10 @@ url = "https://en.wikipedia.org/wiki/Olaf_Scholz"
 """
 
 GITIGNORE = """\
-# sitegen's output and its annotation cache
+# sitegen's output, the lock and temporary folders beside it, and its annotation cache
 /build/
 /_site/
+.*.sitegen-*
 /.sitegen-cache/
 """
 

@@ -4,6 +4,7 @@ pagination, tag and author pages, deploy files, search on and off, Pagefind miss
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from conftest import build_site_folder
 
 from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import Annotator
+from sitegen.scaffold import init_site
 
 MakeSite = Callable[..., Path]
 
@@ -108,3 +110,24 @@ def test_missing_pagefind_fails_the_build_with_the_fix(
         "(or set [site] search = false in sitegen.toml)"
     )
     assert (site / "build/index.html").read_bytes() == before
+
+
+def test_a_new_sites_git_repository_stays_clean_through_builds(
+    tmp_path: Path, fake_annotator: Annotator
+) -> None:
+    """What a build leaves in the site folder (output, cache, lock) is git-ignored by init."""
+    site = tmp_path / "news"
+    init_site(site, requirement="sitegen")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(site)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "new site"], check=True)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    build_site_folder(site, fake_annotator, site / "_site", use_cache=True)
+    status = subprocess.run(
+        [*git, "status", "--porcelain", "--untracked-files=all"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert status.stdout == ""
