@@ -25,7 +25,7 @@ from .errors import (
     printable,
 )
 from .model import BuildReport
-from .options import make_parser
+from .options import parse
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
 from .render.urls import BaseUrlError, normalise_base_url
 from .scaffold import DEFAULT_REQUIREMENT, init_site
@@ -34,7 +34,7 @@ from .terminal import verbose_notes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    args = parse(argv)
     run = {
         "build": _build,
         "serve": _serve,

@@ -5,6 +5,8 @@ from what the commands do (``cli.py``). Each command's parser sets ``command``.
 from __future__ import annotations
 
 import argparse
+import shlex
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,20 @@ folder, full disk), 2 usage errors"""
 
 
 _DEBUG = "show tracebacks for errors"
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The options of ``argv``. An argument no option takes is a usage error, which
+    says how to give it when it names a folder (``sitegen build mysite``)."""
+    parser = make_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        message = f"unrecognized arguments: {' '.join(extra)}"
+        if "site" in vars(args) and len(extra) == 1 and Path(extra[0]).is_dir():
+            fix = f"sitegen {args.command} --site {shlex.quote(extra[0])}"
+            message += f" (a site folder is given with --site: {fix})"
+        parser.error(message)
+    return args
 
 
 def make_parser() -> argparse.ArgumentParser:

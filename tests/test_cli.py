@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from htmltext import text_content
 
-from sitegen import __version__
+from sitegen import __version__, cli
 
 SLUG = "us-russia-syria-talks"
 SOURCE = f"content/{SLUG}.md"
@@ -254,3 +254,18 @@ def test_annotate_reports_content_errors_without_mentioning_a_build(
     )
     assert "build failed" not in result.stderr
     assert "nothing was written" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "entities"])
+def test_a_site_folder_given_without_site_says_how_to_give_it(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "my site").mkdir()
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, str(tmp_path / "my site")])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"sitegen {command} --site '{tmp_path / 'my site'}'" in err
+    with pytest.raises(SystemExit):
+        cli.main([command, "--no-such-option"])
+    assert "--site" not in capsys.readouterr().err.splitlines()[-1]
