@@ -95,6 +95,10 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
 }
 
 
+#: What each kind of value is called in messages (TOML's words, not Python's).
+_KINDS = {str: "a string in quotes", int: "a whole number", bool: "true or false", list: "a list"}
+
+
 def load_config(site_dir: Path) -> SiteConfig:
     """Read ``site_dir/sitegen.toml`` (if there is one) and validate every key."""
     path = site_dir / CONFIG_NAME
@@ -129,7 +133,10 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
                 continue
             name, kind = keys[key]
             if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-                problems.error(f"[{section}] {key} must be a {kind.__name__}", CONFIG_NAME, line)
+                given = str(value).lower() if isinstance(value, bool) else repr(value)
+                problems.error(
+                    f"[{section}] {key} must be {_KINDS[kind]}, not {given}", CONFIG_NAME, line
+                )
                 continue
             values[name] = value
     if "labels" in values:

@@ -106,6 +106,24 @@ def test_config_errors_name_file_and_line(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("title = 3", "[site] title must be a string in quotes, not 3"),
+        ('page_size = "10"', "[site] page_size must be a whole number, not '10'"),
+        ("page_size = true", "[site] page_size must be a whole number, not true"),
+        ('search = "no"', "[site] search must be true or false, not 'no'"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_says_what_it_must_be(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    (tmp_path / "sitegen.toml").write_text(f"[site]\n{line}\n")
+    with pytest.raises(BuildFailed) as info:
+        load_config(tmp_path)
+    assert [str(e) for e in info.value.errors] == [f"sitegen.toml:2: {message}"]
+
+
 @pytest.mark.parametrize("language", ["", "\u0000", "en us", "english!", "-en", "en-"])
 def test_a_language_that_is_no_language_tag_names_the_file_and_line(
     tmp_path: Path, language: str
