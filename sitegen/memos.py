@@ -21,10 +21,12 @@ class Memo(Generic[V]):
     article's key, say), kept while it runs, so a preview's rebuild reuses it;
     emptied when it holds ``limit`` values, which bounds its memory."""
 
+    limit: int
+    least: int
+
     def __init__(self, limit: int = 4096) -> None:
-        self.limit = self.least = limit
         self._values: dict[str, V] = {}
-        _BOUNDED.append(self)
+        _bound(self, limit)
 
     def get(self, key: str, make: Callable[[], V]) -> V:
         """The value kept for ``key``, made now if there is none; an empty key (an
@@ -40,15 +42,26 @@ class Memo(Generic[V]):
 
 
 _BOUNDED: list[Memo[Any] | Kept[Any]] = []
+_fitted = 0
+"""The number of articles of the site the memos are fitted to (``fit_memos``)."""
 
 
 def fit_memos(articles: int) -> None:
     """Let every Memo and Kept hold twice as many values as a site of ``articles`` has
     articles before it is emptied (most are per article key): one smaller than the
     site would be emptied again and again in one build, working the same values out
-    once per entity instead of once. (Memos by entity or by page keep their floor.)"""
+    once per entity instead of once. (Memos by entity or by page keep their floor.)
+    Memos made later (their stage's module imported when first needed) fit it too."""
+    global _fitted
+    _fitted = articles
     for memo in _BOUNDED:
         memo.limit = max(memo.least, 2 * articles)
+
+
+def _bound(memo: Memo[Any] | Kept[Any], limit: int) -> None:
+    memo.least = limit
+    memo.limit = max(limit, 2 * _fitted)
+    _BOUNDED.append(memo)
 
 
 def empty_memos() -> None:
@@ -124,10 +137,12 @@ class Kept(Generic[V]):
     that very object (the site index hands on the entities an edit leaves alone);
     emptied when it holds ``limit`` values, which bounds its memory."""
 
+    limit: int
+    least: int
+
     def __init__(self, limit: int = 65536) -> None:
-        self.limit = self.least = limit
         self._values: dict[str, tuple[object, V]] = {}
-        _BOUNDED.append(self)
+        _bound(self, limit)
 
     def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
         """``owner``: the object, or a tuple of the objects and plain values (tuples),

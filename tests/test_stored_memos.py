@@ -3,6 +3,8 @@ process works it out only for the articles that changed."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,3 +95,29 @@ def test_a_site_larger_than_a_memo_works_out_each_articles_parts_once(
     new_process()
     build_site_folder(site, fake_annotator)
     assert sorted(parts_made) == ["A", "B", "C"]
+
+
+FRESH_BUILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from sitegen import memos
+real = memos.Memo.__init__, memos.Kept.__init__
+memos.Memo.__init__ = lambda self, limit=0: real[0](self, 1)  # every memo's floor: 1
+memos.Kept.__init__ = lambda self, limit=0: real[1](self, 1)
+from conftest import make_fake_annotator
+from sitegen.pipeline import Pipeline
+site = Path({site!r})
+Pipeline(site, annotator=make_fake_annotator(), once=True).build(site / "build")
+print(sorted({{m.limit for m in memos._BOUNDED}}), "sitegen.render.keys" in sys.modules)
+"""
+
+
+def test_memos_made_after_the_sites_size_is_known_fit_it_too(make_site: MakeSite) -> None:
+    """In a new process the render stage's memos are made when its modules are first
+    imported, after the articles are counted: they grow to the site all the same (a
+    10,000-article ``sitegen build`` spent most of an hour emptying them)."""
+    site = make_site(SITE)
+    code = FRESH_BUILD.format(tests=str(Path(__file__).parent), site=str(site))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[6]", "True"]  # twice the site's three articles
