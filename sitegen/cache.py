@@ -12,6 +12,7 @@ from elsewhere (a CI cache restore) cannot run code.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import shutil
@@ -55,6 +56,16 @@ BAD_VALUE = (msgspec.DecodeError, msgspec.ValidationError)
 
 def _rows(table: str, keys: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
     return ((table, key) for key in keys)
+
+
+def _mib(size: int) -> str:
+    return f"{size / 2**20:.1f} MiB"
+
+
+def _delete(table: str, keys: Sequence[bytes], db: sqlite3.Connection) -> None:
+    """Delete the rows of ``keys`` from ``table``, and from what ``in_use`` tracks."""
+    db.executemany(f"DELETE FROM {table} WHERE key = ?", ((key,) for key in keys))
+    db.executemany("DELETE FROM in_use WHERE tbl = ? AND key = ?", _rows(table, keys))
 
 
 V = TypeVar("V")
@@ -118,21 +129,26 @@ class Cache:
     def prune(self, named: Mapping[str, Iterable[bytes]]) -> None:
         """Delete the rows of each table of ``named`` that the last prune kept and this one
         does not name (every row not named, the first time), then give the disk back if
-        most of the file is free. One transaction: builds at once prune in turn."""
+        most of the file is free. Which rows go is settled in one transaction (builds at
+        once prune in turn); they are deleted a few hundred at a time, so the log stays
+        small, and a prune cut short is finished by the next."""
         wanted = {table: set(keys) for table, keys in named.items()}
 
-        def prune(db: sqlite3.Connection) -> None:
+        def settle(db: sqlite3.Connection) -> dict[str, list[bytes]]:
             db.execute("BEGIN IMMEDIATE")
+            gone = {}
             for table, keys in wanted.items():
                 rows = db.execute("SELECT key FROM in_use WHERE tbl = ?", (table,))
                 recorded = {key for (key,) in rows}
                 held = recorded or {key for (key,) in db.execute(f"SELECT key FROM {table}")}
-                gone = held - keys
-                db.executemany(f"DELETE FROM {table} WHERE key = ?", ((k,) for k in gone))
-                db.executemany("DELETE FROM in_use WHERE tbl = ? AND key = ?", _rows(table, gone))
-                db.executemany("INSERT INTO in_use VALUES (?, ?)", _rows(table, keys - recorded))
+                tracked = keys - recorded if recorded else keys | held  # (held: until deleted)
+                db.executemany("INSERT OR IGNORE INTO in_use VALUES (?, ?)", _rows(table, tracked))
+                gone[table] = sorted(held - keys)
+            return gone
 
-        self._transaction(prune)
+        for table, gone in (self._transaction(settle) or {}).items():
+            for at in range(0, len(gone), _CHUNK):
+                self._transaction(functools.partial(_delete, table, gone[at : at + _CHUNK]))
         self._compact()
 
     def _compact(self) -> None:
@@ -144,9 +160,12 @@ class Cache:
         try:
             pages, free = (db.execute(f"PRAGMA {n}").fetchone()[0] for n in _PAGE_COUNTS)
             if free * 2 > pages:
+                before = self.path.stat().st_size
                 db.execute("PRAGMA busy_timeout = 0")
                 db.execute("VACUUM")
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file shrinks here
+                after = self.path.stat().st_size
+                self._notice(f"{self._shown}: compacted from {_mib(before)} to {_mib(after)}")
         except sqlite3.DatabaseError:
             pass  # busy (the next prune tries again), or broken (the next run rebuilds it)
         finally:

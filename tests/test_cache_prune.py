@@ -4,13 +4,16 @@ under new settings: it does not grow with every save of the preview."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pytest
 from conftest import build_site_folder
 from test_golden import tree
 from test_incremental import SITE
 
+from sitegen import cache as cache_module
 from sitegen.cache import CACHE_DIR, FILE, Cache
 from sitegen.memos import empty_memos
 from sitegen.nlp.annotator import SpacyAnnotator
@@ -66,9 +69,11 @@ def test_a_cache_grown_before_pruning_is_pruned_and_shrunk_by_the_next_build(
     assert before > 8_000_000
 
     make_site({"content/b.md": SITE["content/b.md"] + "\nKerry came back.\n"})
-    build_site_folder(site, fake_annotator, use_cache=True)
+    pipeline = Pipeline(site, annotator=fake_annotator)
+    pipeline.build(site / "build")
     assert entries(site)["articles"] == 3
     assert (site / CACHE_DIR / FILE).stat().st_size < before / 4
+    assert [n.split(": ")[1].split(" from")[0] for n in pipeline.notices] == ["compacted"]
     again = build_site_folder(site, fake_annotator, use_cache=True, shortcut=False)
     assert again.annotated == 0 and again.rendered == 0
     assert tree(site / "build") == tree(_fresh_build(site, fake_annotator, tmp_path))
@@ -78,3 +83,27 @@ def _fresh_build(site: Path, annotator: SpacyAnnotator, tmp_path: Path) -> Path:
     out = tmp_path / "fresh-build"
     build_site_folder(site, annotator, out)
     return out
+
+
+def test_a_prune_cut_short_is_finished_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Cache(tmp_path)
+    old = [(bytes([n]) * 16, b"an article") for n in range(10)]
+    cache.put("articles", old)
+    cache.prune({"articles": [key for key, _ in old]})
+    monkeypatch.setattr(cache_module, "_CHUNK", 2)
+    real = cache_module._delete
+
+    def cut_short(table: str, keys: Sequence[bytes], db: sqlite3.Connection) -> None:
+        if cache.stats().entries["articles"] < 10:  # the build is stopped after one chunk
+            raise KeyboardInterrupt
+        real(table, keys, db)
+
+    monkeypatch.setattr(cache_module, "_delete", cut_short)
+    with pytest.raises(KeyboardInterrupt):
+        cache.prune({"articles": [old[0][0]]})
+    assert cache.stats().entries["articles"] == 8
+    monkeypatch.setattr(cache_module, "_delete", real)
+    cache.prune({"articles": [old[0][0]]})
+    assert cache.get("articles", [key for key, _ in old]) == {old[0][0]: b"an article"}
