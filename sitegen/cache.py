@@ -38,6 +38,9 @@ process does not work it out again for every article. ``in_use`` names the rows 
 not use (``prune``), so they hold one version of each file, not one per edit."""
 _CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
 _PAGE_COUNTS = ("page_count", "freelist_count")
+_LOG_LIMIT = 64 << 20
+_TRACKED = ("articles", "memos")
+"""The tables whose rows ``in_use`` tracks, for ``prune``."""
 
 
 def digest(*parts: str | bytes) -> bytes:
@@ -60,6 +63,13 @@ def _rows(table: str, keys: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
 
 def _mib(size: int) -> str:
     return f"{size / 2**20:.1f} MiB"
+
+
+def _insert(table: str, rows: Sequence[tuple[bytes, bytes]], db: sqlite3.Connection) -> None:
+    db.executemany(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", rows)
+    if table in _TRACKED:
+        keys = (key for key, _ in rows)
+        db.executemany("INSERT OR IGNORE INTO in_use VALUES (?, ?)", _rows(table, keys))
 
 
 def _delete(table: str, keys: Sequence[bytes], db: sqlite3.Connection) -> None:
@@ -118,37 +128,43 @@ class Cache:
 
     def put(self, table: str, items: Iterable[tuple[bytes, bytes]]) -> None:
         """Store ``items``, a transaction per _CHUNK of them: values made as they are
-        stored (a generator) are never all in memory at once."""
+        stored (a generator) are never all in memory at once. Rows of ``articles`` and
+        ``memos`` are tracked in ``in_use`` from then on, until a prune deletes them."""
         items = iter(items)
         while rows := list(itertools.islice(items, _CHUNK)):
-            self._run(f"INSERT OR REPLACE INTO {table} (key, value) VALUES (?, ?)", rows, many=True)
+            self._transaction(functools.partial(_insert, table, rows))
 
     def forget(self, table: str, keys: Iterable[bytes]) -> None:
-        self._run(f"DELETE FROM {table} WHERE key = ?", [(k,) for k in keys], many=True)
+        """Delete the rows of ``keys``, a few hundred at a time (a short log)."""
+        keys = list(keys)
+        for at in range(0, len(keys), _CHUNK):
+            self._transaction(functools.partial(_delete, table, keys[at : at + _CHUNK]))
 
     def prune(self, named: Mapping[str, Iterable[bytes]]) -> None:
-        """Delete the rows of each table of ``named`` that the last prune kept and this one
-        does not name (every row not named, the first time), then give the disk back if
-        most of the file is free. Which rows go is settled in one transaction (builds at
-        once prune in turn); they are deleted a few hundred at a time, so the log stays
-        small, and a prune cut short is finished by the next."""
+        """Delete the rows of each table of ``named`` that are tracked in ``in_use`` (every
+        row, the first time) and that ``named`` does not name, then give the disk back
+        if most of the file is free. Which rows go is settled in one transaction
+        (builds at once prune in turn); they stay tracked until deleted, so a prune
+        cut short is finished by the next."""
         wanted = {table: set(keys) for table, keys in named.items()}
 
         def settle(db: sqlite3.Connection) -> dict[str, list[bytes]]:
             db.execute("BEGIN IMMEDIATE")
+            first = db.execute("SELECT 1 FROM meta WHERE key = 'pruned'").fetchone() is None
             gone = {}
             for table, keys in wanted.items():
                 rows = db.execute("SELECT key FROM in_use WHERE tbl = ?", (table,))
-                recorded = {key for (key,) in rows}
-                held = recorded or {key for (key,) in db.execute(f"SELECT key FROM {table}")}
-                tracked = keys - recorded if recorded else keys | held  # (held: until deleted)
-                db.executemany("INSERT OR IGNORE INTO in_use VALUES (?, ?)", _rows(table, tracked))
+                held = {key for (key,) in rows}
+                if first:  # rows stored before anything was tracked
+                    untracked = {key for (key,) in db.execute(f"SELECT key FROM {table}")} - held
+                    db.executemany("INSERT INTO in_use VALUES (?, ?)", _rows(table, untracked))
+                    held |= untracked
                 gone[table] = sorted(held - keys)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('pruned', '1')")
             return gone
 
         for table, gone in (self._transaction(settle) or {}).items():
-            for at in range(0, len(gone), _CHUNK):
-                self._transaction(functools.partial(_delete, table, gone[at : at + _CHUNK]))
+            self.forget(table, gone)
         self._compact()
 
     def _compact(self) -> None:
@@ -163,9 +179,10 @@ class Cache:
                 before = self.path.stat().st_size
                 db.execute("PRAGMA busy_timeout = 0")
                 db.execute("VACUUM")
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the file shrinks here
-                after = self.path.stat().st_size
-                self._notice(f"{self._shown}: compacted from {_mib(before)} to {_mib(after)}")
+                busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                after = self.path.stat().st_size  # (shrinks once no other build reads it)
+                if not busy and after < before:
+                    self._notice(f"{self._shown}: compacted from {_mib(before)} to {_mib(after)}")
         except sqlite3.DatabaseError:
             pass  # busy (the next prune tries again), or broken (the next run rebuilds it)
         finally:
@@ -243,6 +260,7 @@ class Cache:
             db.isolation_level = "DEFERRED"  # transactions by ``with db``
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA journal_size_limit={_LOG_LIMIT}")  # the log shrinks back
             self._db = db
             self._check_schema(db)
         except sqlite3.DatabaseError as exc:

@@ -6,6 +6,8 @@ Stages receive the fields they need, never the whole config.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,25 @@ _SCHEMA: dict[str, dict[str, tuple[str, type]]] = {
 _KINDS = {str: "a string in quotes", int: "a whole number", bool: "true or false", list: "a list"}
 
 
+def _kind(kind: type) -> str:
+    return _KINDS.get(kind, f"a {kind.__name__}")
+
+
+def _toml(value: object) -> str:
+    """``value`` as TOML writes it (a table by its kind)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml, value)) + "]"
+    return repr(value)
+
+
 def load_config(site_dir: Path) -> SiteConfig:
     """Read ``site_dir/sitegen.toml`` (if there is one) and validate every key."""
     path = site_dir / CONFIG_NAME
@@ -133,9 +154,10 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
                 continue
             name, kind = keys[key]
             if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-                given = str(value).lower() if isinstance(value, bool) else repr(value)
                 problems.error(
-                    f"[{section}] {key} must be {_KINDS[kind]}, not {given}", CONFIG_NAME, line
+                    f"[{section}] {key} must be {_kind(kind)}, not {_toml(value)}",
+                    CONFIG_NAME,
+                    line,
                 )
                 continue
             values[name] = value

@@ -110,7 +110,7 @@ def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
         missing = missing[: max(0, memo.limit - len(memo._values))]
         if not missing:
             continue
-        named = {digest(memo.name, k): k for k in missing}
+        named = {_row(memo, k): k for k in missing}
         for stored, value in cache.items("memos", list(named)):
             with contextlib.suppress(*BAD_VALUE):  # else: made again
                 memo._values[named[stored]] = memo._decode(value)
@@ -122,14 +122,17 @@ def store_made(cache: Cache | None) -> None:
         made, memo._made = memo._made, set()
         if cache is not None:
             values = memo._values
-            cache.put(
-                "memos", ((digest(memo.name, k), _encode(values[k])) for k in made if k in values)
-            )
+            cache.put("memos", ((_row(memo, k), _encode(values[k])) for k in made if k in values))
 
 
 def stored_rows(keys: Iterable[str]) -> list[bytes]:
     """The keys of the ``memos`` rows that Stored memos keep for these article keys."""
-    return [digest(memo.name, k) for k in keys if k for memo in _STORED]
+    return [_row(memo, k) for k in keys if k for memo in _STORED]
+
+
+def _row(memo: Stored[Any], key: str) -> bytes:
+    """The key of the ``memos`` row of ``memo``'s value for the article key ``key``."""
+    return digest(memo.name, key)
 
 
 class Kept(Generic[V]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The options of ``argv``. An argument no option takes is a usage error, which
     says how to give it when it names a folder (``sitegen build mysite``)."""
     parser = make_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra:
         message = f"unrecognized arguments: {' '.join(extra)}"
         if "site" in vars(args) and len(extra) == 1 and Path(extra[0]).is_dir():
-            fix = f"sitegen {args.command} --site {shlex.quote(extra[0])}"
+            at = len(argv) - 1 - argv[::-1].index(extra[0])
+            fix = shlex.join(["sitegen", *argv[:at], "--site", *argv[at:]])
             message += f" (a site folder is given with --site: {fix})"
         parser.error(message)
     return args

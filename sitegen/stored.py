@@ -39,6 +39,8 @@ class Articles:
     def __init__(self, cache: Cache | None) -> None:
         self.cache = cache
         self._memo: dict[bytes, Enriched] = {}
+        self._used: tuple[set[bytes], set[str]] | None = None
+        """The articles and site keys the last prune kept (None: none yet)."""
 
     def present(self, keys: Sequence[bytes]) -> set[bytes]:
         """Those of ``keys`` that earlier runs enriched (some may not decode)."""
@@ -68,10 +70,17 @@ class Articles:
 
     def prune(self, site: Site) -> None:
         """Let the cache keep, of enriched articles and of what the render stage stored
-        from them, only those of the last run, ``site`` (see ``Cache.prune``)."""
-        if self.cache is not None:
-            rows = stored_rows(article.key for article in site.articles)
-            self.cache.prune({"articles": list(self._memo), "memos": rows})
+        from them, only those of the last run, ``site`` (see ``Cache.prune``). A process's
+        later runs (the preview's) forget only what they used before and no longer do."""
+        if self.cache is None:
+            return
+        used = (set(self._memo), {article.key for article in site.articles})
+        if self._used is None:
+            self.cache.prune({"articles": used[0], "memos": stored_rows(used[1])})
+        else:
+            self.cache.forget("articles", self._used[0] - used[0])
+            self.cache.forget("memos", stored_rows(self._used[1] - used[1]))
+        self._used = used
 
 
 def _encode_enriched(value: Enriched) -> bytes:

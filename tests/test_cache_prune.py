@@ -14,6 +14,7 @@ from test_golden import tree
 from test_incremental import SITE
 
 from sitegen import cache as cache_module
+from sitegen import pipeline as pipeline_module
 from sitegen.cache import CACHE_DIR, FILE, Cache
 from sitegen.memos import empty_memos
 from sitegen.nlp.annotator import SpacyAnnotator
@@ -60,10 +61,11 @@ def test_a_cache_grown_before_pruning_is_pruned_and_shrunk_by_the_next_build(
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
     cache = Cache(site / CACHE_DIR)
-    cache._run("DELETE FROM in_use", [])  # as a cache of an older sitegen has none
     junk = [(bytes([n]) * 16, bytes(20_000)) for n in range(250)]  # old articles, 5 MB
     cache.put("articles", junk)
     cache.put("memos", junk)
+    cache._run("DELETE FROM in_use", [])  # as in a cache of an older sitegen: none
+    cache._run("DELETE FROM meta WHERE key = 'pruned'", [])
     cache.close()
     before = (site / CACHE_DIR / FILE).stat().st_size
     assert before > 8_000_000
@@ -107,3 +109,30 @@ def test_a_prune_cut_short_is_finished_by_the_next(
     monkeypatch.setattr(cache_module, "_delete", real)
     cache.prune({"articles": [old[0][0]]})
     assert cache.get("articles", [key for key, _ in old]) == {old[0][0]: b"an article"}
+
+
+def test_what_a_stopped_build_stored_is_pruned_by_a_later_one(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(SITE)
+    Pipeline(site, annotator=fake_annotator, once=True).build(site / "build")
+    make_site({"content/a.md": SITE["content/a.md"] + "\nKerry went to Moscow once.\n"})
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while writing: enriched and memos stored
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline_module, "write_locked", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            Pipeline(site, annotator=fake_annotator, once=True).build(site / "build")
+    make_site({"content/a.md": SITE["content/a.md"] + "\nKerry went to Moscow twice.\n"})
+    Pipeline(site, annotator=fake_annotator, once=True).build(site / "build")
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "build"))
+    empty_memos()
+    build_site_folder(fresh, fake_annotator, use_cache=True)
+    assert entries(site) | {"blocks": 0} == entries(fresh) | {"blocks": 0}

@@ -267,5 +267,9 @@ def test_a_site_folder_given_without_site_says_how_to_give_it(
     err = capsys.readouterr().err
     assert f"sitegen {command} --site '{tmp_path / 'my site'}'" in err
     with pytest.raises(SystemExit):
+        cli.main([command, "--drafts", str(tmp_path / "my site")])
+    fix = f"sitegen {command} --drafts --site '{tmp_path / 'my site'}'"
+    assert fix in capsys.readouterr().err
+    with pytest.raises(SystemExit):
         cli.main([command, "--no-such-option"])
     assert "--site" not in capsys.readouterr().err.splitlines()[-1]

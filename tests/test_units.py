@@ -110,9 +110,12 @@ def test_config_errors_name_file_and_line(tmp_path: Path) -> None:
     ("line", "message"),
     [
         ("title = 3", "[site] title must be a string in quotes, not 3"),
-        ('page_size = "10"', "[site] page_size must be a whole number, not '10'"),
+        ('page_size = "10"', '[site] page_size must be a whole number, not "10"'),
         ("page_size = true", "[site] page_size must be a whole number, not true"),
-        ('search = "no"', "[site] search must be true or false, not 'no'"),
+        ('search = "no"', '[site] search must be true or false, not "no"'),
+        ("title = 2024-01-31", "[site] title must be a string in quotes, not 2024-01-31"),
+        ("title = {a = 1}", "[site] title must be a string in quotes, not a table"),
+        ("title = ['A', 2.5]", '[site] title must be a string in quotes, not ["A", 2.5]'),
     ],
 )
 def test_a_value_of_the_wrong_kind_says_what_it_must_be(
