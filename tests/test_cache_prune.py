@@ -31,6 +31,17 @@ def entries(site: Path) -> dict[str, int]:
         cache.close()
 
 
+def entries_of_a_fresh_build(
+    site: Path, annotator: SpacyAnnotator, tmp_path: Path
+) -> dict[str, int]:
+    """What the cache of a copy of ``site`` holds after one build in a new process."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "build"))
+    empty_memos()  # as a new process: the render stage's memos are made, and stored, anew
+    build_site_folder(fresh, annotator, use_cache=True)
+    return entries(fresh)
+
+
 def test_edits_and_new_settings_leave_one_version_of_each_article(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
 ) -> None:
@@ -45,11 +56,7 @@ def test_edits_and_new_settings_leave_one_version_of_each_article(
     (site / "content/c.md").unlink()
     build_site_folder(site, fake_annotator, use_cache=True)
 
-    fresh = tmp_path / "fresh"
-    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "build"))
-    empty_memos()  # as a new process: the render stage's memos are made, and stored, anew
-    build_site_folder(fresh, fake_annotator, use_cache=True)
-    kept, needed = entries(site), entries(fresh)
+    kept, needed = entries(site), entries_of_a_fresh_build(site, fake_annotator, tmp_path)
     assert kept["articles"] == needed["articles"] == 2
     assert kept["memos"] == needed["memos"] > 0
     assert kept["blocks"] > needed["blocks"]  # paragraphs annotated once, ever
@@ -131,8 +138,5 @@ def test_what_a_stopped_build_stored_is_pruned_by_a_later_one(
     make_site({"content/a.md": SITE["content/a.md"] + "\nKerry went to Moscow twice.\n"})
     Pipeline(site, annotator=fake_annotator, once=True).build(site / "build")
 
-    fresh = tmp_path / "fresh"
-    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(CACHE_DIR, "build"))
-    empty_memos()
-    build_site_folder(fresh, fake_annotator, use_cache=True)
-    assert entries(site) | {"blocks": 0} == entries(fresh) | {"blocks": 0}
+    needed = entries_of_a_fresh_build(site, fake_annotator, tmp_path)
+    assert entries(site) | {"blocks": 0} == needed | {"blocks": 0}
