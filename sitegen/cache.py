@@ -33,9 +33,9 @@ TABLES = ("blocks", "articles", "builds", "memos")
 content and everything enrichment depends on; ``builds``: the report of the last build
 from given inputs into an output folder, so a build with nothing new does nothing;
 ``memos``: what the render stage works out from each article (``Stored``), so a new
-process does not work it out again for every article. ``in_use`` names the rows of
-``articles`` and ``memos`` the last build used: the next one deletes those it does
-not use (``prune``), so they hold one version of each file, not one per edit."""
+process does not work it out again for every article. ``in_use`` tracks each row of
+``articles`` and ``memos`` from when it is stored until a build that does not use it
+deletes it (``prune``), so they hold one version of each file, not one per edit."""
 _CHUNK = 500  # keys per SELECT ... IN (...), under SQLite's variable limit
 _PAGE_COUNTS = ("page_count", "freelist_count")
 _LOG_LIMIT = 64 << 20
