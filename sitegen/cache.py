@@ -175,18 +175,22 @@ class Cache:
             return
         try:
             pages, free = (db.execute(f"PRAGMA {n}").fetchone()[0] for n in _PAGE_COUNTS)
-            if free * 2 > pages:
-                before = self.path.stat().st_size
-                db.execute("PRAGMA busy_timeout = 0")
-                db.execute("VACUUM")
-                busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-                after = self.path.stat().st_size  # (shrinks once no other build reads it)
-                if not busy and after < before:
-                    self._notice(f"{self._shown}: compacted from {_mib(before)} to {_mib(after)}")
         except sqlite3.DatabaseError:
-            pass  # busy (the next prune tries again), or broken (the next run rebuilds it)
+            return  # broken: the next run rebuilds it
+        if free * 2 <= pages:
+            return
+        before = self.path.stat().st_size
+        db.execute("PRAGMA busy_timeout = 0")  # another build using it: the next prune tries
+        try:
+            db.execute("VACUUM")
+            busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.DatabaseError:
+            return
         finally:
             db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        after = self.path.stat().st_size  # (shrinks only once no other build reads it)
+        if not busy and after < before:
+            self._notice(f"{self._shown}: compacted from {_mib(before)} to {_mib(after)}")
 
     def stats(self) -> CacheStats:
         entries = {}
