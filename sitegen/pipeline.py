@@ -199,7 +199,7 @@ class Pipeline:
             meanwhile=functools.partial(self._plan_ahead, settings, salt),
         )
         del files  # the bytes read, a tenth of the articles' memory: the articles are made
-        with without_gc():
+        with without_gc(self.once):
             warn_about(site, problems)
         problems.raise_if_any(strict)
         first = self._write_early(site, settings, salt, out_dir, early)
@@ -245,7 +245,7 @@ class Pipeline:
         from .render.pages import plan_site
         from .render.search import search_bundles
 
-        with without_gc():
+        with without_gc(self.once):
             memos.load_stored(self.cache, (a.key for a in site.articles))
             extra = deploy_files(self.config.cname)
             pages = plan_site(site, settings, self.theme, salt, extra)
@@ -253,7 +253,7 @@ class Pipeline:
             memos.store_made(self.cache)
             memos.empty_memos()
         index = search_bundles(site, pages, settings.language, search) if settings.search else []
-        with without_gc():
+        with without_gc(self.once):
             write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
             return write_locked(write, out_dir)
 
@@ -295,7 +295,7 @@ class Pipeline:
             if meanwhile is not None:
                 meanwhile(site)
 
-        with without_gc():
+        with without_gc(self.once):
             articles = self.articles(
                 [*files, *extra], problems, drafts, strict, future, today, meanwhile=known
             )
