@@ -42,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sites import make_site
+from sites import as_a_user_runs_it, make_site
 
 HERE = Path(__file__).resolve().parent
 #: Runs one sitegen build and prints {"seconds", "rss_mib", "child_rss_mib", "annotated",
@@ -227,6 +227,7 @@ def main() -> None:
     parser.add_argument("--skip-big", action="store_true", help="no 10 x N memory run")
     parser.add_argument("--edits", type=int, default=20, help="preview edits to time")
     args = parser.parse_args()
+    as_a_user_runs_it()
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from incremental import hugo_binary, hugo_site
-from sites import make_site
+from sites import as_a_user_runs_it, make_site
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -116,6 +116,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=20)
     args = parser.parse_args()
+    as_a_user_runs_it()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         site = make_site(root / "site", args.articles)

