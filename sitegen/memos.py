@@ -1,11 +1,13 @@
 """Memos: what the render and site stages work out from an article (or an entity),
 kept by a key that names all its inputs while the process runs (``Memo``, ``Kept``),
-and in the cache for the next process (``Stored``, its ``memos`` table).
+and in the cache for the next process (``Stored``, its ``memos`` table); and what
+they work out from the whole site, the last value in the cache (``Latest``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
@@ -69,6 +71,8 @@ def empty_memos() -> None:
     has no use for them once its pages are planned; store_made first)."""
     for memo in _BOUNDED:
         memo._values.clear()
+    for latest in _LATEST:
+        latest._empty()
 
 
 class Stored(Memo[V]):
@@ -101,9 +105,12 @@ _encode = msgspec.msgpack.Encoder().encode
 
 
 def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
-    """Fill each Stored memo with what the cache holds for ``keys`` (article keys)."""
+    """Fill each Stored memo with what the cache holds for ``keys`` (article keys),
+    and each Latest with the value the last process stored."""
     if cache is None:
         return
+    for latest in _LATEST:
+        latest._load(cache)
     wanted = [k for k in dict.fromkeys(keys) if k]
     for memo in _STORED:
         missing = [k for k in wanted if k not in memo._values]
@@ -117,7 +124,11 @@ def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
 
 
 def store_made(cache: Cache | None) -> None:
-    """Keep in the cache the values Stored memos made in this process."""
+    """Keep in the cache the values Stored memos made in this process, and the value
+    each Latest last used."""
+    for latest in _LATEST:
+        if cache is not None:
+            latest._store(cache)
     for memo in _STORED:
         made, memo._made = memo._made, set()
         if cache is not None:
@@ -130,7 +141,12 @@ def stored_rows(keys: Iterable[str]) -> list[bytes]:
     return [_row(memo, k) for k in keys if k for memo in _STORED]
 
 
-def _row(memo: Stored[Any], key: str) -> bytes:
+def latest_rows() -> list[bytes]:
+    """The keys of the ``memos`` rows of the Latest values (one each)."""
+    return [_row(latest, "") for latest in _LATEST]
+
+
+def _row(memo: Stored[Any] | Latest[Any], key: str) -> bytes:
     """The key of the ``memos`` row of ``memo``'s value for the article key ``key``."""
     return digest(memo.name, key)
 
@@ -168,3 +184,60 @@ def _same(kept: object, owner: object) -> bool:
     if type(kept) is not tuple or type(owner) is not tuple or len(kept) != len(owner):
         return False
     return all(k is o or (type(k) is tuple and k == o) for k, o in zip(kept, owner, strict=True))
+
+
+class Latest(Generic[V]):
+    """What this process worked out from the whole site (each article's related
+    articles), by a digest of everything it depends on: the last ``keep`` values in
+    memory (the preview's builds alternate between two sites, with and without the
+    article being edited), and the last one used in the cache, so a new process
+    finds it when a build changed nothing it depends on. Plain data of type ``kind``."""
+
+    def __init__(self, name: str, kind: Any, keep: int = 2) -> None:
+        self.name = name
+        self.keep = keep
+        self._values: dict[bytes, V] = {}
+        self._decode = msgspec.msgpack.Decoder(tuple[bytes, kind]).decode
+        self._cache: weakref.ref[Cache] | None = None
+        """The cache last looked in, and ``_held``, the digest of the value it holds."""
+        self._held: bytes | None = None
+        _LATEST.append(self)
+
+    def get(self, inputs: bytes, make: Callable[[], V]) -> V:
+        """The value for ``inputs`` (a digest of everything it is made from)."""
+        found = self._values.pop(inputs, None)
+        if found is None:
+            found = make()
+        self._values[inputs] = found  # the last used last
+        while len(self._values) > self.keep:
+            del self._values[next(iter(self._values))]
+        return found
+
+    def _load(self, cache: Cache) -> None:
+        """The value last stored in ``cache``, looked for once per cache."""
+        if self._cache is not None and self._cache() is cache:
+            return
+        self._cache, self._held = weakref.ref(cache), None
+        row = _row(self, "")
+        for _, value in cache.items("memos", [row]):
+            with contextlib.suppress(*BAD_VALUE):  # else: made again
+                inputs, found = self._decode(value)
+                self._values.setdefault(inputs, found)
+                self._held = inputs
+
+    def _store(self, cache: Cache) -> None:
+        """Keep the value last used in ``cache``, unless it holds it already."""
+        if not self._values:
+            return
+        inputs, value = next(reversed(self._values.items()))
+        if self._cache is not None and self._cache() is cache and self._held == inputs:
+            return
+        cache.put("memos", [(_row(self, ""), _encode((inputs, value)))])
+        self._cache, self._held = weakref.ref(cache), inputs
+
+    def _empty(self) -> None:
+        self._values.clear()
+        self._cache = self._held = None
+
+
+_LATEST: list[Latest[Any]] = []

@@ -19,7 +19,7 @@ import msgspec
 
 from .cache import BAD_VALUE, Cache, digest
 from .errors import SitegenError
-from .memos import stored_rows
+from .memos import latest_rows, stored_rows
 from .model import Article, BuildReport, Site
 from .output.record import manifest_digest
 
@@ -76,7 +76,8 @@ class Articles:
             return
         used = (set(self._memo), {article.key for article in site.articles})
         if self._used is None:
-            self.cache.prune({"articles": used[0], "memos": stored_rows(used[1])})
+            memos = stored_rows(used[1]) + latest_rows()
+            self.cache.prune({"articles": used[0], "memos": memos})
         else:
             self.cache.forget("articles", self._used[0] - used[0])
             self.cache.forget("memos", stored_rows(self._used[1] - used[1]))

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..cache import digest
 from ..errors import SitegenError
-from ..memos import Kept, Stored
+from ..memos import Kept, Latest, Stored
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..site.entity_page import entity_page
 from ..site.ledger import cite
@@ -215,11 +215,14 @@ _NAMED_IDS: Stored[tuple[str, ...]] = Stored(
 )
 
 
-@functools.lru_cache(maxsize=2)
 def _related_slugs(named: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:
-    """``related_articles``, again only when who names what changed (the preview's
-    edits seldom change it)."""
-    return related_articles(dict(named), RELATED_ARTICLES)
+    """``related_articles``, again only when who names what changed (an edit seldom
+    changes it), in this process or the last."""
+    inputs = digest(repr((RELATED_ARTICLES, named)))
+    return _RELATED.get(inputs, lambda: related_articles(dict(named), RELATED_ARTICLES))
+
+
+_RELATED: Latest[dict[str, tuple[str, ...]]] = Latest("related", dict[str, tuple[str, ...]])
 
 
 def article_extras(
