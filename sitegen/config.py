@@ -7,13 +7,12 @@ Stages receive the fields they need, never the whole config.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, quoted
 from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
 from .nlp.cluster import address_problem
 from .render.urls import BaseUrlError, normalise_base_url
@@ -110,7 +109,7 @@ def _toml(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return quoted(value)
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, dt.date | dt.time):
@@ -195,14 +194,14 @@ def _check_publishing(values: dict[str, Any], text: str, problems: Problems) -> 
     if not _LANGUAGE.fullmatch(values.get("language", "en")):
         problems.error(
             "[site] language must be a language tag such as en or pt-BR, "
-            f"not {values['language']!r}",
+            f"not {quoted(values['language'])}",
             CONFIG_NAME,
             _line_of(text, r"^\s*language\s*="),
         )
     cname = values.get("cname", "").strip()
     if cname and not _HOST.fullmatch(cname):
         problems.error(
-            f"[site] cname must be a domain name such as news.example.org, not {cname!r}",
+            f"[site] cname must be a domain name such as news.example.org, not {quoted(cname)}",
             CONFIG_NAME,
             _line_of(text, r"^\s*cname\s*="),
         )

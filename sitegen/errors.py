@@ -8,6 +8,7 @@ prints them without a traceback.
 from __future__ import annotations
 
 import errno
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +45,12 @@ def printable(text: str) -> str:
     """``text`` with what could drive a terminal escaped: ``\\x1b``, ``\\u202e``, and
     ``\\xe9`` for a byte of a file name that is not UTF-8."""
     return _UNPRINTABLE.sub(_escape, text)
+
+
+def quoted(text: str) -> str:
+    """``text`` in double quotes, as TOML and JSON write a string: how a message shows
+    a value the user gave."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -77,9 +77,9 @@ def test_bad_base_url_in_config_names_file_and_line(tmp_path: Path) -> None:
         load_config(tmp_path)
     assert [str(e) for e in info.value.errors] == [
         "sitegen.toml:3: [site] base_url must be an absolute http:// or https:// URL, not "
-        "'user.github.io' (for example https://user.github.io/repo/)",
+        '"user.github.io" (for example https://user.github.io/repo/)',
         "sitegen.toml:4: [site] cname must be a domain name such as news.example.org, "
-        "not 'not a host'",
+        'not "not a host"',
         "sitegen.toml:5: [site] page_size must be at least 1",
     ]
 

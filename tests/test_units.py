@@ -141,7 +141,7 @@ def test_a_language_that_is_no_language_tag_names_the_file_and_line(
         load_config(tmp_path)
     assert [str(e) for e in info.value.errors] == [
         "sitegen.toml:3: [site] language must be a language tag such as en or pt-BR, "
-        f"not {language!r}"
+        f"not {json.dumps(language, ensure_ascii=False)}"
     ]
 
 

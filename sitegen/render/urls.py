@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 from urllib.parse import quote, urlsplit
 
+from ..errors import quoted
+
 
 class BaseUrlError(ValueError):
     """``base_url`` is not an absolute http(s) URL."""
@@ -54,11 +56,11 @@ def normalise_base_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise BaseUrlError(
-            f"base_url must be an absolute http:// or https:// URL, not {value!r} "
+            f"base_url must be an absolute http:// or https:// URL, not {quoted(value)} "
             "(for example https://user.github.io/repo/)"
         )
     if parts.query or parts.fragment:
-        raise BaseUrlError(f"base_url must not have a query or fragment: {value!r}")
+        raise BaseUrlError(f"base_url must not have a query or fragment: {quoted(value)}")
     path = parts.path.rstrip("/") + "/"
     return f"{parts.scheme}://{parts.netloc.lower()}{path}"
 
