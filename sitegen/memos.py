@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -188,55 +188,60 @@ def _same(kept: object, owner: object) -> bool:
 
 class Latest(Generic[V]):
     """What this process worked out from the whole site (each article's related
-    articles), by a digest of everything it depends on: the last ``keep`` values in
-    memory (the preview's builds alternate between two sites, with and without the
-    article being edited), and the last one used in the cache, so a new process
+    articles): the last ``keep`` values in memory, by their inputs (the preview's
+    builds alternate between two sites, with and without the article being edited),
+    and the last one used in the cache, by a digest of its inputs, so a new process
     finds it when a build changed nothing it depends on. Plain data of type ``kind``."""
 
     def __init__(self, name: str, kind: Any, keep: int = 2) -> None:
         self.name = name
         self.keep = keep
-        self._values: dict[bytes, V] = {}
+        self._values: dict[Hashable, tuple[bytes, V]] = {}
+        """By inputs: the value and the digest of the inputs."""
+        self._stored: dict[bytes, V] = {}
+        """The value read from the cache, by the digest of its inputs."""
         self._decode = msgspec.msgpack.Decoder(tuple[bytes, kind]).decode
         self._cache: weakref.ref[Cache] | None = None
         """The cache last looked in, and ``_held``, the digest of the value it holds."""
         self._held: bytes | None = None
         _LATEST.append(self)
 
-    def get(self, inputs: bytes, make: Callable[[], V]) -> V:
-        """The value for ``inputs`` (a digest of everything it is made from)."""
+    def get(self, inputs: Hashable, named: Callable[[], bytes], make: Callable[[], V]) -> V:
+        """The value for ``inputs``; ``named()`` is their digest (asked only when this
+        process has no value for them)."""
         found = self._values.pop(inputs, None)
         if found is None:
-            found = make()
+            key = named()
+            value = self._stored.get(key)
+            found = (key, make() if value is None else value)
         self._values[inputs] = found  # the last used last
         while len(self._values) > self.keep:
             del self._values[next(iter(self._values))]
-        return found
+        return found[1]
 
     def _load(self, cache: Cache) -> None:
         """The value last stored in ``cache``, looked for once per cache."""
         if self._cache is not None and self._cache() is cache:
             return
-        self._cache, self._held = weakref.ref(cache), None
-        row = _row(self, "")
-        for _, value in cache.items("memos", [row]):
+        self._cache, self._held, self._stored = weakref.ref(cache), None, {}
+        for _, value in cache.items("memos", [_row(self, "")]):
             with contextlib.suppress(*BAD_VALUE):  # else: made again
-                inputs, found = self._decode(value)
-                self._values.setdefault(inputs, found)
-                self._held = inputs
+                key, found = self._decode(value)
+                self._stored, self._held = {key: found}, key
 
     def _store(self, cache: Cache) -> None:
         """Keep the value last used in ``cache``, unless it holds it already."""
         if not self._values:
             return
-        inputs, value = next(reversed(self._values.items()))
-        if self._cache is not None and self._cache() is cache and self._held == inputs:
+        key, value = next(reversed(self._values.values()))
+        if self._cache is not None and self._cache() is cache and self._held == key:
             return
-        cache.put("memos", [(_row(self, ""), _encode((inputs, value)))])
-        self._cache, self._held = weakref.ref(cache), inputs
+        cache.put("memos", [(_row(self, ""), _encode((key, value)))])
+        self._cache, self._held = weakref.ref(cache), key
 
     def _empty(self) -> None:
         self._values.clear()
+        self._stored.clear()
         self._cache = self._held = None
 
 

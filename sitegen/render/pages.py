@@ -218,8 +218,11 @@ _NAMED_IDS: Stored[tuple[str, ...]] = Stored(
 def _related_slugs(named: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:
     """``related_articles``, again only when who names what changed (an edit seldom
     changes it), in this process or the last."""
-    inputs = digest(repr((RELATED_ARTICLES, named)))
-    return _RELATED.get(inputs, lambda: related_articles(dict(named), RELATED_ARTICLES))
+    return _RELATED.get(
+        named,
+        lambda: digest(repr((RELATED_ARTICLES, named))),  # 13 ms at 1,000 articles
+        lambda: related_articles(dict(named), RELATED_ARTICLES),
+    )
 
 
 _RELATED: Latest[dict[str, tuple[str, ...]]] = Latest("related", dict[str, tuple[str, ...]])
