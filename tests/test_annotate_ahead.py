@@ -3,7 +3,7 @@ that loads the model while the build reads and indexes the cached articles."""
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,8 +14,8 @@ from conftest import build_elsewhere
 from test_golden import tree
 
 from sitegen.config import DEFAULT_MODEL
+from sitegen.nlp.ahead import Ahead
 from sitegen.nlp.annotator import SpacyAnnotator
-from sitegen.nlp.workers import Ahead
 
 MakeSite = Callable[..., Path]
 SITE = {
@@ -44,6 +44,38 @@ def test_an_edits_paragraph_is_annotated_elsewhere_and_builds_the_same_site(
     assert tree(site / "build") == tree(tmp_path / "fresh")
 
 
+UNGUARDED = """
+from pathlib import Path
+from sitegen.pipeline import Pipeline
+with open({runs!r}, "a") as runs:
+    runs.write("ran\\n")
+site = Path({site!r})
+report = Pipeline(site, once=True).build(site / "build")
+print(report.annotated)
+"""
+
+
+@pytest.mark.model
+def test_the_worker_does_not_run_the_building_script_again(
+    make_site: MakeSite, real_nlp: object, tmp_path: Path
+) -> None:
+    """A script that builds without ``if __name__ == "__main__":`` runs once: the
+    worker is a process of its own (``python -m sitegen.nlp.ahead``), which neither
+    runs the script again nor, for the ``sitegen`` command, imports the command line."""
+    site = make_site(SITE)
+    sitegen("build", "--site", str(site), "-q")
+    make_site({"content/b.md": SITE["content/b.md"] + "\nAndrew Tabler left Moscow.\n"})
+    script, runs = tmp_path / "build_it.py", tmp_path / "runs.txt"
+    script.write_text(UNGUARDED.format(runs=str(runs), site=str(site)))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]  # the edited paragraph, annotated
+    assert runs.read_text() == "ran\n"
+    assert "Tabler" in (site / "build/b/index.html").read_text()
+
+
 def test_a_worker_that_fails_leaves_its_blocks_to_this_process(
     fake_annotator: SpacyAnnotator,
 ) -> None:
@@ -60,8 +92,9 @@ def test_a_worker_that_fails_leaves_its_blocks_to_this_process(
 def test_a_build_that_fails_stops_the_worker_still_loading_the_model(
     real_nlp: object, fake_annotator: SpacyAnnotator
 ) -> None:
-    before = set(multiprocessing.active_children())
     ahead = Ahead(DEFAULT_MODEL, "fingerprint", 64, ["John Kerry spoke."], lambda: fake_annotator)
-    assert len(set(multiprocessing.active_children()) - before) == 1
+    worker = ahead._worker.pid
+    os.kill(worker, 0)  # it runs
     ahead.close()  # as a build whose input has an error closes it, before any result
-    assert set(multiprocessing.active_children()) <= before, "the worker outlives the build"
+    with pytest.raises(ProcessLookupError):  # the worker outlives the build, if not
+        os.kill(worker, 0)

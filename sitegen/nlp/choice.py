@@ -16,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..config import SiteConfig
+from .ahead import Ahead
 from .annotator import Annotator, SpacyAnnotator, load_model
 from .cluster import DaskAnnotator, reach
-from .workers import POOL_MIN_BLOCKS, Ahead, PoolAnnotator
+from .workers import POOL_MIN_BLOCKS, PoolAnnotator
 
 
 class Annotators:
