@@ -4,6 +4,7 @@ that loads the model while the build reads and indexes the cached articles."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -88,6 +89,21 @@ def test_a_worker_that_fails_leaves_its_blocks_to_this_process(
     assert found == fake_annotator.annotate([texts[1], texts[0], "Syria."])
 
 
+def test_a_worker_that_dies_before_reading_its_texts_leaves_them_to_this_process(
+    fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More texts than a pipe holds, to a worker that exits at once (here: a program
+    that is not Python): sending them fails, and this process annotates them."""
+    monkeypatch.setattr(sys, "executable", "/bin/true")
+    texts = [f"Kerry spoke in Moscow {n} times." for n in range(20_000)]
+    ahead = Ahead(DEFAULT_MODEL, fake_annotator.fingerprint, 64, texts, lambda: fake_annotator)
+    try:
+        found = ahead.annotate(texts[:2])
+    finally:
+        ahead.close()
+    assert found == fake_annotator.annotate(texts[:2])
+
+
 @pytest.mark.model
 def test_a_build_that_fails_stops_the_worker_still_loading_the_model(
     real_nlp: object, fake_annotator: SpacyAnnotator
@@ -98,3 +114,5 @@ def test_a_build_that_fails_stops_the_worker_still_loading_the_model(
     ahead.close()  # as a build whose input has an error closes it, before any result
     with pytest.raises(ProcessLookupError):  # the worker outlives the build, if not
         os.kill(worker, 0)
+    # stopped, not waited for until it had loaded the model and annotated the text
+    assert ahead._worker.returncode == -signal.SIGTERM

@@ -23,10 +23,9 @@ MakeSite = Callable[..., Path]
 
 def new_process() -> None:
     """Forget what this process worked out, as a new process starts."""
-    for memo in memos._STORED:
-        memo._values.clear()
-        memo._made.clear()
     memos.empty_memos()
+    for memo in memos._STORED:
+        memo._made.clear()
 
 
 @pytest.fixture
