@@ -241,21 +241,30 @@ class Pipeline:
         self, site: Site, settings: Settings, salt: str, out_dir: Path, search: bool
     ) -> Written:
         """Plan every file of the site and write those whose key changed, with the
-        search index (made again only with ``search``)."""
+        search index (made again only with ``search``; an edit's shards are started
+        before the rest of the site is planned)."""
         from .render.pages import plan_site
         from .render.search import search_bundles
+        from .render.search_ahead import IndexedAhead, index_ahead
 
-        with without_gc(self.once):
-            memos.load_stored(self.cache, (a.key for a in site.articles))
-            extra = deploy_files(self.config.cname)
-            pages = plan_site(site, settings, self.theme, salt, extra)
-        if self.once:  # a fifth of a large site's memory, which writing it then uses
-            memos.store_made(self.cache)
-            memos.empty_memos()
-        index = search_bundles(site, pages, settings.language, search) if settings.search else []
-        with without_gc(self.once):
-            write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
-            return write_locked(write, out_dir)
+        with IndexedAhead() as ahead:
+            with without_gc(self.once):
+                memos.load_stored(self.cache, (a.key for a in site.articles))
+                if settings.search and search and 0 < len(self.fresh) <= EARLY_ARTICLES:
+                    index_ahead(ahead, site, settings, self.theme, salt, self.fresh, out_dir)
+                extra = deploy_files(self.config.cname)
+                pages = ahead.rendered(plan_site(site, settings, self.theme, salt, extra))
+            if self.once:  # a fifth of a large site's memory, which writing it then uses
+                memos.store_made(self.cache)
+                memos.empty_memos()
+            index = (
+                search_bundles(site, pages, settings.language, search, ahead.ready)
+                if settings.search
+                else []
+            )
+            with without_gc(self.once):
+                write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
+                return write_locked(write, out_dir)
 
     def _prepare(self, out_dir: Path, base_url: str | None) -> Settings:
         """Check the output folder (and finish what a killed build left there) before

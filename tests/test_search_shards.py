@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,11 @@ import pytest
 from conftest import build_site_folder
 from pagesserver import serve
 from test_golden import tree
-from test_incremental import SITE, fresh_build, stamps
+from test_incremental import SITE, fresh_build, rendered_by, stamps
 
 from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import SpacyAnnotator
-from sitegen.render import search
+from sitegen.render import pages, search, search_ahead
 from sitegen.render.search import BUNDLE, MAX_SHARDS, SHARDS, search_shards
 
 MakeSite = Callable[..., Path]
@@ -153,6 +154,75 @@ def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
     monkeypatch.setattr(search, "_pagefind", pagefind)
     build_site_folder(site, fake_annotator, use_cache=True)
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    small_shards: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    events: list[str] = []  # in order: Pagefind started on which pages, the site planned
+    start, plan = search.start_pagefind, pages.plan_site
+
+    def started(folder: Path, out: Path, language: str) -> search.PagefindRun:
+        held = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+        events.append(f"pagefind {' '.join(held)}")
+        return start(folder, out, language)
+
+    def planned(*args: Any, **kwargs: Any) -> Any:
+        events.append("plan")
+        return plan(*args, **kwargs)
+
+    monkeypatch.setattr(search, "start_pagefind", started)
+    monkeypatch.setattr(search_ahead, "start_pagefind", started)
+    monkeypatch.setattr(pages, "plan_site", planned)
+    article = rendered_by(monkeypatch, "article", lambda article, *_: article.slug)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    # c's shard (c's page alone, or with a neighbour) was started before the site was
+    # planned, and not indexed again after; c's page was rendered once, for both.
+    (shard,) = [e for e in events if e.startswith("pagefind") and "c/index.html" in e]
+    assert events.index(shard) < events.index("plan")
+    assert all("c/index.html" not in e for e in events[events.index("plan") :])
+    assert article == ["c"]
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_a_build_that_fails_stops_the_indexing_it_started_ahead(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    small_shards: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    before = tree(site / "build")
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    runs: list[search.PagefindRun] = []
+    start = search_ahead.start_pagefind
+
+    def started(*args: Any) -> search.PagefindRun:
+        runs.append(start(*args))
+        return runs[-1]
+
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise SitegenError("the disk is full")
+
+    monkeypatch.setattr(search_ahead, "start_pagefind", started)
+    monkeypatch.setattr(pages, "plan_site", fails)
+    with pytest.raises(SitegenError, match="the disk is full"):
+        build_site_folder(site, fake_annotator, use_cache=True)
+    assert runs and all(run.process.returncode is not None for run in runs)  # waited for
+    assert list(private.iterdir()) == []  # its folder removed
+    assert tree(site / "build") == before
 
 
 @pytest.mark.browser

@@ -27,7 +27,7 @@ import os
 import subprocess
 import tempfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -62,6 +62,8 @@ MISSING = (
 )
 
 
+#: Seconds Pagefind may take over one shard.
+PAGEFIND_TIMEOUT = 600
 PAGEFIND = "(pagefind)"
 """The input of a shard that names the Pagefind that made it (no page path has
 parentheses at its start)."""
@@ -149,18 +151,29 @@ def _shard_count(pages: int, per_shard: int) -> int:
     return count
 
 
+#: The bundle of a shard if one was made ahead from these inputs (``search_ahead``).
+Ready = Callable[["Shard", Mapping[str, str]], "dict[str, bytes] | None"]
+
+
 def search_bundles(
-    site: Site, pages: Sequence[Page], language: str, refresh: bool = True
+    site: Site,
+    pages: Sequence[Page],
+    language: str,
+    refresh: bool = True,
+    ready: Ready | None = None,
 ) -> list[Derived]:
     """Pagefind's index of the site's article and entity pages, one Derived per shard
     (see above), made by the writer from the written HTML, and again
-    only when one of its pages changed (or Pagefind did)."""
+    only when one of its pages changed (or Pagefind did); ``ready`` has the shards
+    made ahead."""
     version = pagefind_version()  # missing: say so now, whether or not the index is stale
     keys = {page.path: page.key for page in pages}
     bundles = []
     for shard in site_shards(site):
         inputs = {PAGEFIND: version, **{p: keys[p] for p in shard.paths}}
-        make = functools.partial(search_index, language=language, shard=shard, inputs=inputs)
+        make = functools.partial(
+            search_index, language=language, shard=shard, inputs=inputs, ready=ready
+        )
         bundles.append(Derived(f"{shard.bundle}/", inputs, make, refresh))
     return bundles
 
@@ -173,16 +186,20 @@ def search_index(
     language: str,
     shard: Shard,
     inputs: Mapping[str, str],
+    ready: Ready | None = None,
 ) -> list[OutputFile] | None:
     """The Pagefind bundle of ``shard``'s pages in the folder ``site`` (made from
     ``inputs``: the pages' keys and Pagefind's version), as files under its folder;
     None if its bundle in ``old`` (the last build's output), made from ``made_from``,
-    is still right. ``site`` is only read."""
+    is still right. ``site`` is only read; a bundle ``ready`` has from the same inputs
+    is taken as it is."""
     if made_from is not None and _still_right(
         site, old / shard.bundle, inputs, made_from, language
     ):
         return None
-    made = _pagefind(site, shard.paths, language)
+    made = ready(shard, inputs) if ready is not None else None
+    if made is None:
+        made = _pagefind(site, shard.paths, language)
     names = sorted(made)
     if shard.bundle != BUNDLE:
         names = [name for name in names if _index_part(name)]
@@ -212,25 +229,50 @@ def _still_right(
 
 def _pagefind(site: Path, paths: Sequence[str], language: str) -> dict[str, bytes]:
     """Pagefind run over ``paths`` of the folder ``site``: its files by name."""
-    binary = pagefind_binary()
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
-        pages, out = Path(tmp, "site"), Path(tmp, "out")
+        pages = Path(tmp, "site")
         for path in paths:
             target = pages / path
             target.parent.mkdir(parents=True, exist_ok=True)
             link_file(site / path, target)
-        command = [str(binary), "--site", str(pages), "--output-path", str(out)]
-        command += ["--silent", "--force-language", language.split("-")[0].lower()]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        except OSError as exc:
-            raise SitegenError(f"{MISSING}; running it failed: {exc}") from None
-        if done.returncode != 0:
-            detail = (done.stderr or done.stdout).strip().splitlines()
-            raise SitegenError(f"Pagefind failed: {detail[-1] if detail else done.returncode}")
-        return {
-            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
-        }
+        return finish_pagefind(start_pagefind(pages, Path(tmp, "out"), language))
+
+
+@dataclass(frozen=True)
+class PagefindRun:
+    """Pagefind indexing a folder of pages, started and not yet waited for."""
+
+    process: subprocess.Popen[str]
+    out: Path
+    """Where it writes the bundle."""
+
+
+def start_pagefind(pages: Path, out: Path, language: str) -> PagefindRun:
+    """Start Pagefind on the folder ``pages``, writing its bundle into ``out``."""
+    command = [str(pagefind_binary()), "--site", str(pages), "--output-path", str(out)]
+    command += ["--silent", "--force-language", language.split("-")[0].lower()]
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+    except OSError as exc:
+        raise SitegenError(f"{MISSING}; running it failed: {exc}") from None
+    return PagefindRun(process, out)
+
+
+def finish_pagefind(run: PagefindRun) -> dict[str, bytes]:
+    """The files of the bundle ``run`` made, by name, once it has finished."""
+    try:
+        stdout, stderr = run.process.communicate(timeout=PAGEFIND_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        run.process.kill()
+        run.process.communicate()
+        raise SitegenError(f"Pagefind failed: still running after {PAGEFIND_TIMEOUT} s") from None
+    if run.process.returncode != 0:
+        detail = (stderr or stdout).strip().splitlines()
+        raise SitegenError(f"Pagefind failed: {detail[-1] if detail else run.process.returncode}")
+    out = run.out
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 def _index_part(name: str) -> bool:
