@@ -6,7 +6,9 @@ import datetime as dt
 import gc
 import json
 import posixpath
+import threading
 import weakref
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,10 @@ from hypothesis import strategies as st
 from sitegen.config import load_config
 from sitegen.enrich.names import entity_id
 from sitegen.errors import BuildFailed, SitegenError
+from sitegen.model import OutputFile, Page
 from sitegen.nlp.annotator import trim_entity
+from sitegen.output.derived import Derived, make_derived
+from sitegen.output.record import Record
 from sitegen.render.annotations import to_json
 from sitegen.render.theme import format_date
 from sitegen.render.urls import relative_url
@@ -206,3 +211,28 @@ def test_cycles_made_without_the_collector_are_still_freed() -> None:
     assert gc.isenabled()
     gc.collect()
     assert freed() is None
+
+
+def test_each_derived_folder_is_written_as_soon_as_it_is_made(tmp_path: Path) -> None:
+    """A large site's search index is not all in memory at once: a shard's files are
+    written before the shards made after it (here: one waits until they are)."""
+    first_written = threading.Event()
+
+    def first(*_: object) -> list[OutputFile]:
+        return [OutputFile("a/x", b"a")]
+
+    def second(*_: object) -> list[OutputFile]:
+        assert first_written.wait(20), "the first folder's files were not written first"
+        return [OutputFile("b/x", b"b")]
+
+    written: list[str] = []
+
+    def write(pages: Sequence[Page]) -> list[str]:
+        written.extend(page.path for page in pages)
+        first_written.set()
+        return [page.path for page in pages]
+
+    derived = [Derived("a/", {"a": "1"}, first), Derived("b/", {"b": "1"}, second)]
+    made = make_derived(derived, tmp_path, tmp_path, Record({}, {}), 2, write)
+    assert written == ["a/x", "b/x"] and made.changed == written and made.made == 2
+    assert made.keys == {"a/x": derived[0].key, "b/x": derived[1].key}

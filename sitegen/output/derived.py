@@ -68,36 +68,56 @@ def _read_kept(out_dir: Path, path: str) -> bytes:
     return (out_dir / path).read_bytes()
 
 
-def make_derived(
-    derived: Sequence[Derived], site: Path, out_dir: Path, previous: Record, jobs: int
-) -> tuple[list[Page], int, dict[str, dict[str, str]]]:
-    """The files of ``derived`` made from the site in the folder ``site`` (``jobs`` at
-    a time), as pages keyed by their Derived's key (those still right read back from
-    ``out_dir``); how many were made; and what each was made from."""
-    if not derived:
-        return [], 0, {}
+@dataclass(frozen=True)
+class MadeDerived:
+    """What ``make_derived`` made."""
 
+    keys: dict[str, str]
+    """Each derived file, with its key."""
+    changed: list[str]
+    """The files whose bytes changed, as ``write`` said."""
+    made: int
+    """How many were made (the rest were still right)."""
+    made_from: dict[str, dict[str, str]]
+    """What each Derived was made from, by prefix."""
+
+
+def make_derived(
+    derived: Sequence[Derived],
+    site: Path,
+    out_dir: Path,
+    previous: Record,
+    jobs: int,
+    write: Callable[[Sequence[Page]], list[str]],
+) -> MadeDerived:
+    """Make the files of ``derived`` from the site in the folder ``site`` (``jobs`` at a
+    time) and give each one's files to ``write`` as soon as they are made, as pages
+    keyed by their Derived's key (those still right read back from ``out_dir``): a
+    large site's index is in memory a shard or two at a time, not all at once (at
+    10,000 articles it is 120 MB)."""
+    made_from = {one.prefix: dict(one.inputs) for one in derived}
+    keys: dict[str, str] = {}
+    changed: list[str] = []
+    made = 0
+    if not derived:
+        return MadeDerived(keys, changed, made, made_from)
     under = _by_prefix(previous.files, [one.prefix for one in derived])
 
     def make(one: Derived) -> Sequence[OutputFile] | None:
         old = previous.made_from.get(one.prefix)
         return one.make(site, out_dir, old if under[one.prefix] else None)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(len(derived), jobs))) as pool:
-        made = list(pool.map(make, derived))
     read = functools.partial(_read_kept, out_dir)
-    kept = [
-        Page(path, one.key, functools.partial(read, path))
-        for one, files in zip(derived, made, strict=True)
-        if files is None
-        for path in under[one.prefix]
-    ]
-    new = [
-        Page(f.path, one.key, functools.partial(bytes, f.content))
-        for one, files in zip(derived, made, strict=True)
-        for f in files or ()
-    ]
-    return kept + new, len(new), {one.prefix: dict(one.inputs) for one in derived}
+    with ThreadPoolExecutor(max_workers=max(1, min(len(derived), jobs))) as pool:
+        for one, files in zip(derived, pool.map(make, derived), strict=True):
+            if files is None:  # still right
+                pages = [Page(p, one.key, functools.partial(read, p)) for p in under[one.prefix]]
+            else:
+                pages = [Page(f.path, one.key, functools.partial(bytes, f.content)) for f in files]
+                made += len(pages)
+            changed += write(pages)
+            keys.update((page.path, one.key) for page in pages)
+    return MadeDerived(keys, changed, made, made_from)
 
 
 def _by_prefix(files: Mapping[str, str], prefixes: Sequence[str]) -> dict[str, dict[str, str]]:

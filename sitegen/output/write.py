@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from ..errors import SitegenError, UsageError, is_environment_error
 from ..model import Page
-from .derived import Derived, make_derived, reuse
+from .derived import Derived, MadeDerived, make_derived, reuse
 from .preflight import write_error
 from .record import MARKER, Record, read_record, write_record
 from .shares import render_shared
@@ -206,7 +206,7 @@ class _Job:
     jobs: int
 
 
-def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[str], _Made]:
+def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[str], MadeDerived]:
     """A new tree in ``staging`` (unchanged files linked), exchanged for the old."""
     out_dir, previous = job.out_dir, job.previous.files
     changed = _render(staging, pages, previous, out_dir, link_unchanged=True, jobs=job.jobs)
@@ -218,7 +218,7 @@ def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[s
 
 def _in_place(
     job: _Job, staging: Path, pages: Sequence[Page], todo: Sequence[Page], removed: Sequence[str]
-) -> tuple[list[str], _Made]:
+) -> tuple[list[str], MadeDerived]:
     """Changed pages moved in, removed ones deleted; then the derived files are
     made from the output folder, now the new site, and moved in the same way."""
     out_dir, previous = job.out_dir, job.previous.files
@@ -234,26 +234,18 @@ def _in_place(
     return changed, made
 
 
-@dataclass(frozen=True)
-class _Made:
-    keys: dict[str, str]
-    """Each derived file, with its key."""
-    changed: list[str]
-    made: int
-    """How many were made (the rest were still right)."""
-    made_from: dict[str, dict[str, str]]
-
-
-def _derive(job: _Job, site: Path, staging: Path, *, link_unchanged: bool) -> _Made:
+def _derive(job: _Job, site: Path, staging: Path, *, link_unchanged: bool) -> MadeDerived:
     """Make the derived files from the site in ``site``, staged like pages."""
-    pages, count, made_from = make_derived(job.derive, site, job.out_dir, job.previous, job.jobs)
-    _check_paths(pages)
-    changed = _render(staging, pages, {}, job.out_dir, link_unchanged=link_unchanged)
-    return _Made({page.path: page.key for page in pages}, changed, count, made_from)
+
+    def write(pages: Sequence[Page]) -> list[str]:
+        _check_paths(pages)
+        return _render(staging, pages, {}, job.out_dir, link_unchanged=link_unchanged)
+
+    return make_derived(job.derive, site, job.out_dir, job.previous, job.jobs, write)
 
 
 def _record(
-    path: Path, pages: Sequence[Page], made: _Made, carried: dict[str, dict[str, str]]
+    path: Path, pages: Sequence[Page], made: MadeDerived, carried: dict[str, dict[str, str]]
 ) -> None:
     files = {page.path: page.key for page in pages} | made.keys
     write_record(path, Record(files, carried | made.made_from))
