@@ -3,10 +3,11 @@
 Each ``Derived`` is a folder of files made by a program from pages already
 rendered, keyed by what those pages were made from: a shard whose key is the
 one its files were last written with is kept as it is. Those made again are made
-side by side, threads waiting on their programs; each may find that the pages
-that changed since its files were made did not change what it holds (an entity
-page whose passages changed, not its searched header), and then its files are
-kept too. What each was made from is recorded with the output, so that stays
+side by side, threads waiting on their programs, and each is written as soon as
+it is made (a large site's index is not all in memory at once). Each may find
+that the pages that changed since its files were made did not change what it
+holds (an entity page whose passages changed, not its searched header), and
+then its files are kept too. What each was made from is recorded with the output, so that stays
 true when files are kept stale (the preview's edits) or a build fails midway.
 """
 
