@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import signal
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -156,17 +158,16 @@ def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
-def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
-    make_site: MakeSite,
-    fake_annotator: SpacyAnnotator,
-    small_shards: None,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    site = make_site(SITE)
-    build_site_folder(site, fake_annotator, use_cache=True)
-    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
-    events: list[str] = []  # in order: Pagefind started on which pages, the site planned
+@pytest.fixture
+def shared_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The three articles in one shard of article pages (entity pages in others)."""
+    monkeypatch.setattr(search, "SHARD_PAGES", {"a": 4, "e": 2})
+
+
+def indexing_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, in order: each Pagefind run (``pagefind`` and the pages it reads)
+    and the planning of the site (``plan``)."""
+    events: list[str] = []
     start, plan = search.start_pagefind, pages.plan_site
 
     def started(folder: Path, out: Path, language: str) -> search.PagefindRun:
@@ -181,14 +182,52 @@ def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
     monkeypatch.setattr(search, "start_pagefind", started)
     monkeypatch.setattr(search_ahead, "start_pagefind", started)
     monkeypatch.setattr(pages, "plan_site", planned)
+    return events
+
+
+EDIT_C = {"content/c.md": SITE["content/c.md"].replace("read", "quoted")}
+
+
+def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    shared_shard: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    make_site(EDIT_C)
+    events = indexing_order(monkeypatch)
     article = rendered_by(monkeypatch, "article", lambda article, *_: article.slug)
     build_site_folder(site, fake_annotator, use_cache=True)
-    # c's shard (c's page alone, or with a neighbour) was started before the site was
-    # planned, and not indexed again after; c's page was rendered once, for both.
-    (shard,) = [e for e in events if e.startswith("pagefind") and "c/index.html" in e]
-    assert events.index(shard) < events.index("plan")
-    assert all("c/index.html" not in e for e in events[events.index("plan") :])
+    # c's shard, with a and b, was indexed before the site was planned, and no page of
+    # it after (not even c's, to see whether it changed what search reads); c's page
+    # was rendered once, for both, and a's and b's pages not at all.
+    shard = "pagefind a/index.html b/index.html c/index.html"
+    assert shard in events and events.index(shard) < events.index("plan")
+    assert not [e for e in events[events.index("plan") :] if "c/index.html" in e]
     assert article == ["c"]
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_a_shard_indexed_ahead_from_other_inputs_is_indexed_again(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    shared_shard: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    make_site(EDIT_C)
+    events = indexing_order(monkeypatch)
+    # Pagefind replaced while the site is planned: what was made ahead is not taken.
+    monkeypatch.setattr(search_ahead, "pagefind_version", lambda: "pagefind 0.0.1")
+    build_site_folder(site, fake_annotator, use_cache=True)
+    shard = "pagefind a/index.html b/index.html c/index.html"
+    assert events.index(shard) < events.index("plan")
+    assert shard in events[events.index("plan") :]
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
@@ -202,15 +241,18 @@ def test_a_build_that_fails_stops_the_indexing_it_started_ahead(
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
     before = tree(site / "build")
-    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    make_site(EDIT_C)
     private = tmp_path / "tmp"
     private.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private))
     runs: list[search.PagefindRun] = []
-    start = search_ahead.start_pagefind
 
-    def started(*args: Any) -> search.PagefindRun:
-        runs.append(start(*args))
+    def started(folder: Path, out: Path, language: str) -> search.PagefindRun:
+        # A Pagefind that would take half a minute.
+        slow = subprocess.Popen(
+            ["sleep", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        runs.append(search.PagefindRun(slow, out))
         return runs[-1]
 
     def fails(*args: Any, **kwargs: Any) -> Any:
@@ -220,7 +262,7 @@ def test_a_build_that_fails_stops_the_indexing_it_started_ahead(
     monkeypatch.setattr(pages, "plan_site", fails)
     with pytest.raises(SitegenError, match="the disk is full"):
         build_site_folder(site, fake_annotator, use_cache=True)
-    assert runs and all(run.process.returncode is not None for run in runs)  # waited for
+    assert runs and all(run.process.returncode == -signal.SIGKILL for run in runs)  # stopped
     assert list(private.iterdir()) == []  # its folder removed
     assert tree(site / "build") == before
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +95,8 @@ def make_derived(
     time) and give each one's files to ``write`` as soon as they are made, as pages
     keyed by their Derived's key (those still right read back from ``out_dir``): a
     large site's index is in memory a shard or two at a time, not all at once (at
-    10,000 articles it is 120 MB)."""
+    10,000 articles it is 120 MB). Which is written first depends on which is made
+    first; what is written does not."""
     made_from = {one.prefix: dict(one.inputs) for one in derived}
     keys: dict[str, str] = {}
     changed: list[str] = []
@@ -110,7 +111,9 @@ def make_derived(
 
     read = functools.partial(_read_kept, out_dir)
     with ThreadPoolExecutor(max_workers=max(1, min(len(derived), jobs))) as pool:
-        for one, files in zip(derived, pool.map(make, derived), strict=True):
+        started = {pool.submit(make, one): one for one in derived}
+        for future in as_completed(started):  # each written as soon as it is made
+            one, files = started.pop(future), future.result()
             if files is None:  # still right
                 pages = [Page(p, one.key, functools.partial(read, p)) for p in under[one.prefix]]
             else:

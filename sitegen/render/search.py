@@ -192,12 +192,12 @@ def search_index(
     ``inputs``: the pages' keys and Pagefind's version), as files under its folder;
     None if its bundle in ``old`` (the last build's output), made from ``made_from``,
     is still right. ``site`` is only read; a bundle ``ready`` has from the same inputs
-    is taken as it is."""
+    is taken as it is (and tells whether the old one is still right)."""
+    made = ready(shard, inputs) if ready is not None else None
     if made_from is not None and _still_right(
-        site, old / shard.bundle, inputs, made_from, language
+        site, old / shard.bundle, inputs, made_from, language, made
     ):
         return None
-    made = ready(shard, inputs) if ready is not None else None
     if made is None:
         made = _pagefind(site, shard.paths, language)
     names = sorted(made)
@@ -208,22 +208,28 @@ def search_index(
 
 
 def _still_right(
-    site: Path, bundle: Path, inputs: Mapping[str, str], made_from: Mapping[str, str], language: str
+    site: Path,
+    bundle: Path,
+    inputs: Mapping[str, str],
+    made_from: Mapping[str, str],
+    language: str,
+    made: Mapping[str, bytes] | None,
 ) -> bool:
     """Whether ``bundle``, made from ``made_from``, holds what it would for ``inputs``:
     the same pages by the same Pagefind, and of the pages whose key changed,
     Pagefind makes the fragments it has (each named by its content, which is all a
-    page adds to an index)."""
+    page adds to an index). ``made``: the new bundle, if made already."""
     if made_from.keys() != inputs.keys() or made_from[PAGEFIND] != inputs[PAGEFIND]:
         return False
     edited = [path for path in inputs if path != PAGEFIND and made_from[path] != inputs[path]]
-    if len(edited) == len(inputs) - 1:
+    if len(edited) == len(inputs) - 1 and made is None:
         return False  # finding out would cost what indexing them all does
     try:
         kept = {path.name for path in (bundle / "fragment").iterdir()}
     except OSError:
         return False
-    made = _pagefind(site, edited, language) if edited else {}
+    if made is None:
+        made = _pagefind(site, edited, language) if edited else {}
     return all(name.removeprefix("fragment/") in kept for name in made if "fragment/" in name)
 
 

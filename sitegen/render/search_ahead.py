@@ -70,8 +70,7 @@ class IndexedAhead:
         """Index ``shards`` (article pages all, each planned in ``plan``) from the
         pages as ``plan`` has them: those whose key is the one the output holds are
         linked from it, the others rendered."""
-        self._folder = Path(tempfile.mkdtemp(prefix="sitegen-search-"))
-        folder = self._folder
+        self._folder = folder = Path(tempfile.mkdtemp(prefix="sitegen-search-"))
         planned = {page.path: page for page in plan}
 
         def stage(out: Path) -> None:  # under the output's lock: files as recorded
