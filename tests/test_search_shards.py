@@ -185,7 +185,17 @@ def indexing_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return events
 
 
-EDIT_C = {"content/c.md": SITE["content/c.md"].replace("read", "quoted")}
+#: The shard of article pages that holds a, b and c with ``shared_shard``, as Pagefind
+#: reads it (``indexing_order``).
+SHARED = "pagefind a/index.html b/index.html c/index.html"
+
+
+def built_then_edited(make_site: MakeSite, annotator: SpacyAnnotator) -> Path:
+    """The site built with its cache, then c edited (not built again)."""
+    site = make_site(SITE)
+    build_site_folder(site, annotator, use_cache=True)
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    return site
 
 
 def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
@@ -195,17 +205,14 @@ def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site = make_site(SITE)
-    build_site_folder(site, fake_annotator, use_cache=True)
-    make_site(EDIT_C)
+    site = built_then_edited(make_site, fake_annotator)
     events = indexing_order(monkeypatch)
     article = rendered_by(monkeypatch, "article", lambda article, *_: article.slug)
     build_site_folder(site, fake_annotator, use_cache=True)
     # c's shard, with a and b, was indexed before the site was planned, and no page of
     # it after (not even c's, to see whether it changed what search reads); c's page
     # was rendered once, for both, and a's and b's pages not at all.
-    shard = "pagefind a/index.html b/index.html c/index.html"
-    assert shard in events and events.index(shard) < events.index("plan")
+    assert SHARED in events and events.index(SHARED) < events.index("plan")
     assert not [e for e in events[events.index("plan") :] if "c/index.html" in e]
     assert article == ["c"]
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
@@ -218,16 +225,13 @@ def test_a_shard_indexed_ahead_from_other_inputs_is_indexed_again(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site = make_site(SITE)
-    build_site_folder(site, fake_annotator, use_cache=True)
-    make_site(EDIT_C)
+    site = built_then_edited(make_site, fake_annotator)
     events = indexing_order(monkeypatch)
     # Pagefind replaced while the site is planned: what was made ahead is not taken.
     monkeypatch.setattr(search_ahead, "pagefind_version", lambda: "pagefind 0.0.1")
     build_site_folder(site, fake_annotator, use_cache=True)
-    shard = "pagefind a/index.html b/index.html c/index.html"
-    assert events.index(shard) < events.index("plan")
-    assert shard in events[events.index("plan") :]
+    assert events.index(SHARED) < events.index("plan")
+    assert SHARED in events[events.index("plan") :]
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
@@ -238,10 +242,8 @@ def test_a_build_that_fails_stops_the_indexing_it_started_ahead(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site = make_site(SITE)
-    build_site_folder(site, fake_annotator, use_cache=True)
+    site = built_then_edited(make_site, fake_annotator)
     before = tree(site / "build")
-    make_site(EDIT_C)
     private = tmp_path / "tmp"
     private.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(private))

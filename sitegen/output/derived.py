@@ -7,8 +7,9 @@ side by side, threads waiting on their programs, and each is written as soon as
 it is made (a large site's index is not all in memory at once). Each may find
 that the pages that changed since its files were made did not change what it
 holds (an entity page whose passages changed, not its searched header), and
-then its files are kept too. What each was made from is recorded with the output, so that stays
-true when files are kept stale (the preview's edits) or a build fails midway.
+then its files are kept too. What each was made from is recorded with the
+output, so that stays true when files are kept stale (the preview's edits) or a
+build fails midway.
 """
 
 from __future__ import annotations

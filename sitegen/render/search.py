@@ -252,6 +252,12 @@ class PagefindRun:
     out: Path
     """Where it writes the bundle."""
 
+    def stop(self) -> None:
+        """Kill it if it is still running, and wait for it to exit."""
+        if self.process.returncode is None:
+            self.process.kill()
+            self.process.communicate()
+
 
 def start_pagefind(pages: Path, out: Path, language: str) -> PagefindRun:
     """Start Pagefind on the folder ``pages``, writing its bundle into ``out``."""
@@ -271,8 +277,7 @@ def finish_pagefind(run: PagefindRun) -> dict[str, bytes]:
     try:
         stdout, stderr = run.process.communicate(timeout=PAGEFIND_TIMEOUT)
     except subprocess.TimeoutExpired:
-        run.process.kill()
-        run.process.communicate()
+        run.stop()
         raise SitegenError(f"Pagefind failed: still running after {PAGEFIND_TIMEOUT} s") from None
     if run.process.returncode != 0:
         detail = (stderr or stdout).strip().splitlines()

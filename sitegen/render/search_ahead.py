@@ -43,8 +43,8 @@ class IndexedAhead:
 
     def __init__(self) -> None:
         self._runs: dict[str, tuple[Mapping[str, str], PagefindRun]] = {}
-        self._rendered: dict[str, tuple[str, bytes]] = {}
-        """Page path -> (its key, its bytes)."""
+        self._rendered: dict[str, Page] = {}
+        """The pages rendered here, each giving the bytes made, by path."""
         self._folder: Path | None = None
 
     def __enter__(self) -> IndexedAhead:
@@ -52,9 +52,7 @@ class IndexedAhead:
 
     def __exit__(self, *_: object) -> None:
         for _inputs, run in self._runs.values():
-            if run.process.returncode is None:
-                run.process.kill()
-                run.process.communicate()
+            run.stop()
         self._runs.clear()
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
@@ -84,7 +82,8 @@ class IndexedAhead:
                     else:
                         content = page.make()
                         target.write_bytes(content)
-                        self._rendered[path] = (page.key, content)
+                        made = functools.partial(bytes, content)
+                        self._rendered[path] = Page(path, page.key, made)
 
         write_locked(stage, out_dir)
         for n, shard in enumerate(shards):
@@ -102,12 +101,7 @@ class IndexedAhead:
     def rendered(self, pages: Sequence[Page]) -> list[Page]:
         """``pages``, those rendered here with the same key giving the bytes made."""
         done = self._rendered
-        return [
-            Page(p.path, p.key, functools.partial(bytes, done[p.path][1]))
-            if done.get(p.path, ("",))[0] == p.key
-            else p
-            for p in pages
-        ]
+        return [r if (r := done.get(p.path)) and r.key == p.key else p for p in pages]
 
 
 def edited_shards(site: Site, slugs: Collection[str]) -> list[Shard]:
