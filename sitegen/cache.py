@@ -25,8 +25,9 @@ from typing import Any, TypeVar
 
 import msgspec
 
-CACHE_DIR = ".sitegen-cache"
-FILE = "cache.sqlite"
+from .names import CACHE_DIR as CACHE_DIR  # (where the rest of sitegen finds it)
+from .names import CACHE_FILE as FILE
+
 SCHEMA = "sitegen-cache/1"
 TABLES = ("blocks", "articles", "builds", "memos")
 """``blocks``: BlockNLP by block text and NLP fingerprint; ``articles``: Article by file

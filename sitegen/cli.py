@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,17 +36,23 @@ from .terminal import verbose_notes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
-    run = {
-        "build": _build,
+    return run(parse(argv))
+
+
+def run(args: argparse.Namespace, worker: subprocess.Popen[bytes] | None = None) -> int:
+    """Run the command ``args`` names; ``worker``: an NLP worker started for a build
+    before this module was imported (``launch.py``)."""
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "build": functools.partial(_build, worker=worker),
         "serve": _serve,
         "init": _init,
         "annotate": _annotate,
         "entities": _entities,
         "cache": _cache,
-    }[args.command]
+    }
+    command = commands[args.command]
     try:
-        return run(args)
+        return command(args)
     except BuildFailed as exc:
         for error in exc.errors:
             print(f"error: {printable(str(error))}", file=sys.stderr)
@@ -80,7 +88,10 @@ def _site_dir(args: argparse.Namespace) -> Path:
 
 
 def _pipeline(
-    args: argparse.Namespace, progress: Progress | None = None, once: bool = False
+    args: argparse.Namespace,
+    progress: Progress | None = None,
+    once: bool = False,
+    worker: subprocess.Popen[bytes] | None = None,
 ) -> Pipeline:
     site_dir = _site_dir(args)
     return Pipeline(
@@ -90,10 +101,11 @@ def _pipeline(
         dask=getattr(args, "dask", None),
         progress=progress,
         once=once,
+        worker=worker,
     )
 
 
-def _build(args: argparse.Namespace) -> int:
+def _build(args: argparse.Namespace, worker: subprocess.Popen[bytes] | None = None) -> int:
     out_dir = args.out if args.out is not None else _site_dir(args) / "build"
     base_url = None
     if args.base_url is not None:
@@ -104,7 +116,7 @@ def _build(args: argparse.Namespace) -> int:
     today = build_date(args.now)
     bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
     with verbose_notes(enabled=args.verbose), bar as progress:
-        pipeline = _pipeline(args, progress, once=True)
+        pipeline = _pipeline(args, progress, once=True, worker=worker)
         try:
             report = pipeline.build(
                 out_dir,

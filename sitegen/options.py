@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .cache import CACHE_DIR
 from .cores import default_jobs
-from .nlp.cluster import address_problem
+from .names import CACHE_DIR
 
 DESCRIPTION = """\
 sitegen turns a folder of Markdown articles into a static site in which every
@@ -200,6 +199,8 @@ def _where_options(command: argparse.ArgumentParser) -> None:
 
 
 def _dask_address(text: str) -> str:
+    from .nlp.cluster import address_problem  # (the command parses before importing it)
+
     problem = address_problem(text)
     if problem is not None:
         raise argparse.ArgumentTypeError(problem)

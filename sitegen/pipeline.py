@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,17 +94,19 @@ class Pipeline:
         dask: str | None = None,
         progress: Progress | None = None,
         once: bool = False,
+        worker: subprocess.Popen[bytes] | None = None,
     ) -> None:
         """``dask``: a Dask scheduler's address or ``local[:N]`` to annotate on
         (default: ``[nlp] dask`` in sitegen.toml unless ``jobs`` is given, else
         ``jobs`` processes here, all cores by default). ``once``: this pipeline builds
         once (``sitegen build``), so what the render stage works out from each article
-        is let go of when every page is planned, not kept for the next build."""
+        is let go of when every page is planned, not kept for the next build.
+        ``worker``: an NLP worker the command started for the build's new paragraphs
+        before it knew them (``launch.py``); the build stops it if it has none."""
         self.site_dir = site_dir
         self.jobs = jobs or default_jobs()
-        self.annotators = Annotators(
-            annotator, self.jobs, dask, here=dask is None and jobs is not None
-        )
+        here = dask is None and jobs is not None
+        self.annotators = Annotators(annotator, self.jobs, dask, here, worker)
         self.progress = progress
         self.once = once
         self.notices: list[str] = []
@@ -376,9 +379,9 @@ class Pipeline:
         from .nlp.bounded import annotatable
 
         texts = [block.text for document in documents for block in document.blocks]
-        if 0 < len(texts) < POOL_MIN_BLOCKS:
-            missing = self.annotator.missing(annotatable(texts))
-            self.annotators.start_ahead(list(missing.values()))
+        few = 0 < len(texts) < POOL_MIN_BLOCKS
+        missing = self.annotator.missing(annotatable(texts)) if few else {}
+        self.annotators.start_ahead(list(missing.values()))
 
     def preload(self) -> None:
         """Load the model now if edits would annotate with it here, and compile the

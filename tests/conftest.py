@@ -249,7 +249,7 @@ def build_elsewhere(site: Path, *args: str, timeout: int = 300) -> tuple[str, st
     (its exit code, and whether that process imported spaCy: "0 False"), and its
     standard error."""
     check = (
-        "import sys; from sitegen.cli import main; "
+        "import sys; from sitegen.launch import main; "
         f"code = main(['build', '--site', {str(site)!r}, '-q', *{list(args)!r}]); "
         "print(code, 'spacy' in sys.modules)"
     )

@@ -1,17 +1,14 @@
 """Annotating a build's few new paragraphs in a process of their own, started as soon
-as they are known: the model loads there while the build reads and indexes the
-cached articles.
+as they are known, or before (``worker.py``): the model loads there while the build
+reads and indexes the cached articles.
 
-The worker is a new Python process running this module (``python -m
-sitegen.nlp.ahead MODEL BATCH_SIZE``); the texts go to its standard input and
-the results come back on its standard output, msgpack both ways. It is not a
-multiprocessing child: such a child first runs the parent's main script again,
-and for the ``sitegen`` command that imports the whole command line (0.2 s
-before the worker even starts loading spaCy).
+The texts go to the worker's standard input, with the model to load, and the
+results come back on its standard output, msgpack both ways.
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -21,9 +18,10 @@ import msgspec
 
 from ..model import BlockNLP
 from .annotator import SpacyAnnotator, load_model
+from .worker import start_worker, stop_worker
 
 _encode = msgspec.msgpack.Encoder().encode
-_decode_texts = msgspec.msgpack.Decoder(list[str]).decode
+_decode_request = msgspec.msgpack.Decoder(tuple[str, int, list[str]]).decode
 _decode_results = msgspec.msgpack.Decoder(list[BlockNLP] | None).decode
 
 
@@ -32,7 +30,8 @@ class Ahead:
     their own, which loads the model and annotates them while this process goes on.
     A text not sent, or a worker that failed (the model is not installed, say), is
     annotated by ``here()``, this process's annotator, which then says what is wrong
-    if anything is. ``close`` stops a worker still at work (the build failed)."""
+    if anything is. ``worker``: one started before (``worker.py``), else one starts now.
+    ``close`` stops a worker still at work (the build failed)."""
 
     def __init__(
         self,
@@ -41,18 +40,16 @@ class Ahead:
         batch_size: int,
         texts: Sequence[str],
         here: Callable[[], SpacyAnnotator],
+        worker: subprocess.Popen[bytes] | None = None,
     ) -> None:
         self.fingerprint = fingerprint
         self._texts = list(texts)
         self._here = here
         self._found: dict[str, BlockNLP] | None = None
-        command = [sys.executable, "-m", __name__, model, str(batch_size)]
-        self._worker = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
+        self._worker = worker or start_worker()
         sent = _pipe(self._worker.stdin)
         try:
-            sent.write(_encode(self._texts))  # read at once: it loads the model after
+            sent.write(_encode((model, batch_size, self._texts)))  # read as soon as it can
             sent.close()
         except OSError:  # the worker is gone already: this process annotates them
             pass
@@ -83,12 +80,7 @@ class Ahead:
 
     def close(self) -> None:
         """Stop the worker if it is still at work, and wait for it to exit."""
-        if self._worker.poll() is None:
-            self._worker.terminate()
-        self._worker.wait()
-        for stream in (self._worker.stdin, self._worker.stdout):
-            if stream is not None:
-                stream.close()
+        stop_worker(self._worker)
 
 
 def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
@@ -96,17 +88,20 @@ def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
     return stream
 
 
-def main(model: str, batch_size: str) -> None:
-    """A worker's life: read the texts, load the model, annotate them and write the
-    results (or None if that failed: the process that sent the texts then tries, and
-    says why)."""
+def main() -> None:
+    """A worker's life: import spaCy, read the model's name and the texts, load the
+    model, annotate them and write the results (or None if that failed: the process
+    that sent the texts then tries, and says why). No texts at all: it was not needed."""
     results = sys.stdout.buffer
     sys.stdout = sys.stderr  # what a library prints must not mix with the results
-    texts = _decode_texts(sys.stdin.buffer.read())
+    with contextlib.suppress(ImportError):  # (load_model says so, below)
+        import spacy  # noqa: F401  (most of loading the model, begun before the texts come)
+    request = sys.stdin.buffer.read()
+    if not request:
+        return
     try:
-        found: list[BlockNLP] | None = SpacyAnnotator(load_model(model), int(batch_size)).annotate(
-            texts
-        )
+        model, batch_size, texts = _decode_request(request)
+        found: list[BlockNLP] | None = SpacyAnnotator(load_model(model), batch_size).annotate(texts)
     except Exception:
         found = None
     results.write(_encode(found))
@@ -114,4 +109,4 @@ def main(model: str, batch_size: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    main()

@@ -13,12 +13,14 @@ the model there (``Ahead``), and this process goes on with the rest meanwhile.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Sequence
 
 from ..config import SiteConfig
 from .ahead import Ahead
 from .annotator import Annotator, SpacyAnnotator, load_model
 from .cluster import DaskAnnotator, reach
+from .worker import stop_worker
 from .workers import POOL_MIN_BLOCKS, PoolAnnotator
 
 
@@ -29,9 +31,17 @@ class Annotators:
     config: SiteConfig
     fingerprint: str
 
-    def __init__(self, given: Annotator | None, jobs: int, dask: str | None, here: bool) -> None:
+    def __init__(
+        self,
+        given: Annotator | None,
+        jobs: int,
+        dask: str | None,
+        here: bool,
+        worker: subprocess.Popen[bytes] | None = None,
+    ) -> None:
         """``dask``: a cluster to annotate on, whatever the settings say; ``here``: annotate
-        on this machine, whatever the settings say (``--jobs`` was given)."""
+        on this machine, whatever the settings say (``--jobs`` was given); ``worker``: a
+        worker process started before (``worker.py``), for ``start_ahead``."""
         self.given = given
         self.jobs = jobs
         self.dask = dask
@@ -41,6 +51,7 @@ class Annotators:
         self._reached: str | None = None
         """The Dask scheduler found reachable."""
         self.ahead: Ahead | None = None
+        self._worker = worker
 
     @property
     def address(self) -> str | None:
@@ -79,11 +90,21 @@ class Annotators:
         """Start annotating ``texts`` (those the cache lacks) in a worker process, if the
         model would otherwise be loaded here for them alone and another core is free."""
         local = self.given is None and self.address is None and self._spacy is None
+        worker, self._worker = self._worker, None  # one build's, whatever it does
         if local and self.jobs > 1 and 0 < len(texts) < POOL_MIN_BLOCKS:
             c = self.config
-            self.ahead = Ahead(c.model, self.fingerprint, c.batch_size, texts, self.in_process)
+            self.ahead = Ahead(
+                c.model, self.fingerprint, c.batch_size, texts, self.in_process, worker
+            )
+        elif worker is not None:  # none new, or too many for one process
+            stop_worker(worker)
 
     def stop_ahead(self) -> None:
+        """Stop the worker of ``start_ahead`` if it is still at work (the build failed),
+        and the one given if no build took it."""
         if self.ahead is not None:
             self.ahead.close()
             self.ahead = None
+        if self._worker is not None:
+            stop_worker(self._worker)
+            self._worker = None

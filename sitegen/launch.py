@@ -1,0 +1,75 @@
+"""The ``sitegen`` command, as it starts: before the rest of sitegen is imported.
+
+A ``sitegen build`` after an edit spends most of its time loading spaCy for the
+edited paragraphs, in a worker process (``nlp/ahead.py``) started once the
+build knows them: after importing sitegen, reading the content and looking up
+the cache, a third of a second or more. Importing spaCy, most of that load,
+needs none of it. So when a build looks like an edit (a cache to build on, and
+a content file changed since the output folder was last written), the worker
+starts here, first, and the build hands it the new paragraphs once it knows
+them, or stops it if there are none (a file saved unchanged) or too many for
+one process (then a pool annotates them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .cores import default_jobs
+from .names import CACHE_DIR, CACHE_FILE, MARKER
+from .nlp.worker import start_worker, stop_worker
+from .options import parse
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    worker = start_worker() if looks_like_an_edit(args) else None
+    try:
+        from .cli import run
+
+        return run(args, worker)
+    finally:
+        if worker is not None:  # the build stopped it or handed it on; this is for a
+            stop_worker(worker)  # build that ended before (nothing changed, a failure)
+
+
+def looks_like_an_edit(args: argparse.Namespace) -> bool:
+    """Whether ``args`` build a site whose cache and output folder a content file is
+    newer than, with the model loaded on this machine and another core for it."""
+    if args.command != "build" or args.no_cache or args.dask is not None:
+        return False
+    if (args.jobs or default_jobs()) < 2:
+        return False
+    site: Path = args.site
+    out: Path = args.out if args.out is not None else site / "build"
+    try:
+        if not (site / CACHE_DIR / CACHE_FILE).is_file():
+            return False  # a first build: the pool annotates everything
+        built = (out / MARKER).stat().st_mtime_ns
+    except OSError:
+        return False
+    return newer_content(site / "content", built)
+
+
+def newer_content(folder: Path, since: int) -> bool:
+    """Whether a Markdown file under ``folder`` (hidden ones left out, as the build
+    leaves them) was modified after ``since`` (nanoseconds)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir():
+                if newer_content(Path(entry.path), since):
+                    return True
+            elif entry.name.endswith(".md") and entry.stat().st_mtime_ns > since:
+                return True
+        except OSError:
+            continue
+    return False

@@ -1,0 +1,137 @@
+"""The ``sitegen`` command starts the NLP worker of an edit before it imports the rest
+of sitegen, when a build looks like an edit, and never leaves it behind."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import build_elsewhere
+from test_golden import tree
+
+from sitegen import launch
+from sitegen.options import parse
+
+MakeSite = Callable[..., Path]
+SITE = {
+    "content/a.md": "---\ntitle: A\ndate: 2015-09-01\n---\nJohn Kerry spoke in Moscow.\n",
+    "content/b.md": "---\ntitle: B\ndate: 2015-09-02\n---\nKerry left Syria.\n",
+}
+#: The ``sitegen`` command in a new process, saying when it started a worker: whether
+#: the build's modules were imported by then, and how the worker ended.
+SPIED = """
+import sys
+from sitegen import launch
+started = []
+def spy():
+    started.append("sitegen.pipeline" in sys.modules)
+    worker = start()
+    started.append(worker)
+    return worker
+start, launch.start_worker = launch.start_worker, spy
+code = launch.main(sys.argv[1:])
+print(code, started[0] if started else None, started[1].returncode if started else None)
+"""
+
+
+def sitegen(*args: str) -> str:
+    """What the command (spied on) printed: its exit code, whether the build's modules
+    were imported when it started a worker (None: it started none), and the worker's
+    exit code."""
+    command = [sys.executable, "-c", SPIED, *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def edited_later(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with a time after the last build's, however coarse the
+    file system's clock."""
+    path.write_text(text, encoding="utf-8")
+    later = (path.parents[1] / "build" / ".sitegen-build").stat().st_mtime_ns + 10**9
+    os.utime(path, ns=(later, later))
+
+
+def built(make_site: MakeSite) -> Path:
+    site = make_site(SITE)
+    assert sitegen("build", "--site", str(site), "-q") == "0 None None"  # no cache yet
+    return site
+
+
+@pytest.mark.model
+def test_an_edit_is_annotated_by_a_worker_started_before_the_build_is_imported(
+    make_site: MakeSite, real_nlp: object, tmp_path: Path
+) -> None:
+    site = built(make_site)
+    edited = SITE["content/b.md"] + "\nAndrew Tabler, a fellow in Washington, said so.\n"
+    edited_later(site / "content/b.md", edited)
+    assert sitegen("build", "--site", str(site), "-q") == "0 False 0"
+    assert "Tabler" in (site / "build/b/index.html").read_text()
+    fresh = tmp_path / "fresh"
+    assert sitegen("build", "--site", str(site), "--out", str(fresh), "--no-cache", "-q")
+    assert tree(site / "build") == tree(fresh)
+
+
+@pytest.mark.model
+def test_the_worker_of_an_edit_is_the_only_one_and_the_build_loads_no_model(
+    make_site: MakeSite, real_nlp: object
+) -> None:
+    site = built(make_site)
+    edited_later(site / "content/a.md", SITE["content/a.md"] + "\nAngela Merkel came.\n")
+    printed, errors = build_elsewhere(site)
+    assert printed == "0 False", f"the model was loaded in the build's process: {errors}"
+    assert "Merkel" in (site / "build/a/index.html").read_text()
+
+
+def test_a_worker_not_needed_is_stopped(make_site: MakeSite) -> None:
+    """A file saved again unchanged: nothing to annotate, so the worker, still
+    importing spaCy or waiting for texts, is stopped, not left to run."""
+    site = built(make_site)
+    edited_later(site / "content/a.md", SITE["content/a.md"])
+    code, imported, ended = sitegen("build", "--site", str(site), "-q").split()
+    assert (code, imported) == ("0", "False")
+    assert ended != "None", "the worker was left running"
+
+
+def test_a_failed_build_stops_the_worker(make_site: MakeSite) -> None:
+    site = built(make_site)
+    edited_later(site / "content/a.md", "---\ntitle: [A\n---\nJohn Kerry spoke.\n")
+    command = [sys.executable, "-c", SPIED, "build", "--site", str(site), "-q"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert "content/a.md:2: front matter" in done.stderr
+    assert done.stdout.split() == ["1", "False", str(-signal.SIGTERM)], done.stderr
+
+
+def args(site: Path, *more: str) -> argparse.Namespace:
+    return parse(["build", "--site", str(site), *more])
+
+
+def test_a_build_looks_like_an_edit_when_a_content_file_is_newer_than_the_output(
+    make_site: MakeSite,
+) -> None:
+    site = make_site({**SITE, "content/.draft.md": "x", "content/sub/c.md": "x"})
+    (site / ".sitegen-cache").mkdir()
+    assert not launch.looks_like_an_edit(args(site)), "no cache: a first build"
+    (site / ".sitegen-cache/cache.sqlite").write_bytes(b"")
+    assert not launch.looks_like_an_edit(args(site)), "no output folder: a first build"
+    (site / "build").mkdir()
+    (site / "build/.sitegen-build").write_text("{}")
+    built_at = (site / "build/.sitegen-build").stat().st_mtime_ns
+    for path in site.rglob("*.md"):
+        os.utime(path, ns=(built_at - 10**9, built_at - 10**9))
+    assert not launch.looks_like_an_edit(args(site)), "nothing changed since"
+    os.utime(site / "content/.draft.md", ns=(built_at + 10**9, built_at + 10**9))
+    assert not launch.looks_like_an_edit(args(site)), "a hidden file is no content"
+    os.utime(site / "content/sub/c.md", ns=(built_at + 10**9, built_at + 10**9))
+    assert launch.looks_like_an_edit(args(site))
+    assert not launch.looks_like_an_edit(args(site, "--no-cache"))
+    assert not launch.looks_like_an_edit(args(site, "--jobs", "1")), "no core to spare"
+    assert not launch.looks_like_an_edit(args(site, "--dask", "local:2"))
+    assert not launch.looks_like_an_edit(args(site, "--out", str(site / "elsewhere")))
+    assert not launch.looks_like_an_edit(parse(["entities", "--site", str(site)]))
