@@ -1,5 +1,5 @@
 """``python -m sitegen`` is the ``sitegen`` command."""
 
-from .launch import main
+from .launch import command
 
-raise SystemExit(main())
+command()

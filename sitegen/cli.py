@@ -87,15 +87,18 @@ def _site_dir(args: argparse.Namespace) -> Path:
     return site_dir
 
 
+@contextmanager
 def _pipeline(
     args: argparse.Namespace,
     progress: Progress | None = None,
     once: bool = False,
     worker: subprocess.Popen[bytes] | None = None,
-) -> Pipeline:
-    site_dir = _site_dir(args)
-    return Pipeline(
-        site_dir,
+    quiet: bool = False,
+) -> Iterator[Pipeline]:
+    """The pipeline of the site ``args`` name; when done, however it ends, its notes are
+    printed (unless ``quiet``) and its cache closed."""
+    pipeline = Pipeline(
+        _site_dir(args),
         use_cache=not getattr(args, "no_cache", False),
         jobs=getattr(args, "jobs", None),
         dask=getattr(args, "dask", None),
@@ -103,6 +106,11 @@ def _pipeline(
         once=once,
         worker=worker,
     )
+    try:
+        yield pipeline
+    finally:
+        _notices(pipeline, quiet)
+        pipeline.close()
 
 
 def _build(args: argparse.Namespace, worker: subprocess.Popen[bytes] | None = None) -> int:
@@ -115,19 +123,19 @@ def _build(args: argparse.Namespace, worker: subprocess.Popen[bytes] | None = No
             raise UsageError(f"--base-url: {exc}") from None
     today = build_date(args.now)
     bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
-    with verbose_notes(enabled=args.verbose), bar as progress:
-        pipeline = _pipeline(args, progress, once=True, worker=worker)
-        try:
-            report = pipeline.build(
-                out_dir,
-                drafts=args.drafts,
-                strict=args.strict,
-                future=args.future,
-                today=today,
-                base_url=base_url,
-            )
-        finally:
-            _notices(pipeline, args.quiet)
+    with (
+        verbose_notes(enabled=args.verbose),
+        bar as progress,
+        _pipeline(args, progress, once=True, worker=worker, quiet=args.quiet) as pipeline,
+    ):
+        report = pipeline.build(
+            out_dir,
+            drafts=args.drafts,
+            strict=args.strict,
+            future=args.future,
+            today=today,
+            base_url=base_url,
+        )
     if not args.quiet:
         for warning in report.warnings if args.verbose else ():
             print(f"warning: {printable(warning)}", file=sys.stderr)
@@ -152,27 +160,27 @@ def _serve(args: argparse.Namespace) -> int:
 
     site_dir = _site_dir(args)
     out_dir = args.out if args.out is not None else site_dir / "build"
-    pipeline = _pipeline(args)
-    try:
-        pipeline.refresh()
-        base_url = pipeline.config.base_url
-    except SitegenError:
-        base_url = ""  # the first build reports it
-
-    def build(search: bool, early: Callable[[Sequence[str]], None] | None) -> BuildReport:
+    with _pipeline(args) as pipeline:
         try:
-            return pipeline.build(out_dir, drafts=args.drafts, search=search, early=early)
-        finally:
-            _notices(pipeline, quiet=False)
+            pipeline.refresh()
+            base_url = pipeline.config.base_url
+        except SitegenError:
+            base_url = ""  # the first build reports it
 
-    def warm_up() -> None:  # the first build may have found nothing changed
-        try:
-            pipeline.build(out_dir, drafts=args.drafts, search=False, shortcut=False)
-        finally:  # (a build error is the next save's to report)
-            pipeline.preload()
+        def build(search: bool, early: Callable[[Sequence[str]], None] | None) -> BuildReport:
+            try:
+                return pipeline.build(out_dir, drafts=args.drafts, search=search, early=early)
+            finally:
+                _notices(pipeline, quiet=False)
 
-    options = Options(site_dir, out_dir, args.host, args.port, args.open, args.drafts)
-    serve(options, build, base_url, warm_up)
+        def warm_up() -> None:  # the first build may have found nothing changed
+            try:
+                pipeline.build(out_dir, drafts=args.drafts, search=False, shortcut=False)
+            finally:  # (a build error is the next save's to report)
+                pipeline.preload()
+
+        options = Options(site_dir, out_dir, args.host, args.port, args.open, args.drafts)
+        serve(options, build, base_url, warm_up)
     return 0
 
 
@@ -202,20 +210,18 @@ def _annotate(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    pipeline = _pipeline(args)
-    pipeline.refresh()
-    site_dir = pipeline.site_dir.resolve()
-    try:
-        shown = path.resolve().relative_to(site_dir).as_posix()
-    except ValueError:
-        shown = path.as_posix()
-    inside = path.resolve().is_relative_to(pipeline.config.content_dir.resolve())
-    extra = [] if inside and path.suffix == ".md" else [ContentFile.of(shown, path.read_bytes())]
-    problems = Problems()
-    try:
+    with _pipeline(args) as pipeline:
+        pipeline.refresh()
+        site_dir = pipeline.site_dir.resolve()
+        try:
+            shown = path.resolve().relative_to(site_dir).as_posix()
+        except ValueError:
+            shown = path.as_posix()
+        inside = path.resolve().is_relative_to(pipeline.config.content_dir.resolve())
+        own = inside and path.suffix == ".md"
+        extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
+        problems = Problems()
         site = pipeline.analyse(problems, drafts=True, extra=extra)
-    finally:
-        _notices(pipeline, quiet=False)
     errors = [e for e in problems.errors if e.path == shown]
     if errors:
         raise BuildFailed(errors)
@@ -228,12 +234,9 @@ def _annotate(args: argparse.Namespace) -> int:
 def _entities(args: argparse.Namespace) -> int:
     from .render.report import entity_row, format_entities
 
-    pipeline = _pipeline(args)
     problems = Problems()
-    try:
+    with _pipeline(args) as pipeline:
         site = pipeline.analyse(problems, drafts=args.drafts)
-    finally:
-        _notices(pipeline, quiet=False)
     problems.raise_if_any()
     if args.conflicts:
         rows: list[dict[str, Any]] = [dataclasses.asdict(c) for c in site.conflicts]
@@ -275,12 +278,11 @@ def _cache(args: argparse.Namespace) -> int:
 def _fill(args: argparse.Namespace) -> int:
     from .fill import fill  # (it imports the parse stage, which a build with nothing new skips)
 
-    with _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress:
-        pipeline = _pipeline(args, progress)
-        try:
-            filled = fill(pipeline)
-        finally:
-            _notices(pipeline, args.quiet)
+    with (
+        _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress,
+        _pipeline(args, progress, quiet=args.quiet) as pipeline,
+    ):
+        filled = fill(pipeline)
     if not args.quiet:
         where = pipeline.cache.path if pipeline.cache else CACHE_DIR
         print(

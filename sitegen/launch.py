@@ -14,9 +14,12 @@ one process (then a pool annotates them).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .cores import default_jobs
 from .names import CACHE_DIR, CACHE_FILE, MARKER
@@ -34,6 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if worker is not None:  # the build stopped it or handed it on; this is for a
             stop_worker(worker)  # build that ended before (nothing changed, a failure)
+
+
+def command() -> NoReturn:
+    """The ``sitegen`` console script and ``python -m sitegen``: ``main``, then exit at
+    once, without freeing one by one the millions of objects a build leaves (0.15 s
+    to 0.25 s of an edit's build at 1,000 articles), as mypy exits. By then every
+    file written is closed, the cache too, and every process started has exited."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # (a closed pipe, as under head)
+            stream.flush()
+    os._exit(code)
 
 
 def looks_like_an_edit(args: argparse.Namespace) -> bool:

@@ -383,6 +383,13 @@ class Pipeline:
         missing = self.annotator.missing(annotatable(texts)) if few else {}
         self.annotators.start_ahead(list(missing.values()))
 
+    def close(self) -> None:
+        """Stop an NLP worker still at work and close the cache (its last writes are
+        then in the file itself, not in SQLite's log beside it)."""
+        self.annotators.stop_ahead()
+        if self.cache is not None:
+            self.cache.close()
+
     def preload(self) -> None:
         """Load the model now if edits would annotate with it here, and compile the
         theme's templates."""

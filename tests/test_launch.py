@@ -89,7 +89,8 @@ def test_the_worker_of_an_edit_is_the_only_one_and_the_build_loads_no_model(
     assert "Merkel" in (site / "build/a/index.html").read_text()
 
 
-def test_a_worker_not_needed_is_stopped(make_site: MakeSite) -> None:
+@pytest.mark.model
+def test_a_worker_not_needed_is_stopped(make_site: MakeSite, real_nlp: object) -> None:
     """A file saved again unchanged: nothing to annotate, so the worker, still
     importing spaCy or waiting for texts, is stopped, not left to run."""
     site = built(make_site)
@@ -99,7 +100,8 @@ def test_a_worker_not_needed_is_stopped(make_site: MakeSite) -> None:
     assert ended != "None", "the worker was left running"
 
 
-def test_a_failed_build_stops_the_worker(make_site: MakeSite) -> None:
+@pytest.mark.model
+def test_a_failed_build_stops_the_worker(make_site: MakeSite, real_nlp: object) -> None:
     site = built(make_site)
     edited_later(site / "content/a.md", "---\ntitle: [A\n---\nJohn Kerry spoke.\n")
     command = [sys.executable, "-c", SPIED, "build", "--site", str(site), "-q"]
@@ -135,3 +137,29 @@ def test_a_build_looks_like_an_edit_when_a_content_file_is_newer_than_the_output
     assert not launch.looks_like_an_edit(args(site, "--dask", "local:2"))
     assert not launch.looks_like_an_edit(args(site, "--out", str(site / "elsewhere")))
     assert not launch.looks_like_an_edit(parse(["entities", "--site", str(site)]))
+
+
+@pytest.mark.model
+def test_the_command_exits_at_once_with_its_output_written_and_its_cache_closed(
+    make_site: MakeSite, real_nlp: object
+) -> None:
+    """``sitegen`` ends without Python's teardown: what it printed must still reach the
+    pipe, and the cache be closed (SQLite's log beside it folded back into the file)."""
+    site = make_site(SITE)
+    for command in (["build", "-v"], ["entities", "--json"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "sitegen", *command, "--site", str(site), "--no-cache"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("]"), "the JSON was cut short"
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "-v", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert "Built 2 articles" in done.stdout and "rendered." in done.stdout
+    assert sorted(p.name for p in (site / ".sitegen-cache").iterdir()) == ["cache.sqlite"]
