@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
-import numpy as np  # the scores are sums over pairs of articles: summed in C
-
 
 def related_articles(
     entities_by_article: Mapping[str, Collection[str]], limit: int = 3
@@ -22,6 +20,10 @@ def related_articles(
     by more than two) is not counted at all. Best first; ties keep the mapping's
     order (give the articles newest first). An article sharing nothing is not related.
     """
+    # The scores are sums over pairs of articles: summed in C. (Imported here, 0.08 s: an
+    # edit that changes no article's entities reads the last build's choice back.)
+    import numpy as np
+
     articles = list(entities_by_article)
     named = [sorted(set(entities)) for entities in entities_by_article.values()]
     naming: dict[str, list[int]] = defaultdict(list)
