@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .cache import CACHE_DIR, Cache
 from .errors import (
@@ -39,11 +39,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(parse(argv))
 
 
-def run(args: argparse.Namespace, worker: subprocess.Popen[bytes] | None = None) -> int:
+def run(
+    args: argparse.Namespace,
+    worker: subprocess.Popen[bytes] | None = None,
+    end: Callable[[int], NoReturn] | None = None,
+) -> int:
     """Run the command ``args`` names; ``worker``: an NLP worker started for a build
-    before this module was imported (``launch.py``)."""
+    before this module was imported, ``end``: how a build may end the process when
+    done (both ``launch.py``)."""
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
-        "build": functools.partial(_build, worker=worker),
+        "build": functools.partial(_build, worker=worker, end=end),
         "serve": _serve,
         "init": _init,
         "annotate": _annotate,
@@ -113,7 +118,11 @@ def _pipeline(
         pipeline.close()
 
 
-def _build(args: argparse.Namespace, worker: subprocess.Popen[bytes] | None = None) -> int:
+def _build(
+    args: argparse.Namespace,
+    worker: subprocess.Popen[bytes] | None = None,
+    end: Callable[[int], NoReturn] | None = None,
+) -> int:
     out_dir = args.out if args.out is not None else _site_dir(args) / "build"
     base_url = None
     if args.base_url is not None:
@@ -152,6 +161,8 @@ def _build(args: argparse.Namespace, worker: subprocess.Popen[bytes] | None = No
                 f"{plural(report.annotated, 'paragraph')} annotated by spaCy, "
                 f"{plural(report.rendered, 'page')} rendered."
             )
+    if end is not None:  # here, while ``pipeline`` still holds what the build made
+        end(0)
     return 0
 
 
