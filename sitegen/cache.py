@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from .names import BUILT
 from .names import CACHE_DIR as CACHE_DIR  # (where the rest of sitegen finds it)
 from .names import CACHE_FILE as FILE
 
@@ -201,6 +202,12 @@ class Cache:
         files = [self.path, self.path.with_name(FILE + "-wal")]
         size = sum(f.stat().st_size for f in files if f.exists())
         return CacheStats(str(self.path), size, entries)
+
+    def mark_built(self) -> None:
+        """Note that a build succeeded now (see ``names.BUILT``)."""
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / BUILT).touch()
 
     def clear(self) -> None:
         """Delete the cache folder and everything in it."""

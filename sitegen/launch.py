@@ -5,7 +5,7 @@ edited paragraphs, in a worker process (``nlp/ahead.py``) started once the
 build knows them: after importing sitegen, reading the content and looking up
 the cache, a third of a second or more. Importing spaCy, most of that load,
 needs none of it. So when a build looks like an edit (a cache to build on, and
-a content file changed since the output folder was last written), the worker
+a content file changed since the last build that succeeded), the worker
 starts here, first, and the build hands it the new paragraphs once it knows
 them, or stops it if there are none (a file saved unchanged) or too many for
 one process (then a pool annotates them).
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .cores import default_jobs
-from .names import CACHE_DIR, CACHE_FILE, MARKER
+from .names import BUILT, CACHE_DIR, CACHE_FILE
 from .nlp.worker import start_worker, stop_worker
 from .options import parse
 
@@ -52,45 +52,43 @@ def end(code: int) -> NoReturn:
     By then every file written is closed, the cache too, and every process started
     has exited."""
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # (a closed pipe, as under head)
+        try:
             stream.flush()
+        except (BrokenPipeError, ValueError):  # read no further (``| head``), or closed
+            pass
+        except OSError as exc:  # a full disk, say: as Python's own exit says it
+            with contextlib.suppress(OSError, ValueError):
+                print(f"error: writing the output failed: {exc}", file=sys.stderr, flush=True)
+            code = code or 120
     os._exit(code)
 
 
 def looks_like_an_edit(args: argparse.Namespace) -> bool:
-    """Whether ``args`` build a site whose cache and output folder a content file is
-    newer than, with the model loaded on this machine and another core for it."""
+    """Whether ``args`` build a site with a cache and a content file modified since its
+    last build that succeeded, annotating on this machine (unless ``sitegen.toml`` says
+    Dask: the build then stops the worker) with a core to spare for the worker."""
     if args.command != "build" or args.no_cache or args.dask is not None:
         return False
     if (args.jobs or default_jobs()) < 2:
         return False
     site: Path = args.site
-    out: Path = args.out if args.out is not None else site / "build"
     try:
         if not (site / CACHE_DIR / CACHE_FILE).is_file():
             return False  # a first build: the pool annotates everything
-        built = (out / MARKER).stat().st_mtime_ns
+        built = (site / CACHE_DIR / BUILT).stat().st_mtime_ns
     except OSError:
         return False
-    return newer_content(site / "content", built)
+    return newer_content(site, built)
 
 
-def newer_content(folder: Path, since: int) -> bool:
-    """Whether a Markdown file under ``folder`` (hidden ones left out, as the build
-    leaves them) was modified after ``since`` (nanoseconds)."""
+def newer_content(site: Path, since: int) -> bool:
+    """Whether a content file of ``site`` (as the build finds them) was modified after
+    ``since`` (nanoseconds)."""
+    from .source.files import walk  # (0.03 s: only once the cheap checks said yes)
+
     try:
-        entries = list(os.scandir(folder))
-    except OSError:
+        root = site.resolve()
+        found = walk(site / "content", root, site)
+        return any(p.suffix == ".md" and p.stat().st_mtime_ns > since for p in found)
+    except (OSError, RuntimeError):  # (a file gone meanwhile: the build will say)
         return False
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        try:
-            if entry.is_dir():
-                if newer_content(Path(entry.path), since):
-                    return True
-            elif entry.name.endswith(".md") and entry.stat().st_mtime_ns > since:
-                return True
-        except OSError:
-            continue
-    return False

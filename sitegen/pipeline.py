@@ -189,6 +189,7 @@ class Pipeline:
         flags = repr((drafts, strict, future, today, search, config.cname))
         inputs = digest(salt, flags, *(f.digest for f in files), *static_digests(self.theme))
         if shortcut and (same := last_build(self.cache, inputs, out_dir)) is not None:
+            self._built()
             return same
         if not settings.base_url:
             problems.warn(NO_BASE_URL, "sitegen.toml")
@@ -211,7 +212,12 @@ class Pipeline:
         memos.store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
         self.enriched.prune(site)
+        self._built()
         return report
+
+    def _built(self) -> None:
+        if self.cache is not None:
+            self.cache.mark_built()
 
     def _plan_ahead(self, settings: Settings, salt: str, site: Site) -> None:
         """What planning the pages keeps of ``site``, worked out while new blocks are

@@ -7,9 +7,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 import pytest
 from conftest import build_elsewhere
 from test_golden import tree
@@ -116,3 +118,44 @@ def test_a_build_that_fails_stops_the_worker_still_loading_the_model(
         os.kill(worker, 0)
     # stopped, not waited for until it had loaded the model and annotated the text
     assert ahead._worker.returncode == -signal.SIGTERM
+
+
+#: The worker, with an import of spaCy that waits for the file GO and then fails.
+WAITING = """
+import os, sys, time
+class Waiting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "spacy":
+            while not os.path.exists({go!r}):
+                time.sleep(0.01)
+            raise ImportError("no spaCy here")
+        return None
+sys.meta_path.insert(0, Waiting())
+from sitegen.nlp.ahead import main
+main()
+"""
+
+
+def test_the_worker_takes_its_texts_while_spacy_is_still_importing(tmp_path: Path) -> None:
+    """More texts than a pipe holds are taken at once, not after spaCy has imported: the
+    build sending them goes on meanwhile. (Here spaCy's import waits until they are
+    sent: a worker that read them only after it would never get them.)"""
+    go = tmp_path / "go"
+    command = [sys.executable, "-c", WAITING.format(go=str(go))]
+    pipes = subprocess.PIPE
+    worker = subprocess.Popen(command, stdin=pipes, stdout=pipes, stderr=subprocess.DEVNULL)
+    assert worker.stdin is not None
+    request = msgspec.msgpack.encode(("xx_none", 64, ["Kerry spoke in Moscow. " * 40] * 500))
+    assert len(request) > 2**18
+    sending = threading.Thread(target=lambda: (worker.stdin.write(request), worker.stdin.close()))
+    sending.start()
+    sending.join(timeout=60)
+    sent = not sending.is_alive()
+    go.touch()  # (lets the import go on, and so the sending thread, if it waits)
+    assert worker.stdout is not None
+    results = worker.stdout.read()
+    worker.stdout.close()
+    worker.wait(timeout=120)
+    sending.join()
+    assert sent, "the texts waited for spaCy's import"
+    assert msgspec.msgpack.decode(results) is None  # no spaCy here: this process annotates

@@ -1,5 +1,6 @@
 """The ``sitegen`` command starts the NLP worker of an edit before it imports the rest
-of sitegen, when a build looks like an edit, and never leaves it behind."""
+of sitegen, when a build looks like an edit, and never leaves it behind; it ends the
+process at once, its output written."""
 
 from __future__ import annotations
 
@@ -23,39 +24,47 @@ SITE = {
     "content/a.md": "---\ntitle: A\ndate: 2015-09-01\n---\nJohn Kerry spoke in Moscow.\n",
     "content/b.md": "---\ntitle: B\ndate: 2015-09-02\n---\nKerry left Syria.\n",
 }
-#: The ``sitegen`` command in a new process, saying when it started a worker: whether
-#: the build's modules were imported by then, and how the worker ended.
+#: The ``sitegen`` command in a new process, as the console script runs it, saying as it
+#: ends whether it started a worker with the build's modules imported already (None:
+#: it started none), and the worker's exit status then (None: it is still running).
 SPIED = """
 import sys
 from sitegen import launch
 started = []
 def spy():
     started.append("sitegen.pipeline" in sys.modules)
-    worker = start()
-    started.append(worker)
-    return worker
+    started.append(start())
+    return started[-1]
+def report(code):
+    worker = started[1] if started else None
+    print(code, started[0] if started else None, worker and worker.poll(), flush=True)
+def end(code):
+    report(code)
+    launch.end(code)
 start, launch.start_worker = launch.start_worker, spy
-code = launch.main(sys.argv[1:])
-print(code, started[0] if started else None, started[1].returncode if started else None)
+report(launch.main(sys.argv[1:], end=end))
 """
+#: The environment of the commands run here, with Python's output buffered as a user's
+#: is (this machine's sets PYTHONUNBUFFERED).
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
 def sitegen(*args: str) -> str:
     """What the command (spied on) printed: its exit code, whether the build's modules
-    were imported when it started a worker (None: it started none), and the worker's
-    exit code."""
+    were imported when it started a worker, and the worker's exit status as it ended."""
     command = [sys.executable, "-c", SPIED, *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=BUFFERED)
+    assert done.returncode == int(done.stdout.split()[0]), done.stderr
     return done.stdout.strip()
 
 
 def edited_later(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` with a time after the last build's, however coarse the
-    file system's clock."""
+    """Write ``text`` to ``path`` as an edit made well after the last build, however
+    coarse the file system's clock (the last build's time set back a minute)."""
+    stamp = path.parents[1] / ".sitegen-cache/built"
+    before = stamp.stat().st_mtime_ns - 60 * 10**9
+    os.utime(stamp, ns=(before, before))
     path.write_text(text, encoding="utf-8")
-    later = (path.parents[1] / "build" / ".sitegen-build").stat().st_mtime_ns + 10**9
-    os.utime(path, ns=(later, later))
 
 
 def built(make_site: MakeSite) -> Path:
@@ -92,12 +101,14 @@ def test_the_worker_of_an_edit_is_the_only_one_and_the_build_loads_no_model(
 @pytest.mark.model
 def test_a_worker_not_needed_is_stopped(make_site: MakeSite, real_nlp: object) -> None:
     """A file saved again unchanged: nothing to annotate, so the worker, still
-    importing spaCy or waiting for texts, is stopped, not left to run."""
+    importing spaCy or waiting for texts, is stopped, not left to run; and the build
+    after that, with nothing changed since, starts none."""
     site = built(make_site)
     edited_later(site / "content/a.md", SITE["content/a.md"])
     code, imported, ended = sitegen("build", "--site", str(site), "-q").split()
     assert (code, imported) == ("0", "False")
     assert ended != "None", "the worker was left running"
+    assert sitegen("build", "--site", str(site), "-q") == "0 None None"
 
 
 @pytest.mark.model
@@ -105,7 +116,7 @@ def test_a_failed_build_stops_the_worker(make_site: MakeSite, real_nlp: object) 
     site = built(make_site)
     edited_later(site / "content/a.md", "---\ntitle: [A\n---\nJohn Kerry spoke.\n")
     command = [sys.executable, "-c", SPIED, "build", "--site", str(site), "-q"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=BUFFERED)
     assert "content/a.md:2: front matter" in done.stderr
     assert done.stdout.split() == ["1", "False", str(-signal.SIGTERM)], done.stderr
 
@@ -114,29 +125,33 @@ def args(site: Path, *more: str) -> argparse.Namespace:
     return parse(["build", "--site", str(site), *more])
 
 
-def test_a_build_looks_like_an_edit_when_a_content_file_is_newer_than_the_output(
-    make_site: MakeSite,
+def test_a_build_looks_like_an_edit_when_a_content_file_changed_since_the_last_build(
+    make_site: MakeSite, tmp_path: Path
 ) -> None:
     site = make_site({**SITE, "content/.draft.md": "x", "content/sub/c.md": "x"})
+    (tmp_path / "elsewhere.md").write_text("x")
+    (site / "content/outside").symlink_to(tmp_path, target_is_directory=True)
+    (site / "content/sub/loop").symlink_to(site / "content", target_is_directory=True)
     (site / ".sitegen-cache").mkdir()
+    (site / ".sitegen-cache/built").write_text("")
     assert not launch.looks_like_an_edit(args(site)), "no cache: a first build"
     (site / ".sitegen-cache/cache.sqlite").write_bytes(b"")
-    assert not launch.looks_like_an_edit(args(site)), "no output folder: a first build"
-    (site / "build").mkdir()
-    (site / "build/.sitegen-build").write_text("{}")
-    built_at = (site / "build/.sitegen-build").stat().st_mtime_ns
-    for path in site.rglob("*.md"):
+    built_at = (site / ".sitegen-cache/built").stat().st_mtime_ns
+    for path in [*site.rglob("*.md"), tmp_path / "elsewhere.md"]:
         os.utime(path, ns=(built_at - 10**9, built_at - 10**9))
     assert not launch.looks_like_an_edit(args(site)), "nothing changed since"
-    os.utime(site / "content/.draft.md", ns=(built_at + 10**9, built_at + 10**9))
-    assert not launch.looks_like_an_edit(args(site)), "a hidden file is no content"
+    for path in (site / "content/.draft.md", tmp_path / "elsewhere.md"):
+        os.utime(path, ns=(built_at + 10**9, built_at + 10**9))
+    assert not launch.looks_like_an_edit(args(site)), "hidden, or outside: no content"
     os.utime(site / "content/sub/c.md", ns=(built_at + 10**9, built_at + 10**9))
     assert launch.looks_like_an_edit(args(site))
+    assert launch.looks_like_an_edit(args(site, "--out", str(tmp_path / "out")))
     assert not launch.looks_like_an_edit(args(site, "--no-cache"))
     assert not launch.looks_like_an_edit(args(site, "--jobs", "1")), "no core to spare"
     assert not launch.looks_like_an_edit(args(site, "--dask", "local:2"))
-    assert not launch.looks_like_an_edit(args(site, "--out", str(site / "elsewhere")))
     assert not launch.looks_like_an_edit(parse(["entities", "--site", str(site)]))
+    (site / ".sitegen-cache/built").unlink()
+    assert not launch.looks_like_an_edit(args(site)), "no build has succeeded"
 
 
 @pytest.mark.model
@@ -152,6 +167,7 @@ def test_the_command_exits_at_once_with_its_output_written_and_its_cache_closed(
             capture_output=True,
             text=True,
             timeout=300,
+            env=BUFFERED,
         )
         assert done.returncode == 0, done.stderr
     assert done.stdout.rstrip().endswith("]"), "the JSON was cut short"
@@ -160,6 +176,7 @@ def test_the_command_exits_at_once_with_its_output_written_and_its_cache_closed(
         capture_output=True,
         text=True,
         timeout=300,
+        env=BUFFERED,
     )
     assert "Built 2 articles" in done.stdout and "rendered." in done.stdout
-    assert sorted(p.name for p in (site / ".sitegen-cache").iterdir()) == ["cache.sqlite"]
+    assert not list((site / ".sitegen-cache").glob("*-wal")), "the cache was left open"

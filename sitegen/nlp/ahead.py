@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import IO
 
@@ -94,9 +95,14 @@ def main() -> None:
     that sent the texts then tries, and says why). No texts at all: it was not needed."""
     results = sys.stdout.buffer
     sys.stdout = sys.stderr  # what a library prints must not mix with the results
+    # Read while spaCy imports: a build sending more than a pipe holds waits till it is.
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(sys.stdin.buffer.read()))
+    reader.start()
     with contextlib.suppress(ImportError):  # (load_model says so, below)
         import spacy  # noqa: F401  (most of loading the model, begun before the texts come)
-    request = sys.stdin.buffer.read()
+    reader.join()
+    request = received[0] if received else b""
     if not request:
         return
     try:
