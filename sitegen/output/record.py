@@ -13,7 +13,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..cache import digest
-from ..names import MARKER as MARKER  # (where the writer finds it)
+
+MARKER = ".sitegen-build"
+"""A file in every output folder: sitegen only ever replaces a folder that has it.
+It lists the files sitegen wrote there, with the key each was made from, and what
+each search shard was made from: no time or machine detail, so the same input
+gives the same bytes here too."""
 
 
 @dataclass(frozen=True)
