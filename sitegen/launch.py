@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .cores import default_jobs
-from .names import BUILT, CACHE_DIR, CACHE_FILE
+from .names import BUILT, CACHE_DIR, CACHE_FILE, CONFIG_NAME
 from .nlp.worker import start_worker, stop_worker
 from .options import parse
 
@@ -65,8 +65,8 @@ def end(code: int) -> NoReturn:
 
 def looks_like_an_edit(args: argparse.Namespace) -> bool:
     """Whether ``args`` build a site with a cache and a content file modified since its
-    last build that succeeded, annotating on this machine (unless ``sitegen.toml`` says
-    Dask: the build then stops the worker) with a core to spare for the worker."""
+    last build that succeeded, annotating on this machine with a core to spare for the
+    worker (not on Dask, whether ``--dask`` or ``sitegen.toml`` says so)."""
     if args.command != "build" or args.no_cache or args.dask is not None:
         return False
     if (args.jobs or default_jobs()) < 2:
@@ -78,7 +78,22 @@ def looks_like_an_edit(args: argparse.Namespace) -> bool:
         built = (site / CACHE_DIR / BUILT).stat().st_mtime_ns
     except OSError:
         return False
+    if args.jobs is None and on_dask(site):
+        return False  # (``--jobs`` annotates here whatever the file says)
     return newer_content(site, built)
+
+
+def on_dask(site: Path) -> bool:
+    """Whether ``site``'s ``sitegen.toml`` names a Dask cluster to annotate on
+    (``[nlp] dask``). A file that cannot be read says no here: the build reports it."""
+    import tomllib  # (2 ms: only once the cheap checks said yes)
+
+    try:
+        with open(site / CONFIG_NAME, "rb") as file:
+            nlp = tomllib.load(file).get("nlp")
+    except (OSError, ValueError):  # (no file; not TOML, not UTF-8)
+        return False
+    return isinstance(nlp, dict) and bool(nlp.get("dask"))
 
 
 def newer_content(site: Path, since: int) -> bool:

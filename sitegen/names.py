@@ -3,6 +3,8 @@
 Nothing else lives here, so the command can look at these files (``launch.py``)
 before the rest of sitegen is imported."""
 
+CONFIG_NAME = "sitegen.toml"
+"""The site's settings, in the site folder."""
 CACHE_DIR = ".sitegen-cache"
 """The annotation cache's folder, in the site folder."""
 CACHE_FILE = "cache.sqlite"

@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING
 from . import memos
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
-from .config import CONFIG_NAME, load_config
+from .config import load_config
 from .cores import default_jobs
 from .enrich.warnings import conflict_message, warn_about
 from .errors import Problems, SitegenError
 from .model import Article, BuildReport, Document, Site
+from .names import CONFIG_NAME
 from .nlp.annotator import Annotator, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.choice import Annotators

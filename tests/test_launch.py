@@ -150,6 +150,11 @@ def test_a_build_looks_like_an_edit_when_a_content_file_changed_since_the_last_b
     assert not launch.looks_like_an_edit(args(site, "--jobs", "1")), "no core to spare"
     assert not launch.looks_like_an_edit(args(site, "--dask", "local:2"))
     assert not launch.looks_like_an_edit(parse(["entities", "--site", str(site)]))
+    (site / "sitegen.toml").write_text('[nlp]\ndask = "tcp://10.0.0.1:8786"\n')
+    assert not launch.looks_like_an_edit(args(site)), "sitegen.toml: annotated on Dask"
+    assert launch.looks_like_an_edit(args(site, "--jobs", "2")), "--jobs: annotated here"
+    (site / "sitegen.toml").write_text("[nlp\n")
+    assert launch.looks_like_an_edit(args(site)), "not TOML: the build says so"
     (site / ".sitegen-cache/built").unlink()
     assert not launch.looks_like_an_edit(args(site)), "no build has succeeded"
 
