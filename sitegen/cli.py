@@ -1,8 +1,8 @@
 """Command line: what ``sitegen build | serve | init | annotate | entities | cache`` do
 (their options are in ``options.py``). Maps SitegenError to exit codes.
 
-Exit 0 on success, 1 when the content has problems, 2 for usage errors. No
-traceback unless ``--debug``.
+Exit 0 on success (the reader of the output stopping early included), 1 when the
+content has problems, 2 for usage errors. No traceback unless ``--debug``.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ def run(
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped reading (``| head``): not an error
+        return 0  # (sitegen's own pipes, to its workers, catch theirs)
     except Exception as exc:  # a bug in sitegen: say so in one line
         if args.debug:
             raise

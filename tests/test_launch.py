@@ -185,3 +185,20 @@ def test_the_command_exits_at_once_with_its_output_written_and_its_cache_closed(
     )
     assert "Built 2 articles" in done.stdout and "rendered." in done.stdout
     assert not list((site / ".sitegen-cache").glob("*-wal")), "the cache was left open"
+
+
+@pytest.mark.model
+def test_a_reader_that_stops_early_is_not_an_error(make_site: MakeSite, real_nlp: object) -> None:
+    """``sitegen entities --json | head``: the pipe closes while sitegen prints."""
+    site = make_site(SITE)
+    build = [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)]
+    subprocess.run(build, check=True, timeout=300)
+    for env in (BUFFERED, {**BUFFERED, "PYTHONUNBUFFERED": "1"}):
+        command = [sys.executable, "-m", "sitegen", "entities", "--json", "--site", str(site)]
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        ) as run:
+            assert run.stdout is not None and run.stderr is not None
+            run.stdout.close()  # before it prints anything
+            assert run.wait(timeout=300) == 0
+            assert run.stderr.read() == b""
