@@ -409,6 +409,9 @@ class EntityPage:
     months: tuple[tuple[str, int], ...]
     """Mentions per month (``2015-09``), every month from the first to the last."""
     quotes: tuple[Quoted, ...]
+    """What it is quoted saying (or cited for) in the articles this page lists."""
+    quote_count: int
+    """Quotes in all its articles (all pages)."""
     mention_count: int
     article_count: int
     """How many articles mention it (all pages)."""

@@ -1,6 +1,7 @@
 """An entity named in many articles has its page in pages of ``[entities] page_size``
 articles: the first shows what is worked out from all of them, the others only their
-own articles, and an edit renders again only the pages it touches."""
+own articles (and quotes), and an edit renders again only the pages it touches. The
+site's sources page, too, lists only so many articles of a source."""
 
 from __future__ import annotations
 
@@ -92,6 +93,64 @@ def test_an_edit_renders_its_page_and_the_first_only_when_what_it_shows_changed(
     assert "Named as “John Kerry”, “Kerry”." in (site / "build" / KERRY / "index.html").read_text()
     monkeypatch.undo()
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def quoted(html: str) -> list[str]:
+    """The quotes an entity page lists, in order."""
+    return re.findall(r"<blockquote class=\"quote\"><p>“?([^<“”]*)", html)
+
+
+@pytest.mark.model
+def test_quotes_are_listed_with_their_articles_page_by_page(
+    make_site: MakeSite,
+    real_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """However often an entity is quoted, a page lists the quotes of its own articles
+    (the first page once listed all of them); a new quote renders only its page again."""
+    files = kerry_site()
+    for n in range(1, 6):
+        front = f"---\ntitle: Day {n}\ndate: 2015-09-{n:02d}\n---\n"
+        files[f"content/a{n}.md"] = f"{front}“We will talk on day {n},” John Kerry said.\n"
+    site = make_site(files)
+    build_site_folder(site, real_annotator, use_cache=True)
+    pages = [site / "build" / KERRY / p for p in ("index.html", "page/2/index.html")]
+    first, second = (p.read_text() for p in pages)
+    assert quoted(first) == ["We will talk on day 5", "We will talk on day 4"]
+    assert quoted(second) == ["We will talk on day 3", "We will talk on day 2"]
+    assert "2 of 5, from the articles on this page." in second
+    rendered = rendered_by(monkeypatch, "entity", lambda entity, page: page.path)
+    make_site({"content/a3.md": files["content/a3.md"].replace("talk", "meet")})
+    build_site_folder(site, real_annotator, use_cache=True)
+    assert rendered == [f"{KERRY}page/2/index.html"]
+    assert "We will meet on day 3" in quoted(pages[1].read_text())
+    monkeypatch.undo()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", real_annotator)
+
+
+@pytest.mark.model
+def test_the_sources_page_lists_the_newest_articles_of_each_source(
+    make_site: MakeSite, real_annotator: SpacyAnnotator
+) -> None:
+    """A source quoted in thousands of articles made the site's sources page megabytes
+    long: each source lists its five newest, and says where the others are."""
+    files = kerry_site(count=7)
+    for n in range(1, 8):
+        front = f"---\ntitle: Day {n}\ndate: 2015-09-{n:02d}\n---\n"
+        said = f"“We will talk on day {n},” John Kerry said. “Not today,” an official said."
+        files[f"content/a{n}.md"] = f"{front}{said}\n"
+    site = make_site(files)
+    build_site_folder(site, real_annotator)
+    html = (site / "build/sources/index.html").read_text()
+    lists = re.findall(r'aria-label="Articles citing ([^"]*)">(.*?)</ul>(.*?)</li>', html, re.S)
+    assert [(name, re.findall(r">(Day \d)<", titles)) for name, titles, _ in lists] == [
+        ("John Kerry", ["Day 7", "Day 6", "Day 5", "Day 4", "Day 3"]),
+        ("official", ["Day 7", "Day 6", "Day 5", "Day 4", "Day 3"]),
+    ]
+    kerry, official = (more for _, _, more in lists)
+    assert 'And 2 older articles, listed on <a href="../entities/person/john-kerry/">' in kerry
+    assert "And 2 older articles." in official
 
 
 def test_fewer_articles_remove_the_pages_left_over(

@@ -118,17 +118,23 @@ preview's edit then works out only the keys of the entities it touches."""
 
 def _make_entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
     """The pages of ``entity``'s page, each with its key: its own articles' sections
-    and the counts, and on the first page also what it works out from every article
-    (``entity_part``) and the quotes. So an edit renders again the page of the article
-    edited, and the first page only when what it shows changed."""
+    and quotes and the counts, and on the first page also what it works out from every
+    article (``entity_part``). So an edit renders again the page of the article edited,
+    and the first page only when what it shows changed."""
     described = (entity.name, entity.label, entity.description or "", entity.url or "")
     # The parts are digests of one length: joined, they are hashed as one.
     shares = b"".join(entity_part(article, entity.id)[1] for article in entity.articles)
-    summary = [shares, *(noted(q.article)[q.attribution.id] for q in entity.quotes)]
+    quotes: dict[str, list[str]] = {}
+    for q in entity.quotes:
+        quotes.setdefault(q.article.slug, []).append(noted(q.article)[q.attribution.id])
+    total = (entity.mention_count, len(entity.found), len(entity.quotes))
     keys = []
     for listing in entity_listings(entity, size):
-        counts = repr((entity.mention_count, len(entity.found), listing.number, listing.count))
+        counts = repr((*total, listing.number, listing.count))
         own = b"".join(entity_part(article, entity.id)[0] for article in listing.articles)
-        shown = [own, *summary] if listing.number == 1 else [own]
+        quoted = [n for article in listing.articles for n in quotes.get(article.slug, ())]
+        shown: list[str | bytes] = [own, *quoted]
+        if listing.number == 1:
+            shown.append(shares)
         keys.append((listing, digest(salt, "entity", entity.id, *described, counts, *shown).hex()))
     return keys

@@ -21,16 +21,18 @@ RELATED_COUNT = 8
 
 
 def entity_page(entity: Entity, listing: ListPage | None = None) -> EntityPage:
-    """What the entity's page shows: passages, the names it is written as, the
-    entities named with it and its mentions by month (from its articles only).
+    """What the entity's page shows: passages and quotes, the names it is written as,
+    the entities named with it and its mentions by month (from its articles only).
 
-    With ``listing`` (a page of ``entity_listings``), only that page's articles and
-    their passages; what is worked out from all of them (names, related entities,
-    months, quotes) is on the first page alone."""
-    found = entity.found
+    With ``listing`` (a page of ``entity_listings``), only that page's articles with
+    their passages and quotes (so a page's length is bounded by its articles, however
+    often the entity is quoted); what is worked out from all of them (names, related
+    entities, months) is on the first page alone."""
+    found, quotes = entity.found, entity.quotes
     if listing is not None:
         shown = {a.slug for a in listing.articles}
         found = tuple((a, ms) for a, ms in found if a.slug in shown)
+        quotes = tuple(q for q in quotes if q.article.slug in shown)
     whole = listing is None or listing.number == 1
     return EntityPage(
         id=entity.id,
@@ -42,7 +44,8 @@ def entity_page(entity: Entity, listing: ListPage | None = None) -> EntityPage:
         url=entity.url,
         related=named_with(entity.id, entity.articles, RELATED_COUNT) if whole else (),
         months=_months(entity) if whole else (),
-        quotes=entity.quotes if whole else (),
+        quotes=quotes,
+        quote_count=len(entity.quotes),
         mention_count=entity.mention_count,
         article_count=len(entity.found),
     )
