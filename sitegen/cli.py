@@ -2,7 +2,8 @@
 (their options are in ``options.py``). Maps SitegenError to exit codes.
 
 Exit 0 on success (the reader of the output stopping early included), 1 when the
-content has problems, 2 for usage errors. No traceback unless ``--debug``.
+content has problems, 2 for usage errors, 130 on Ctrl-C and 143 on SIGTERM (each
+stopping what the command started). No traceback unless ``--debug``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .errors import (
     BuildFailed,
     Problems,
     SitegenError,
+    Terminated,
     UsageError,
     printable,
 )
@@ -71,6 +73,9 @@ def run(
             raise
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -97,6 +97,11 @@ class UsageError(SitegenError):
     exit_code = 2
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM: ``timeout``, a cancelled CI job): it
+    stops as on Ctrl-C, stopping what it started and removing its scratch files."""
+
+
 class ModelMissingError(SitegenError):
     """The configured spaCy pipeline is not installed."""
 

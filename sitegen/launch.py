@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from .cores import default_jobs
+from .errors import Terminated
 from .names import BUILT, CACHE_DIR, CACHE_FILE, CONFIG_NAME
 from .nlp.worker import start_worker, stop_worker
 from .options import parse
@@ -43,7 +46,18 @@ def main(argv: Sequence[str] | None = None, end: Callable[[int], NoReturn] | Non
 
 def command() -> NoReturn:
     """The ``sitegen`` console script and ``python -m sitegen``: ``main``, then the end."""
+    signal.signal(signal.SIGTERM, functools.partial(_terminated, os.getpid()))
     end(main(end=end))
+
+
+def _terminated(pid: int, signum: int, _frame: object) -> None:
+    """SIGTERM ends the command as Ctrl-C does (``Terminated``), so what it started is
+    stopped and its scratch removed; a copy of it forked to render dies as by default."""
+    if os.getpid() != pid:
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    raise Terminated
 
 
 def end(code: int) -> NoReturn:

@@ -68,7 +68,7 @@ def test_help_lists_commands_and_exit_statuses() -> None:
     assert "--version" in result.stdout
     assert (
         "exit status: 0 success, 1 problems in the content or on the machine (read-only\n"
-        "folder, full disk), 2 usage errors"
+        "folder, full disk), 2 usage errors, 130 Ctrl-C, 143 SIGTERM (both stop cleanly)"
     ) in result.stdout
 
 

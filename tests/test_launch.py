@@ -5,6 +5,7 @@ process at once, its output written."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -202,3 +203,58 @@ def test_a_reader_that_stops_early_is_not_an_error(make_site: MakeSite, real_nlp
             run.stdout.close()  # before it prints anything
             assert run.wait(timeout=300) == 0
             assert run.stderr.read() == b""
+
+
+#: ``sitegen`` as the console script runs it, saying when Pagefind is indexing, which
+#: then takes 3 s more.
+SLOW_SEARCH = """
+import sys, time
+import sitegen.render.search as search
+real = search.finish_pagefind
+def slow(run):
+    print("indexing", flush=True)
+    time.sleep(3)
+    return real(run)
+search.finish_pagefind = slow
+from sitegen import launch
+launch.command()
+"""
+
+
+def running_in(folder: Path) -> list[str]:
+    """The command lines of the processes naming ``folder``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):  # gone meanwhile
+            found.append(cmdline.read_bytes().replace(b"\0", b" ").decode())
+    return [line for line in found if str(folder) in line]
+
+
+@pytest.mark.model
+def test_sigterm_stops_a_build_as_ctrl_c_does(
+    make_site: MakeSite, real_nlp: object, tmp_path: Path
+) -> None:
+    """``timeout`` or a cancelled CI job: the build stops at once, leaving the output as
+    it was, no scratch files and no process behind, and says so."""
+    site = make_site(SITE)
+    build = [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)]
+    subprocess.run(build, check=True, timeout=300, env=BUFFERED)
+    before = tree(site / "build")
+    edited_later(site / "content/a.md", SITE["content/a.md"].replace("spoke", "spoke again"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    command = [sys.executable, "-c", SLOW_SEARCH, "build", "--site", str(site)]
+    env = {**BUFFERED, "TMPDIR": str(scratch)}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
+        assert run.stdout is not None and run.stderr is not None
+        assert run.stdout.readline() == b"indexing\n"
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 143
+        assert run.stderr.read().decode().splitlines()[-1] == "terminated"
+    assert tree(site / "build") == before
+    assert sorted(p.name for p in site.iterdir() if "sitegen" in p.name) == [
+        ".build.sitegen-lock",
+        ".sitegen-cache",
+    ]
+    assert list(scratch.iterdir()) == []
+    assert running_in(scratch) == []

@@ -144,6 +144,7 @@ def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
 ) -> None:
     site = make_site(SITE)
     build_site_folder(site, fake_annotator, use_cache=True)
+    before = tree(site / "build")
     make_site(NAMED_AGAIN)
     pagefind = search._pagefind
 
@@ -153,6 +154,7 @@ def test_after_pagefind_fails_midway_the_next_build_makes_the_index_whole(
     monkeypatch.setattr(search, "_pagefind", fails)
     with pytest.raises(SitegenError):
         build_site_folder(site, fake_annotator, use_cache=True)
+    assert tree(site / "build") == before, "the edit's pages were moved in before its index"
     monkeypatch.setattr(search, "_pagefind", pagefind)
     build_site_folder(site, fake_annotator, use_cache=True)
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)

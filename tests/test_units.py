@@ -233,6 +233,6 @@ def test_each_derived_folder_is_written_as_soon_as_it_is_made(tmp_path: Path) ->
         return [page.path for page in pages]
 
     derived = [Derived("a/", {"a": "1"}, first), Derived("b/", {"b": "1"}, second)]
-    made = make_derived(derived, tmp_path, tmp_path, Record({}, {}), 2, write)
+    made = make_derived(derived, tmp_path.joinpath, tmp_path, Record({}, {}), 2, write)
     assert written == ["a/x", "b/x"] and made.changed == written and made.made == 2
     assert made.keys == {"a/x": derived[0].key, "b/x": derived[1].key}

@@ -1,14 +1,14 @@
-"""Write: files made from the written site itself (the search index's shards).
+"""Write: files made from the rendered site itself (the search index's shards).
 
-Each ``Derived`` is a folder of files made by a program from pages already
-rendered, keyed by what those pages were made from: a shard whose key is the
-one its files were last written with is kept as it is. Those made again are made
-side by side, threads waiting on their programs, and each is written as soon as
-it is made (a large site's index is not all in memory at once). Each may find
-that the pages that changed since its files were made did not change what it
-holds (an entity page whose passages changed, not its searched header), and
-then its files are kept too. What each was made from is recorded with the
-output, so that stays true when files are kept stale (the preview's edits) or a
+Each ``Derived`` is a folder of files made by a program from pages already rendered
+(before any of them is moved into the output folder), keyed by what those pages were
+made from: a shard whose key is the one its files were last written with is kept as
+it is. Those made again are made side by side, threads waiting on their programs,
+and each is written as soon as it is made (a large site's index is not all in memory
+at once). Each may find that the pages that changed since its files were made did
+not change what it holds (an entity page whose passages changed, not its searched
+header), and then its files are kept too. What each was made from is recorded with
+the output, so that stays true when files are kept stale (the preview's edits) or a
 build fails midway.
 """
 
@@ -24,6 +24,10 @@ from ..cache import digest
 from ..model import OutputFile, Page
 from .record import Record
 
+#: The new site, as the file that holds each of its pages by path (staged or in the
+#: output folder): derived files are made from it before any of it is moved in.
+PageFiles = Callable[[str], Path]
+
 
 @dataclass(frozen=True)
 class Derived:
@@ -32,10 +36,10 @@ class Derived:
     prefix: str
     inputs: Mapping[str, str]
     """What they are made from: the pages (path -> key) and the maker's version."""
-    make: Callable[[Path, Path, Mapping[str, str] | None], Sequence[OutputFile] | None]
-    """Makes them from a folder holding the new site, given the output folder of the
-    last build and the inputs its files were made from (None: unknown); None: the
-    last build's files are still right."""
+    make: Callable[[PageFiles, Path, Mapping[str, str] | None], Sequence[OutputFile] | None]
+    """Makes them from the new site, given the output folder of the last build and the
+    inputs its files were made from (None: unknown); None: the last build's files are
+    still right."""
     refresh: bool = True
     """False keeps the files of the last build even when stale (the preview's edits)."""
 
@@ -86,17 +90,17 @@ class MadeDerived:
 
 def make_derived(
     derived: Sequence[Derived],
-    site: Path,
+    site: PageFiles,
     out_dir: Path,
     previous: Record,
     jobs: int,
     write: Callable[[Sequence[Page]], list[str]],
 ) -> MadeDerived:
-    """Make the files of ``derived`` from the site in the folder ``site`` (``jobs`` at a
-    time) and give each one's files to ``write`` as soon as they are made, as pages
-    keyed by their Derived's key (those still right read back from ``out_dir``): a
-    large site's index is in memory a shard or two at a time, not all at once (at
-    10,000 articles it is 120 MB). Which is written first depends on which is made
+    """Make the files of ``derived`` from the new ``site`` (``jobs`` at a time) and give
+    each one's files to ``write`` as soon as they are made, as pages keyed by their
+    Derived's key (those still right read back from ``out_dir``): a large site's index
+    is in memory a shard or two at a time, not all at once (at 10,000 articles it is
+    120 MB). Which is written first depends on which is made
     first; what is written does not."""
     made_from = {one.prefix: dict(one.inputs) for one in derived}
     keys: dict[str, str] = {}

@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from ..errors import SitegenError, UsageError, is_environment_error
 from ..model import Page
-from .derived import Derived, MadeDerived, make_derived, reuse
+from .derived import Derived, MadeDerived, PageFiles, make_derived, reuse
 from .preflight import write_error
 from .record import MARKER, Record, read_record, write_record
 from .shares import render_shared
@@ -210,7 +210,7 @@ def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[s
     """A new tree in ``staging`` (unchanged files linked), exchanged for the old."""
     out_dir, previous = job.out_dir, job.previous.files
     changed = _render(staging, pages, previous, out_dir, link_unchanged=True, jobs=job.jobs)
-    made = _derive(job, staging, staging, link_unchanged=True)
+    made = _derive(job, staging.joinpath, staging, link_unchanged=True)
     _record(staging / MARKER, pages, made, job.carried)
     _swap(staging, out_dir)
     return changed, made
@@ -219,14 +219,17 @@ def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[s
 def _in_place(
     job: _Job, staging: Path, pages: Sequence[Page], todo: Sequence[Page], removed: Sequence[str]
 ) -> tuple[list[str], MadeDerived]:
-    """Changed pages moved in, removed ones deleted; then the derived files are
-    made from the output folder, now the new site, and moved in the same way."""
+    """The derived files made from the new site (the changed pages staged, the others
+    in the output), then changed pages moved in, removed ones deleted, and the derived
+    files moved in the same way: until then a failure (Pagefind's, or SIGTERM) leaves
+    the output as it was."""
     out_dir, previous = job.out_dir, job.previous.files
     changed = _render(staging, todo, previous, out_dir, link_unchanged=False, jobs=job.jobs)
+    new_site = functools.partial(_new_page, staging, out_dir)
+    made = _derive(job, new_site, staging, link_unchanged=False)
     prefixes = tuple(one.prefix for one in job.derive)
     pages_gone = [p for p in removed if not p.startswith(prefixes)]
     _move_in(staging, out_dir, changed, pages_gone)
-    made = _derive(job, out_dir, staging, link_unchanged=False)
     _record(staging / MARKER, pages, made, job.carried)
     stale = set(removed) - set(pages_gone) - set(made.keys)
     _move_in(staging, out_dir, made.changed, sorted(stale))
@@ -234,8 +237,14 @@ def _in_place(
     return changed, made
 
 
-def _derive(job: _Job, site: Path, staging: Path, *, link_unchanged: bool) -> MadeDerived:
-    """Make the derived files from the site in ``site``, staged like pages."""
+def _new_page(staging: Path, out_dir: Path, path: str) -> Path:
+    """The file of the page ``path`` of the new site: staged if it changed."""
+    staged = staging / path
+    return staged if staged.is_file() else out_dir / path
+
+
+def _derive(job: _Job, site: PageFiles, staging: Path, *, link_unchanged: bool) -> MadeDerived:
+    """Make the derived files from the new ``site``, staged like pages."""
 
     def write(pages: Sequence[Page]) -> list[str]:
         _check_paths(pages)

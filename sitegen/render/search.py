@@ -34,7 +34,7 @@ from types import MappingProxyType
 
 from ..errors import SitegenError
 from ..model import HIGHLIGHT_STYLES, OutputFile, Page, Site
-from ..output.derived import Derived
+from ..output.derived import Derived, PageFiles
 from ..output.write import link_file
 from .search_stable import stable_bundle
 
@@ -179,7 +179,7 @@ def search_bundles(
 
 
 def search_index(
-    site: Path,
+    site: PageFiles,
     old: Path,
     made_from: Mapping[str, str] | None,
     *,
@@ -188,7 +188,7 @@ def search_index(
     inputs: Mapping[str, str],
     ready: Ready | None = None,
 ) -> list[OutputFile] | None:
-    """The Pagefind bundle of ``shard``'s pages in the folder ``site`` (made from
+    """The Pagefind bundle of ``shard``'s pages in the new ``site`` (made from
     ``inputs``: the pages' keys and Pagefind's version), as files under its folder;
     None if its bundle in ``old`` (the last build's output), made from ``made_from``,
     is still right. ``site`` is only read; a bundle ``ready`` has from the same inputs
@@ -208,7 +208,7 @@ def search_index(
 
 
 def _still_right(
-    site: Path,
+    site: PageFiles,
     bundle: Path,
     inputs: Mapping[str, str],
     made_from: Mapping[str, str],
@@ -233,14 +233,14 @@ def _still_right(
     return all(name.removeprefix("fragment/") in kept for name in made if "fragment/" in name)
 
 
-def _pagefind(site: Path, paths: Sequence[str], language: str) -> dict[str, bytes]:
-    """Pagefind run over ``paths`` of the folder ``site``: its files by name."""
+def _pagefind(site: PageFiles, paths: Sequence[str], language: str) -> dict[str, bytes]:
+    """Pagefind run over the pages ``paths`` of ``site``: its files by name."""
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
         pages = Path(tmp, "site")
         for path in paths:
             target = pages / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            link_file(site / path, target)
+            link_file(site(path), target)
         return finish_pagefind(start_pagefind(pages, Path(tmp, "out"), language))
 
 
