@@ -28,6 +28,7 @@ from .errors import Terminated
 from .names import BUILT, CACHE_DIR, CACHE_FILE, CONFIG_NAME
 from .nlp.worker import start_worker, stop_worker
 from .options import parse
+from .stopping import stop
 
 
 def main(argv: Sequence[str] | None = None, end: Callable[[int], NoReturn] | None = None) -> int:
@@ -46,18 +47,28 @@ def main(argv: Sequence[str] | None = None, end: Callable[[int], NoReturn] | Non
 
 def command() -> NoReturn:
     """The ``sitegen`` console script and ``python -m sitegen``: ``main``, then the end."""
-    signal.signal(signal.SIGTERM, functools.partial(_terminated, os.getpid()))
-    end(main(end=end))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, functools.partial(_stopped, os.getpid()))
+    try:
+        code = main(end=end)
+    except Terminated:  # (while the command runs, ``cli.run`` says so itself)
+        print("terminated", file=sys.stderr)
+        code = 143
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 130
+    end(code)
 
 
-def _terminated(pid: int, signum: int, _frame: object) -> None:
+def _stopped(pid: int, signum: int, _frame: object) -> None:
     """SIGTERM ends the command as Ctrl-C does (``Terminated``), so what it started is
-    stopped and its scratch removed; a copy of it forked to render dies as by default."""
+    stopped and its scratch removed, and neither while it moves files into the output
+    folder (``stopping.held``); a copy of it forked to render dies as by default."""
     if os.getpid() != pid:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         return
-    raise Terminated
+    stop(Terminated() if signum == signal.SIGTERM else KeyboardInterrupt())
 
 
 def end(code: int) -> NoReturn:

@@ -41,7 +41,8 @@ or edited paragraphs are annotated again. --dask annotates them on a Dask
 cluster: ADDRESS is a scheduler (tcp://host:8786) or local[:N], N processes here.
 
 exit status: 0 success, 1 problems in the content or on the machine (read-only
-folder, full disk), 2 usage errors, 130 Ctrl-C, 143 SIGTERM (both stop cleanly)"""
+folder, full disk), 2 usage errors, 130 Ctrl-C, 143 SIGTERM (both stop cleanly;
+serve stops on either with 0)"""
 
 
 _DEBUG = "show tracebacks for errors"

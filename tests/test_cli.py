@@ -68,7 +68,8 @@ def test_help_lists_commands_and_exit_statuses() -> None:
     assert "--version" in result.stdout
     assert (
         "exit status: 0 success, 1 problems in the content or on the machine (read-only\n"
-        "folder, full disk), 2 usage errors, 130 Ctrl-C, 143 SIGTERM (both stop cleanly)"
+        "folder, full disk), 2 usage errors, 130 Ctrl-C, 143 SIGTERM (both stop cleanly;\n"
+        "serve stops on either with 0)"
     ) in result.stdout
 
 

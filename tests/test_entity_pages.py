@@ -100,6 +100,12 @@ def quoted(html: str) -> list[str]:
     return re.findall(r"<blockquote class=\"quote\"><p>“?([^<“”]*)", html)
 
 
+def spoke(n: int, quote: str | None = None) -> str:
+    """Day ``n``'s article: Kerry named, and quoted in a paragraph of its own."""
+    said = f"\n\n“{quote},” he said.\n" if quote else "\n"
+    return f"---\ntitle: Day {n}\ndate: 2015-09-{n:02d}\n---\nJohn Kerry spoke on day {n}.{said}"
+
+
 @pytest.mark.model
 def test_quotes_are_listed_with_their_articles_page_by_page(
     make_site: MakeSite,
@@ -108,23 +114,30 @@ def test_quotes_are_listed_with_their_articles_page_by_page(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """However often an entity is quoted, a page lists the quotes of its own articles
-    (the first page once listed all of them); a new quote renders only its page again."""
+    (the first page once listed all of them), and every page says how many there are;
+    new words in a quote render its page again, one quote more every page."""
     files = kerry_site()
     for n in range(1, 6):
-        front = f"---\ntitle: Day {n}\ndate: 2015-09-{n:02d}\n---\n"
-        files[f"content/a{n}.md"] = f"{front}“We will talk on day {n},” John Kerry said.\n"
+        files[f"content/a{n}.md"] = spoke(n, f"We will talk on day {n}" if n <= 3 else None)
     site = make_site(files)
     build_site_folder(site, real_annotator, use_cache=True)
-    pages = [site / "build" / KERRY / p for p in ("index.html", "page/2/index.html")]
-    first, second = (p.read_text() for p in pages)
-    assert quoted(first) == ["We will talk on day 5", "We will talk on day 4"]
+    paths = [f"{KERRY}{p}index.html" for p in ("", "page/2/", "page/3/")]
+    first, second, third = ((site / "build" / p).read_text() for p in paths)
+    assert quoted(first) == []
+    assert "None from the articles on this page (3 in all, each on the page of its" in first
     assert quoted(second) == ["We will talk on day 3", "We will talk on day 2"]
-    assert "2 of 5, from the articles on this page." in second
+    assert "2 of 3, from the articles on this page." in second
+    assert quoted(third) == ["We will talk on day 1"] and "1 of 3, from" in third
     rendered = rendered_by(monkeypatch, "entity", lambda entity, page: page.path)
-    make_site({"content/a3.md": files["content/a3.md"].replace("talk", "meet")})
+    make_site({"content/a1.md": spoke(1, "We will meet on day 1")})
     build_site_folder(site, real_annotator, use_cache=True)
-    assert rendered == [f"{KERRY}page/2/index.html"]
-    assert "We will meet on day 3" in quoted(pages[1].read_text())
+    assert rendered == [paths[2]], "the passages are the same: the quote alone changed"
+    assert quoted((site / "build" / paths[2]).read_text()) == ["We will meet on day 1"]
+    rendered.clear()
+    make_site({"content/a5.md": spoke(5, "We will talk on day 5")})
+    build_site_folder(site, real_annotator, use_cache=True)
+    assert sorted(rendered) == paths, "each page says how many quotes in all"
+    assert "1 of 4, from" in (site / "build" / paths[0]).read_text()
     monkeypatch.undo()
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", real_annotator)
 

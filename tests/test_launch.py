@@ -205,17 +205,32 @@ def test_a_reader_that_stops_early_is_not_an_error(make_site: MakeSite, real_nlp
             assert run.stderr.read() == b""
 
 
-#: ``sitegen`` as the console script runs it, saying when Pagefind is indexing, which
-#: then takes 3 s more.
+#: ``sitegen`` as the console script runs it, with a search shard per page, saying when
+#: Pagefind starts on one, which then takes 3 s more.
 SLOW_SEARCH = """
 import sys, time
 import sitegen.render.search as search
+search.SHARD_PAGES = {"a": 1, "e": 1}
 real = search.finish_pagefind
 def slow(run):
     print("indexing", flush=True)
     time.sleep(3)
     return real(run)
 search.finish_pagefind = slow
+from sitegen import launch
+launch.command()
+"""
+#: The same, saying when the build starts moving its files into the output folder,
+#: which then takes 2 s more.
+SLOW_MOVES = """
+import sys, time
+import sitegen.output.write as write
+real = write._move_in
+def slow(*args):
+    print("moving", flush=True)
+    time.sleep(2)
+    return real(*args)
+write._move_in = slow
 from sitegen import launch
 launch.command()
 """
@@ -230,27 +245,35 @@ def running_in(folder: Path) -> list[str]:
     return [line for line in found if str(folder) in line]
 
 
+def stopped_while(site: Path, script: str, said: str, tmp_path: Path) -> tuple[str, Path]:
+    """An edit's build of ``site`` run by ``script``, sent SIGTERM once it prints ``said``;
+    what it printed in all (it must exit 143 saying "terminated") and its temp folder."""
+    edited_later(site / "content/a.md", SITE["content/a.md"].replace("spoke", "spoke again"))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    command = [sys.executable, "-c", script, "build", "--site", str(site), "--jobs", "1"]
+    env = {**BUFFERED, "TMPDIR": str(scratch)}
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
+        assert run.stdout is not None and run.stderr is not None
+        assert run.stdout.readline().decode() == said + "\n"
+        run.send_signal(signal.SIGTERM)
+        assert run.wait(timeout=60) == 143
+        assert run.stderr.read().decode().splitlines()[-1] == "terminated"
+        return said + "\n" + run.stdout.read().decode(), scratch
+
+
 @pytest.mark.model
 def test_sigterm_stops_a_build_as_ctrl_c_does(
     make_site: MakeSite, real_nlp: object, tmp_path: Path
 ) -> None:
-    """``timeout`` or a cancelled CI job: the build stops at once, leaving the output as
-    it was, no scratch files and no process behind, and says so."""
+    """``timeout`` or a cancelled CI job: the build stops, starting no more Pagefind
+    runs, leaving the output as it was, no scratch files and no process behind."""
     site = make_site(SITE)
     build = [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)]
     subprocess.run(build, check=True, timeout=300, env=BUFFERED)
     before = tree(site / "build")
-    edited_later(site / "content/a.md", SITE["content/a.md"].replace("spoke", "spoke again"))
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    command = [sys.executable, "-c", SLOW_SEARCH, "build", "--site", str(site)]
-    env = {**BUFFERED, "TMPDIR": str(scratch)}
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
-        assert run.stdout is not None and run.stderr is not None
-        assert run.stdout.readline() == b"indexing\n"
-        run.send_signal(signal.SIGTERM)
-        assert run.wait(timeout=60) == 143
-        assert run.stderr.read().decode().splitlines()[-1] == "terminated"
+    printed, scratch = stopped_while(site, SLOW_SEARCH, "indexing", tmp_path)
+    assert printed.split() == ["indexing"], "a search shard was started after SIGTERM"
     assert tree(site / "build") == before
     assert sorted(p.name for p in site.iterdir() if "sitegen" in p.name) == [
         ".build.sitegen-lock",
@@ -258,3 +281,18 @@ def test_sigterm_stops_a_build_as_ctrl_c_does(
     ]
     assert list(scratch.iterdir()) == []
     assert running_in(scratch) == []
+
+
+@pytest.mark.model
+def test_sigterm_waits_while_the_output_folder_changes(
+    make_site: MakeSite, real_nlp: object, tmp_path: Path
+) -> None:
+    """Stopped while moving its files in, a build finishes the moves: the output is the
+    new site whole, not half of it."""
+    site = make_site(SITE)
+    build = [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)]
+    subprocess.run(build, check=True, timeout=300, env=BUFFERED)
+    stopped_while(site, SLOW_MOVES, "moving", tmp_path)
+    fresh = tmp_path / "fresh"
+    subprocess.run([*build, "--no-cache", "--out", str(fresh)], check=True, timeout=300)
+    assert tree(site / "build") == tree(fresh)

@@ -100,8 +100,8 @@ def make_derived(
     each one's files to ``write`` as soon as they are made, as pages keyed by their
     Derived's key (those still right read back from ``out_dir``): a large site's index
     is in memory a shard or two at a time, not all at once (at 10,000 articles it is
-    120 MB). Which is written first depends on which is made
-    first; what is written does not."""
+    120 MB). Which is written first depends on which is made first; what is written
+    does not."""
     made_from = {one.prefix: dict(one.inputs) for one in derived}
     keys: dict[str, str] = {}
     changed: list[str] = []
@@ -117,15 +117,23 @@ def make_derived(
     read = functools.partial(_read_kept, out_dir)
     with ThreadPoolExecutor(max_workers=max(1, min(len(derived), jobs))) as pool:
         started = {pool.submit(make, one): one for one in derived}
-        for future in as_completed(started):  # each written as soon as it is made
-            one, files = started.pop(future), future.result()
-            if files is None:  # still right
-                pages = [Page(p, one.key, functools.partial(read, p)) for p in under[one.prefix]]
-            else:
-                pages = [Page(f.path, one.key, functools.partial(bytes, f.content)) for f in files]
-                made += len(pages)
-            changed += write(pages)
-            keys.update((page.path, one.key) for page in pages)
+        try:
+            for future in as_completed(started):  # each written as soon as it is made
+                one, files = started.pop(future), future.result()
+                if files is None:  # still right
+                    pages = [
+                        Page(p, one.key, functools.partial(read, p)) for p in under[one.prefix]
+                    ]
+                else:
+                    pages = [
+                        Page(f.path, one.key, functools.partial(bytes, f.content)) for f in files
+                    ]
+                    made += len(pages)
+                changed += write(pages)
+                keys.update((page.path, one.key) for page in pages)
+        except BaseException:  # failed or stopped (SIGTERM): those not started never are
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return MadeDerived(keys, changed, made, made_from)
 
 

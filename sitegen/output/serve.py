@@ -29,6 +29,7 @@ import gc
 import json
 import mimetypes
 import re
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -337,8 +338,12 @@ def serve(
     preview = Preview(options, build, warm_up)
     preview.prefix = base_path(base_url)
     preview.port = sockets[0].getsockname()[1]
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(preview, sockets))
+    for signum, handler in handlers.items():  # (the loop leaves Python's defaults)
+        if handler is not None:
+            signal.signal(signum, handler)
     if preview.builds > 1:  # edits kept the old search index: make it whole again
         print("Stopping: updating the search index…", flush=True)
         try:
@@ -349,8 +354,6 @@ def serve(
 
 
 async def _main(preview: Preview, sockets: list[Any]) -> None:
-    import signal
-
     from tornado.httpserver import HTTPServer
 
     options = preview.options

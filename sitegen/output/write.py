@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from ..errors import SitegenError, UsageError, is_environment_error
 from ..model import Page
+from ..stopping import held
 from .derived import Derived, MadeDerived, PageFiles, make_derived, reuse
 from .preflight import write_error
 from .record import MARKER, Record, read_record, write_record
@@ -175,10 +176,11 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
     with _staging(out_dir) as staging:
         todo = [page for page in pages if previous.get(page.path) != page.key]
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
-        _move_in(staging, out_dir, changed, [])
         files = previous | {page.path: page.key for page in pages}
         write_record(staging / MARKER, Record(files, record.made_from))
-        os.replace(staging / MARKER, out_dir / MARKER)
+        with held():
+            _move_in(staging, out_dir, changed, [])
+            os.replace(staging / MARKER, out_dir / MARKER)
     return changed
 
 
@@ -212,7 +214,8 @@ def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[s
     changed = _render(staging, pages, previous, out_dir, link_unchanged=True, jobs=job.jobs)
     made = _derive(job, staging.joinpath, staging, link_unchanged=True)
     _record(staging / MARKER, pages, made, job.carried)
-    _swap(staging, out_dir)
+    with held():
+        _swap(staging, out_dir)
     return changed, made
 
 
@@ -229,11 +232,12 @@ def _in_place(
     made = _derive(job, new_site, staging, link_unchanged=False)
     prefixes = tuple(one.prefix for one in job.derive)
     pages_gone = [p for p in removed if not p.startswith(prefixes)]
-    _move_in(staging, out_dir, changed, pages_gone)
     _record(staging / MARKER, pages, made, job.carried)
     stale = set(removed) - set(pages_gone) - set(made.keys)
-    _move_in(staging, out_dir, made.changed, sorted(stale))
-    os.replace(staging / MARKER, out_dir / MARKER)
+    with held():
+        _move_in(staging, out_dir, changed, pages_gone)
+        _move_in(staging, out_dir, made.changed, sorted(stale))
+        os.replace(staging / MARKER, out_dir / MARKER)
     return changed, made
 
 
