@@ -1,7 +1,8 @@
 """Memos: what the render and site stages work out from an article (or an entity),
 kept by a key that names all its inputs while the process runs (``Memo``, ``Kept``),
-and in the cache for the next process (``Stored``, its ``memos`` table); and what
-they work out from the whole site, the last value in the cache (``Latest``).
+and in the cache for the next process (``Stored``, its ``memos`` table; ``Table``
+for what the last build worked out per entity); and what they work out from the
+whole site, the last value in the cache (``Latest``).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def empty_memos() -> None:
     has no use for them once its pages are planned; store_made first)."""
     for memo in _BOUNDED:
         memo._values.clear()
-    for latest in _LATEST:
+    for latest in _one_row_each():
         latest._empty()
 
 
@@ -109,7 +110,8 @@ def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
     and each Latest with the value the last process stored."""
     if cache is None:
         return
-    for latest in _LATEST:
+    _serve_only(cache)
+    for latest in _one_row_each():
         latest._load(cache)
     wanted = [k for k in dict.fromkeys(keys) if k]
     for memo in _STORED:
@@ -123,12 +125,29 @@ def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
                 memo._values[named[stored]] = memo._decode(value)
 
 
+_site_cache: list[str] = []
+"""The cache the Stored memos last read from, by path."""
+
+
+def _serve_only(cache: Cache) -> None:
+    """Let go of what the Stored memos hold for another cache (a process building two
+    sites: tests): their values were stored there, so this one would never get them."""
+    path = str(cache.path)
+    if _site_cache != [path]:
+        for memo in _STORED:
+            memo._values.clear()
+            memo._made.clear()
+        _site_cache[:] = [path]
+
+
 def store_made(cache: Cache | None) -> None:
     """Keep in the cache the values Stored memos made in this process, and the value
     each Latest last used."""
     for latest in _LATEST:
         if cache is not None:
             latest._store(cache)
+    for table in _TABLES:
+        table._store(cache)
     for memo in _STORED:
         made, memo._made = memo._made, set()
         if cache is not None:
@@ -142,11 +161,11 @@ def stored_rows(keys: Iterable[str]) -> list[bytes]:
 
 
 def latest_rows() -> list[bytes]:
-    """The keys of the ``memos`` rows of the Latest values (one each)."""
-    return [_row(latest, "") for latest in _LATEST]
+    """The keys of the ``memos`` rows of the Latest values and the Tables (one each)."""
+    return [_row(latest, "") for latest in _one_row_each()]
 
 
-def _row(memo: Stored[Any] | Latest[Any], key: str) -> bytes:
+def _row(memo: Stored[Any] | Latest[Any] | Table[Any], key: str) -> bytes:
     """The key of the ``memos`` row of ``memo``'s value for the article key ``key``."""
     return digest(memo.name, key)
 
@@ -246,3 +265,63 @@ class Latest(Generic[V]):
 
 
 _LATEST: list[Latest[Any]] = []
+
+
+class Table(Generic[V]):
+    """What a build worked out per entity (its pages' keys), by a digest of all its
+    inputs: kept while the process runs, and those of the last build in the cache,
+    in one row, so a new process reuses them for the entities an edit left alone.
+    Plain data of type ``kind``."""
+
+    def __init__(self, name: str, kind: Any) -> None:
+        self.name = name
+        self._used: dict[str, V] = {}
+        """The values this build used, stored when it is done (``store_made``)."""
+        self._last: dict[str, V] = {}
+        """The values the last build used: this process's, else the cache's."""
+        self._decode = msgspec.msgpack.Decoder(dict[str, kind]).decode
+        self._cache: str | None = None
+        """The cache ``_last`` is from, by path."""
+        _TABLES.append(self)
+
+    def get(self, key: str, make: Callable[[], V]) -> V:
+        """The value for ``key`` (a digest of all its inputs), made if no build had it."""
+        found = self._used.get(key)
+        if found is None:
+            found = self._last.get(key)
+            self._used[key] = found = make() if found is None else found
+        return found
+
+    def _load(self, cache: Cache) -> None:
+        """The last build's values, from ``cache`` unless this process's last build
+        stored them there (another cache's are let go of: what they were made with,
+        stored beside them, is not in this one)."""
+        if self._cache == str(cache.path):
+            return
+        self._cache, self._last, self._used = str(cache.path), {}, {}
+        for _, value in cache.items("memos", [_row(self, "")]):
+            with contextlib.suppress(*BAD_VALUE):  # else: made again
+                self._last = self._decode(value)
+
+    def _store(self, cache: Cache | None) -> None:
+        """Keep this build's values (only those: the table does not grow with every
+        edit of a preview), in ``cache`` unless it holds them already."""
+        if not self._used:
+            return
+        if cache is not None and (self._cache != str(cache.path) or self._used != self._last):
+            cache.put("memos", [(_row(self, ""), _encode(self._used))])
+            self._cache = str(cache.path)
+        self._last, self._used = self._used, {}
+
+    def _empty(self) -> None:
+        self._used.clear()
+        self._last = {}
+        self._cache = None
+
+
+_TABLES: list[Table[Any]] = []
+
+
+def _one_row_each() -> list[Latest[Any] | Table[Any]]:
+    """The memos kept in one row of the cache each."""
+    return [*_LATEST, *_TABLES]

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 
 from ..cache import digest
-from ..memos import Kept, Stored
+from ..memos import Kept, Stored, Table
 from ..model import Article, Entity, Mention, Site
 from ..site.entity_page import entity_listings
 from ..site.listings import ListPage
@@ -107,7 +107,7 @@ def entity_rows(site: Site) -> list[str]:
 
 def entity_page_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
     """The pages of ``entity``'s page, each with its key (``_make_entity_keys``)."""
-    make = functools.partial(_make_entity_keys, salt, entity, size)
+    make = functools.partial(_entity_keys, salt, entity, size)
     return _ENTITY_KEYS.get(f"{salt} {entity.id}", entity, make)
 
 
@@ -116,7 +116,36 @@ _ENTITY_KEYS: Kept[list[tuple[ListPage, str]]] = Kept()
 preview's edit then works out only the keys of the entities it touches."""
 
 
-def _make_entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
+def _entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPage, str]]:
+    """``_make_entity_keys``, or the last build's keys if it had these inputs: a new
+    process works out those of the entities an edit touches, not of every entity."""
+    listings = entity_listings(entity, size)
+    make = functools.partial(_make_entity_keys, salt, entity, listings)
+    inputs = _entity_inputs(salt, entity, size)
+    keys = make() if inputs is None else _LAST_KEYS.get(inputs, make)
+    if len(keys) != len(listings):  # (a cache value from elsewhere: not trusted)
+        keys = make()
+    return list(zip(listings, keys, strict=True))
+
+
+_LAST_KEYS: Table[list[str]] = Table("entity-page-keys", list[str])
+
+
+def _entity_inputs(salt: str, entity: Entity, size: int) -> str | None:
+    """A digest of everything ``_make_entity_keys`` reads of ``entity``: its own fields
+    and counts, and its articles and quotes by key (whose parts are made from the
+    article alone); None for articles made by hand, which no key names."""
+    articles = [article.key for article in entity.articles]
+    quotes = [f"{q.article.key} {q.attribution.id}" for q in entity.quotes]
+    if not all(articles) or not all(q.article.key for q in entity.quotes):
+        return None
+    described = (entity.name, entity.label, entity.description or "", entity.url or "")
+    counts = repr((entity.mention_count, len(entity.found), size))
+    parts = (salt, entity.id, *described, counts, "\n".join(articles), "\n".join(quotes))
+    return digest(*parts).hex()
+
+
+def _make_entity_keys(salt: str, entity: Entity, listings: list[ListPage]) -> list[str]:
     """The pages of ``entity``'s page, each with its key: its own articles' sections
     and quotes and the counts, and on the first page also what it works out from every
     article (``entity_part``). So an edit renders again the page of the article edited,
@@ -129,12 +158,12 @@ def _make_entity_keys(salt: str, entity: Entity, size: int) -> list[tuple[ListPa
         quotes.setdefault(q.article.slug, []).append(noted(q.article)[q.attribution.id])
     total = (entity.mention_count, len(entity.found), len(entity.quotes))
     keys = []
-    for listing in entity_listings(entity, size):
+    for listing in listings:
         counts = repr((*total, listing.number, listing.count))
         own = b"".join(entity_part(article, entity.id)[0] for article in listing.articles)
         quoted = [n for article in listing.articles for n in quotes.get(article.slug, ())]
         shown: list[str | bytes] = [own, *quoted]
         if listing.number == 1:
             shown.append(shares)
-        keys.append((listing, digest(salt, "entity", entity.id, *described, counts, *shown).hex()))
+        keys.append(digest(salt, "entity", entity.id, *described, counts, *shown).hex())
     return keys
