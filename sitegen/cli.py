@@ -24,9 +24,9 @@ from .errors import (
     BuildFailed,
     Problems,
     SitegenError,
-    Terminated,
     UsageError,
     printable,
+    stopped,
 )
 from .model import BuildReport
 from .options import parse
@@ -73,12 +73,8 @@ def run(
             raise
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
-    except Terminated:
-        print("terminated", file=sys.stderr)
-        return 143
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (``Terminated``)
+        return stopped(exc)
     except BrokenPipeError:  # the reader stopped reading (``| head``): not an error
         return 0  # (sitegen's own pipes, to its workers, catch theirs)
     except Exception as exc:  # a bug in sitegen: say so in one line

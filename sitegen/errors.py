@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -100,6 +101,13 @@ class UsageError(SitegenError):
 class Terminated(KeyboardInterrupt):
     """The process was asked to stop (SIGTERM: ``timeout``, a cancelled CI job): it
     stops as on Ctrl-C, stopping what it started and removing its scratch files."""
+
+
+def stopped(exc: KeyboardInterrupt) -> int:
+    """Say on stderr how the command was stopped (Ctrl-C or SIGTERM); its exit status."""
+    terminated = isinstance(exc, Terminated)
+    print("terminated" if terminated else "interrupted", file=sys.stderr)
+    return 143 if terminated else 130
 
 
 class ModelMissingError(SitegenError):

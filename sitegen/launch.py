@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .cores import default_jobs
-from .errors import Terminated
+from .errors import Terminated, stopped
 from .names import BUILT, CACHE_DIR, CACHE_FILE, CONFIG_NAME
 from .nlp.worker import start_worker, stop_worker
 from .options import parse
@@ -51,12 +51,8 @@ def command() -> NoReturn:
         signal.signal(signum, functools.partial(_stopped, os.getpid()))
     try:
         code = main(end=end)
-    except Terminated:  # (while the command runs, ``cli.run`` says so itself)
-        print("terminated", file=sys.stderr)
-        code = 143
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        code = 130
+    except KeyboardInterrupt as exc:  # (while the command runs, ``cli.run`` says so)
+        code = stopped(exc)
     end(code)
 
 

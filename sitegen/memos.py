@@ -125,19 +125,19 @@ def load_stored(cache: Cache | None, keys: Iterable[str]) -> None:
                 memo._values[named[stored]] = memo._decode(value)
 
 
-_site_cache: list[str] = []
+_site_cache: str | None = None
 """The cache the Stored memos last read from, by path."""
 
 
 def _serve_only(cache: Cache) -> None:
     """Let go of what the Stored memos hold for another cache (a process building two
     sites: tests): their values were stored there, so this one would never get them."""
-    path = str(cache.path)
-    if _site_cache != [path]:
+    global _site_cache
+    if _site_cache != str(cache.path):
         for memo in _STORED:
             memo._values.clear()
             memo._made.clear()
-        _site_cache[:] = [path]
+        _site_cache = str(cache.path)
 
 
 def store_made(cache: Cache | None) -> None:

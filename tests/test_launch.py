@@ -296,3 +296,23 @@ def test_sigterm_waits_while_the_output_folder_changes(
     fresh = tmp_path / "fresh"
     subprocess.run([*build, "--no-cache", "--out", str(fresh)], check=True, timeout=300)
     assert tree(site / "build") == tree(fresh)
+
+
+@pytest.mark.parametrize(
+    ("stop", "said", "code"),
+    [("Terminated", "terminated", 143), ("KeyboardInterrupt", "interrupted", 130)],
+)
+def test_a_stop_before_the_command_runs_is_one_line(stop: str, said: str, code: int) -> None:
+    """SIGTERM or Ctrl-C while the command starts (reading its options, looking at the
+    content, importing the build): one line and its status, no traceback."""
+    script = (
+        "from sitegen import launch\n"
+        "from sitegen.errors import Terminated\n"
+        f"def main(*args, **kwargs): raise {stop}()\n"
+        "launch.main = main\n"
+        "launch.command()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=BUFFERED
+    )
+    assert (done.returncode, done.stderr) == (code, said + "\n")

@@ -136,13 +136,18 @@ def _entity_inputs(salt: str, entity: Entity, size: int) -> str | None:
     and counts, and its articles and quotes by key (whose parts are made from the
     article alone); None for articles made by hand, which no key names."""
     articles = [article.key for article in entity.articles]
-    quotes = [f"{q.article.key} {q.attribution.id}" for q in entity.quotes]
-    if not all(articles) or not all(q.article.key for q in entity.quotes):
+    quoted = [q.article.key for q in entity.quotes]
+    if not all(articles) or not all(quoted):
         return None
-    described = (entity.name, entity.label, entity.description or "", entity.url or "")
+    quotes = [f"{key} {q.attribution.id}" for key, q in zip(quoted, entity.quotes, strict=True)]
     counts = repr((entity.mention_count, len(entity.found), size))
-    parts = (salt, entity.id, *described, counts, "\n".join(articles), "\n".join(quotes))
+    parts = (salt, entity.id, *_described(entity), counts, "\n".join(articles), "\n".join(quotes))
     return digest(*parts).hex()
+
+
+def _described(entity: Entity) -> tuple[str, str, str, str]:
+    """What every page of ``entity``'s page shows of the entity itself."""
+    return (entity.name, entity.label, entity.description or "", entity.url or "")
 
 
 def _make_entity_keys(salt: str, entity: Entity, listings: list[ListPage]) -> list[str]:
@@ -150,7 +155,7 @@ def _make_entity_keys(salt: str, entity: Entity, listings: list[ListPage]) -> li
     and quotes and the counts, and on the first page also what it works out from every
     article (``entity_part``). So an edit renders again the page of the article edited,
     and the first page only when what it shows changed."""
-    described = (entity.name, entity.label, entity.description or "", entity.url or "")
+    described = _described(entity)
     # The parts are digests of one length: joined, they are hashed as one.
     shares = b"".join(entity_part(article, entity.id)[1] for article in entity.articles)
     quotes: dict[str, list[str]] = {}
