@@ -2,8 +2,9 @@
 (their options are in ``options.py``). Maps SitegenError to exit codes.
 
 Exit 0 on success (the reader of the output stopping early included), 1 when the
-content has problems, 2 for usage errors, 130 on Ctrl-C and 143 on SIGTERM (each
-stopping what the command started). No traceback unless ``--debug``.
+content or the machine has problems (a full disk under the output too), 2 for usage
+errors, 130 on Ctrl-C and 143 on SIGTERM (each stopping what the command started).
+No traceback unless ``--debug``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,18 @@ from .terminal import verbose_notes
 
 def main(argv: Sequence[str] | None = None) -> int:
     return run(parse(argv))
+
+
+def _say(text: str = "", end: str = "\n") -> None:
+    """Print to standard output now: a disk that is full or a device that fails is a
+    problem on the machine (exit 1, said in one line), not an error in sitegen."""
+    try:
+        sys.stdout.write(text + end)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # (``run``: the reader stopped reading)
+    except OSError as exc:
+        raise SitegenError(f"writing the output failed: {exc.strerror or exc}") from None
 
 
 def run(
@@ -152,7 +165,7 @@ def _build(
         for warning in report.warnings if args.verbose else ():
             print(f"warning: {printable(warning)}", file=sys.stderr)
         hidden = "" if args.verbose or not report.warnings else " (-v lists them)"
-        print(
+        _say(
             f"Built {plural(report.articles, 'article')}, "
             f"{plural(report.entities, 'entity page')} "
             f"({report.files} files, {len(report.changed)} changed) into {out_dir}/. "
@@ -160,7 +173,7 @@ def _build(
             f"Preview it with live reload: sitegen serve --site {args.site}",
         )
         if args.verbose:
-            print(
+            _say(
                 f"{plural(report.annotated, 'paragraph')} annotated by spaCy, "
                 f"{plural(report.rendered, 'page')} rendered."
             )
@@ -201,8 +214,8 @@ def _serve(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     created = init_site(args.dir, force=args.force, requirement=args.sitegen)
     for rel in created.files:
-        print(f"created {args.dir / rel}")
-    print(
+        _say(f"created {args.dir / rel}")
+    _say(
         f"\nBuild it: sitegen build --site {args.dir}\n"
         "Publish it: push to a GitHub repository and set Settings > Pages > Source "
         "to 'GitHub Actions'."
@@ -241,7 +254,7 @@ def _annotate(args: argparse.Namespace) -> int:
         raise BuildFailed(errors)
     article = next(a for a in site.articles if a.document.source == shown)
     data = article_annotations(article)
-    sys.stdout.write(to_json(data) if args.format == "json" else to_text(data))
+    _say(to_json(data) if args.format == "json" else to_text(data), end="")
     return 0
 
 
@@ -264,7 +277,7 @@ def _entities(args: argparse.Namespace) -> int:
     else:
         rows = [entity_row(e) for e in site.entities]
         text = format_entities(rows)
-    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else text)
+    _say(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else text)
     return 0
 
 
@@ -274,14 +287,14 @@ def _cache(args: argparse.Namespace) -> int:
     cache = Cache(_site_dir(args) / CACHE_DIR, lambda note: print(f"note: {note}", file=sys.stderr))
     if args.action == "clear":
         cache.clear()
-        print(f"Cleared the annotation cache {cache.folder}/.")
+        _say(f"Cleared the annotation cache {cache.folder}/.")
         return 0
     if not cache.path.exists():
-        print(f"No annotation cache yet ({cache.path}); a build makes one.")
+        _say(f"No annotation cache yet ({cache.path}); a build makes one.")
         return 0
     stats = cache.stats()
     cache.close()
-    print(
+    _say(
         f"{stats.path}: {stats.size / 2**20:.1f} MiB, "
         f"{plural(stats.entries['blocks'], 'annotated paragraph')}, "
         f"{plural(stats.entries['articles'], 'enriched article')}"
@@ -299,7 +312,7 @@ def _fill(args: argparse.Namespace) -> int:
         filled = fill(pipeline)
     if not args.quiet:
         where = pipeline.cache.path if pipeline.cache else CACHE_DIR
-        print(
+        _say(
             f"Annotated {filled.annotated} of {plural(filled.blocks, 'paragraph')} "
             f"({plural(filled.articles, 'article')}) into {where}; "
             "the others were there already."

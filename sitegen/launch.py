@@ -77,10 +77,12 @@ def end(code: int) -> NoReturn:
             stream.flush()
         except (BrokenPipeError, ValueError):  # read no further (``| head``), or closed
             pass
-        except OSError as exc:  # a full disk, say: as Python's own exit says it
-            with contextlib.suppress(OSError, ValueError):
-                print(f"error: writing the output failed: {exc}", file=sys.stderr, flush=True)
-            code = code or 120
+        except OSError as exc:  # a full disk, say (unless the command failed: said)
+            if not code:
+                with contextlib.suppress(OSError, ValueError):
+                    print(f"error: writing the output failed: {exc.strerror}", file=sys.stderr)
+                    sys.stderr.flush()
+                code = 1
     os._exit(code)
 
 

@@ -205,6 +205,19 @@ def test_a_reader_that_stops_early_is_not_an_error(make_site: MakeSite, real_nlp
             assert run.stderr.read() == b""
 
 
+def test_a_full_disk_under_the_output_is_said_in_one_line(make_site: MakeSite) -> None:
+    """``sitegen cache > /dev/full``: the machine's problem (1), not an internal error."""
+    site = make_site(SITE)
+    for env in (BUFFERED, {**BUFFERED, "PYTHONUNBUFFERED": "1"}):
+        command = [sys.executable, "-m", "sitegen", "cache", "--site", str(site)]
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                command, stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60
+            )
+        assert done.returncode == 1
+        assert done.stderr == "error: writing the output failed: No space left on device\n"
+
+
 #: ``sitegen`` as the console script runs it, with a search shard per page, saying when
 #: Pagefind starts on one, which then takes 3 s more.
 SLOW_SEARCH = """
