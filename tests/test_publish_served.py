@@ -276,10 +276,17 @@ def test_search_finds_articles_and_entities_and_filters_by_entity(demo: Demo, pa
     prefix = urlsplit(demo.served).path
     page.goto(demo.served + "search/")
     page.locator(".pagefind-ui__search-input").fill("Scholz")
+    wanted = [f"{prefix}welcome/", f"{prefix}entities/person/olaf-scholz/"]
+    page.wait_for_function(  # (each result shows once its fragment has loaded)
+        """pages => {
+          const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+          const found = new Set(links.map(a => a.getAttribute('href')));
+          return pages.every(p => found.has(p));
+        }""",
+        arg=wanted,
+    )
     results = page.locator(".pagefind-ui__result-link")
-    results.first.wait_for()
     hrefs = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert {f"{prefix}welcome/", f"{prefix}entities/person/olaf-scholz/"} <= set(hrefs)
     for href in hrefs:
         assert fetch(urljoin(demo.served, href))[0] == 200, href
     # Entities are facets: only the pages filed under the person Olaf Scholz remain.

@@ -195,7 +195,10 @@ def test_a_stylesheet_change_applies_without_a_reload(
     served: tuple[Path, Server], page: Any
 ) -> None:
     site, server = served
+    connected = "addEventListener('LiveReloadConnect', () => { window.__connected = true; })"
+    page.add_init_script(connected)  # (livereload.js swaps stylesheets once it listens)
     page.goto(server.url)
+    page.wait_for_function("window.__connected === true", timeout=30_000)
     page.evaluate("window.__before = true")
     with (site / "static" / "style.css").open("a") as css:
         css.write("\nbody { outline: 7px solid rgb(1, 2, 3); }\n")
