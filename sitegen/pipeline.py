@@ -39,16 +39,10 @@ from .nlp.annotator import Annotator, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.choice import Annotators
 from .nlp.workers import POOL_MIN_BLOCKS
+from .output.folder import check_out_dir, recover, write_locked
 from .output.pages import deploy_files
 from .output.preflight import check_writable
-from .output.write import (
-    Written,
-    check_out_dir,
-    recover,
-    write_first,
-    write_locked,
-    write_site,
-)
+from .output.write import Written, write_first, write_site
 from .render.theme import (
     Settings,
     compile_templates,

@@ -18,7 +18,7 @@ from test_golden import tree
 from sitegen.cli import main
 from sitegen.errors import BuildFailed, SitegenError, UsageError
 from sitegen.nlp.annotator import Annotator
-from sitegen.output.write import lock_path
+from sitegen.output.folder import lock_path
 
 BROKEN_SITE = Path(__file__).resolve().parent / "sites" / "broken"
 GOOD = "---\ntitle: Talks\ndate: 2015-09-21\n---\nJohn Kerry flew to Moscow.\n"

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SITES, build_site_folder
 
 from sitegen.nlp.annotator import SpacyAnnotator
-from sitegen.output.write import MARKER
+from sitegen.output.record import MARKER
 
 pytestmark = pytest.mark.model
 

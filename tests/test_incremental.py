@@ -25,7 +25,8 @@ from sitegen.errors import SitegenError
 from sitegen.model import Article, BlockNLP, Document
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.nlp.cached import Batched
-from sitegen.output.write import MARKER, locked
+from sitegen.output.folder import locked
+from sitegen.output.record import MARKER
 from sitegen.pipeline import Pipeline
 
 MakeSite = Callable[..., Path]

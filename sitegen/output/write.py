@@ -6,37 +6,27 @@ not rendered; a rendered page whose bytes equal the old file's is not written
 folder first, so a failed build leaves the previous output untouched. A small
 change is then moved in file by file (each move atomic, new files before the
 pages linking to them, removals last); a large one, or the first build, makes a
-whole new tree that takes the old one's place in one atomic exchange
-(``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames, and the next
-build puts back an output folder a crash left missing). A lock file beside the
-output folder keeps two builds from writing it at once; leftovers of killed
-builds are removed by the next one.
+whole new tree that takes the old one's place in one atomic exchange. The
+folder's checks, lock, exchange and recovery are ``folder.py``'s.
 """
 
 from __future__ import annotations
 
-import ctypes
-import errno
-import fcntl
 import functools
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
 
-from ..errors import SitegenError, UsageError, is_environment_error
+from ..errors import SitegenError
 from ..model import Page
 from ..stopping import held
 from .derived import Derived, MadeDerived, PageFiles, make_derived, reuse
-from .preflight import write_error
+from .folder import check_relative, safe_path, staging_folder, swap
 from .record import MARKER, Record, read_record, write_record
 from .shares import render_shared
 
-W = TypeVar("W")
-_TMP, _OLD, _LOCK = "sitegen-tmp", "sitegen-old", "sitegen-lock"
 #: When more than this share of the files change, a whole new tree is made and
 #: exchanged for the old one; below it, changed files are moved in one by one.
 WHOLE_TREE_SHARE = 0.5
@@ -51,79 +41,6 @@ class Written:
     """Files made: pages whose key changed, and derived files made again."""
     changed: tuple[str, ...]
     """Files written anew or removed; every other file is the one that was there."""
-
-
-def check_out_dir(out_dir: Path, site_dir: Path, inputs: Iterable[Path]) -> None:
-    """Refuse an output folder whose replacement would lose the user's files."""
-    out, site = out_dir.resolve(), site_dir.resolve()
-    if out == site or out in site.parents:
-        raise UsageError(f"output folder {out_dir} holds the site itself; choose another --out")
-    for path in (p.resolve() for p in inputs):
-        if out == path or path in out.parents:
-            raise UsageError(f"output folder {out_dir} is inside {path}; choose another --out")
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output folder {out_dir} is a file")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise UsageError(
-            f"output folder {out_dir} has files sitegen did not write; "
-            "empty it or choose another --out"
-        )
-
-
-def safe_path(root: Path, relative: str) -> Path:
-    """``root / relative``, refusing any path that would leave ``root``."""
-    _check_relative(relative)
-    return root.joinpath(*relative.split("/"))
-
-
-def _check_relative(relative: str) -> None:
-    parts = relative.split("/")
-    if relative.startswith("/") or any(p in ("..", ".", "") for p in parts):
-        raise SitegenError(f"refusing to write {relative!r}: outside the output folder")
-
-
-def lock_path(out_dir: Path) -> Path:
-    """The lock file beside the output folder (``.build.sitegen-lock``): it stays,
-    empty of meaning, when no build runs."""
-    return _beside(out_dir.resolve(), _LOCK)
-
-
-@contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock; a second build into it fails at once, clearly."""
-    out_dir.absolute().parent.mkdir(parents=True, exist_ok=True)
-    out_dir = out_dir.resolve()
-    with open(lock_path(out_dir), "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            holder = lock.read().strip() or "another process"
-            raise SitegenError(
-                f"another sitegen build ({holder}) is writing this output folder; "
-                "wait for it to finish or choose another --out",
-                str(out_dir),
-            ) from None
-        lock.truncate(0)
-        lock.write(f"process {os.getpid()}")
-        lock.flush()
-        try:
-            _recover(out_dir)
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def write_locked(write: Callable[[Path], W], out_dir: Path) -> W:
-    """``write(out_dir)`` under the output folder's lock; what cannot be written is an
-    environment error naming the folder."""
-    try:
-        with locked(out_dir):
-            return write(out_dir)
-    except OSError as exc:  # reading is checked where it happens: this is the writing
-        if is_environment_error(exc):
-            raise write_error(exc, out_dir) from exc
-        raise
 
 
 def write_site(
@@ -151,7 +68,7 @@ def write_site(
     if not todo and not removed and not derive:
         return Written(len(pages), 0, ())  # nothing to do: the output is this site already
     job = _Job(out_dir, record, derive, carried, jobs)
-    with _staging(out_dir) as staging:
+    with staging_folder(out_dir) as staging:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
             changed, made = _whole_tree(job, staging, pages)
         else:
@@ -173,7 +90,7 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
     if not previous:
         return []
     _check_paths(pages)
-    with _staging(out_dir) as staging:
+    with staging_folder(out_dir) as staging:
         todo = [page for page in pages if previous.get(page.path) != page.key]
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         files = previous | {page.path: page.key for page in pages}
@@ -182,18 +99,6 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
             _move_in(staging, out_dir, changed, [])
             os.replace(staging / MARKER, out_dir / MARKER)
     return changed
-
-
-@contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
-    """An empty folder beside ``out_dir`` to render into, removed afterwards."""
-    staging = _beside(out_dir, f"{_TMP}-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -215,7 +120,7 @@ def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[s
     made = _derive(job, staging.joinpath, staging, link_unchanged=True)
     _record(staging / MARKER, pages, made, job.carried)
     with held():
-        _swap(staging, out_dir)
+        swap(staging, out_dir)
     return changed, made
 
 
@@ -267,7 +172,7 @@ def _record(
 def _check_paths(pages: Sequence[Page]) -> None:
     seen: set[str] = set()
     for page in pages:
-        _check_relative(page.path)
+        check_relative(page.path)
         if page.path in seen or page.path == MARKER:
             raise SitegenError(f"two outputs would be written to {page.path}")
         seen.add(page.path)
@@ -351,68 +256,3 @@ def link_file(old: Path, new: Path) -> None:
         os.link(old, new)
     except OSError:
         shutil.copy2(old, new)
-
-
-def _beside(out_dir: Path, what: str) -> Path:
-    return out_dir.with_name(f".{out_dir.name}.{what}")
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Put ``staging`` in the place of ``out_dir``; afterwards ``staging`` holds the old tree."""
-    if not out_dir.exists():
-        os.rename(staging, out_dir)
-        return
-    if _exchange(staging, out_dir):
-        return
-    old = _beside(out_dir, f"{_OLD}-{os.getpid()}")
-    os.rename(out_dir, old)  # a crash here leaves `old`, which `_recover` puts back
-    os.rename(staging, out_dir)
-    os.rename(old, staging)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders atomically (Linux renameat2); False where not supported."""
-    renameat2 = getattr(_libc(), "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
-def _libc() -> Any:
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover - no C library to ask
-        return None
-
-
-def recover(out_dir: Path) -> None:
-    """Before a build: if killed builds left anything beside the output folder,
-    clean it up (under the lock), putting back an output folder left missing."""
-    out_dir = out_dir.resolve()
-    if _leftovers(out_dir):
-        with locked(out_dir):  # which cleans up
-            pass
-
-
-def _leftovers(out_dir: Path) -> list[Path]:
-    return sorted(
-        path for what in (_TMP, _OLD) for path in out_dir.parent.glob(f".{out_dir.name}.{what}-*")
-    )
-
-
-def _recover(out_dir: Path) -> None:
-    """Remove what killed builds left beside the output folder; if one died between
-    its two renames, put the previous output back first."""
-    if not out_dir.exists():
-        for old in out_dir.parent.glob(f".{out_dir.name}.{_OLD}-*"):
-            if (old / MARKER).exists():
-                os.rename(old, out_dir)
-                break
-    for path in _leftovers(out_dir):
-        shutil.rmtree(path, ignore_errors=True)

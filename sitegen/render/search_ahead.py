@@ -21,8 +21,9 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from ..model import Page, Site
+from ..output.folder import safe_path, write_locked
 from ..output.record import read_record
-from ..output.write import link_file, safe_path, write_locked
+from ..output.write import link_file
 from .pages import first_pages
 from .search import (
     PAGEFIND,
