@@ -20,29 +20,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import memos
+from . import memos, writing
 from .cache import CACHE_DIR, Cache, code_digest, digest
 from .catalog import CATALOG_NAME, load_catalog
 from .config import load_config
 from .cores import default_jobs
 from .enrich.warnings import conflict_message, warn_about
-from .errors import Problems, SitegenError
+from .errors import Problems
 from .model import Article, BuildReport, Document, Site
 from .names import CONFIG_NAME
 from .nlp.annotator import Annotator, model_fingerprint
 from .nlp.cached import CachedAnnotator
 from .nlp.choice import Annotators
 from .nlp.workers import POOL_MIN_BLOCKS
-from .output.folder import check_out_dir, recover, write_locked
-from .output.pages import deploy_files
+from .output.folder import check_out_dir, recover
 from .output.preflight import check_writable
-from .output.write import Written, write_first, write_site
 from .render.theme import (
     Settings,
     compile_templates,
@@ -52,10 +49,14 @@ from .render.theme import (
 )
 from .source.content import ContentFile, ContentReader
 from .source.select import build_date, publish, published
-from .stored import Articles, last_build, remember_build, without_gc
+from .stored import Articles, Enriched, last_build, remember_build, without_gc
+from .writing import SiteWriter
 
 if TYPE_CHECKING:
+    from .errors import SitegenError
     from .site.index import SiteIndex
+
+    Parsed = tuple[Document, tuple[SitegenError, ...]]
 
 __all__ = ["ContentFile", "Pipeline", "Progress", "conflict_message"]
 
@@ -63,9 +64,6 @@ NO_BASE_URL = (
     "no base_url: feeds, sitemap.xml and canonical links are left out "
     "(set [site] base_url or pass --base-url)"
 )
-#: At most this many articles read anew have their pages written first (``early``):
-#: more is not an edit but a change of the whole site, written as one.
-EARLY_ARTICLES = 8
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -188,6 +186,7 @@ class Pipeline:
             return same
         if not settings.base_url:
             problems.warn(NO_BASE_URL, "sitegen.toml")
+        writer = SiteWriter(out_dir, settings, self.theme, salt, self.cache, self.jobs, self.once)
         site = self.analyse(
             problems,
             drafts=drafts,
@@ -195,15 +194,15 @@ class Pipeline:
             future=future,
             today=today,
             files=files,
-            meanwhile=functools.partial(self._plan_ahead, settings, salt),
+            meanwhile=writer.plan_ahead,
         )
         del files  # the bytes read, a tenth of the articles' memory: the articles are made
         with without_gc(self.once):
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        first = self._write_early(site, settings, salt, out_dir, early)
-        written = self._write_site(site, settings, salt, out_dir, search)
-        report = _report(out_dir, site, written, first, problems, self.annotator.annotated)
+        first = writer.write_early(site, self.fresh, early)
+        written = writer.write(site, self.fresh, search, config.cname)
+        report = writing.report(out_dir, site, written, first, problems, self.annotator.annotated)
         memos.store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)
         self.enriched.prune(site)
@@ -213,62 +212,6 @@ class Pipeline:
     def _built(self) -> None:
         if self.cache is not None:
             self.cache.mark_built()
-
-    def _plan_ahead(self, settings: Settings, salt: str, site: Site) -> None:
-        """What planning the pages keeps of ``site``, worked out while new blocks are
-        annotated elsewhere (``site`` is the site without the articles they are in)."""
-        from .render.pages import plan_ahead  # (see the module's docstring)
-
-        memos.load_stored(self.cache, (a.key for a in site.articles))
-        plan_ahead(site, settings, self.theme, salt)
-
-    def _write_early(
-        self,
-        site: Site,
-        settings: Settings,
-        salt: str,
-        out_dir: Path,
-        early: Callable[[Sequence[str]], None] | None,
-    ) -> list[str]:
-        """The pages of the few articles that changed, written before the rest of the
-        site is planned (the preview's edits); the files that changed."""
-        if early is None or not 0 < len(self.fresh) <= EARLY_ARTICLES:
-            return []
-        from .render.pages import first_pages  # (see the module's docstring)
-
-        pages = first_pages(site, settings, self.theme, salt, self.fresh)
-        first = write_locked(functools.partial(write_first, pages), out_dir)
-        early(first)
-        return first
-
-    def _write_site(
-        self, site: Site, settings: Settings, salt: str, out_dir: Path, search: bool
-    ) -> Written:
-        """Plan every file of the site and write those whose key changed, with the
-        search index (made again only with ``search``; an edit's shards are started
-        before the rest of the site is planned)."""
-        from .render.pages import plan_site
-        from .render.search import search_bundles
-        from .render.search_ahead import IndexedAhead, index_ahead
-
-        with IndexedAhead() as ahead:
-            with without_gc(self.once):
-                memos.load_stored(self.cache, (a.key for a in site.articles))
-                if settings.search and search and 0 < len(self.fresh) <= EARLY_ARTICLES:
-                    index_ahead(ahead, site, settings, self.theme, salt, self.fresh, out_dir)
-                extra = deploy_files(self.config.cname)
-                pages = ahead.rendered(plan_site(site, settings, self.theme, salt, extra))
-            if self.once:  # a fifth of a large site's memory, which writing it then uses
-                memos.store_made(self.cache)
-                memos.empty_memos()
-            index = (
-                search_bundles(site, pages, settings.language, search, ahead.ready)
-                if settings.search
-                else []
-            )
-            with without_gc(self.once):
-                write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
-                return write_locked(write, out_dir)
 
     def _prepare(self, out_dir: Path, base_url: str | None) -> Settings:
         """Check the output folder (and finish what a killed build left there) before
@@ -351,10 +294,7 @@ class Pipeline:
             new = [d for d, _ in parsed.values()]
             self._start_ahead(published(new, drafts=drafts, future=future, today=today))
         try:
-            done = self.enriched.known([k for k in keys if k in present])
-            settled = {k for k in keys if k not in present or k in done}  # read or decoded
-            parsed |= parse_files(files, keys, settled, problems)  # (stored, did not decode)
-            problems.warnings += [w for k in keys if k in done for w in done[k][1]]
+            done = self._reused(files, keys, present, parsed, problems)
             documents = {k: v[0].document for k, v in done.items()}
             documents |= {k: v[0] for k, v in parsed.items()}
             shown = publish(keys, documents, problems, strict, drafts, future, today)
@@ -373,6 +313,25 @@ class Pipeline:
             self.annotators.stop_ahead()
         self.enriched.keep({k: done[k] for k in keys if k in done}, todo)
         return [done[k][0] for k in wanted]
+
+    def _reused(
+        self,
+        files: Sequence[ContentFile],
+        keys: Sequence[bytes],
+        present: Collection[bytes],
+        parsed: dict[bytes, Parsed],
+        problems: Problems,
+    ) -> dict[bytes, Enriched]:
+        """What earlier runs enriched of the files (their ``present`` keys), its warnings
+        reported again; a stored article that no longer decodes has its file parsed into
+        ``parsed``, to be enriched again."""
+        from .source.parse import parse_files
+
+        done = self.enriched.known([k for k in keys if k in present])
+        settled = {k for k in keys if k not in present or k in done}  # read or decoded
+        parsed |= parse_files(files, keys, settled, problems)
+        problems.warnings += [w for k in keys if k in done for w in done[k][1]]
+        return done
 
     def _start_ahead(self, documents: Sequence[Document]) -> None:
         """Send the blocks of the new ``documents`` that the cache lacks to a worker now,
@@ -397,26 +356,6 @@ class Pipeline:
         if self.annotators.given is None and self.annotators.address is None:
             self.annotators.in_process()
         compile_templates(self.theme)
-
-
-def _report(
-    out_dir: Path,
-    site: Site,
-    written: Written,
-    first: Sequence[str],
-    problems: Problems,
-    annotated: int,
-) -> BuildReport:
-    return BuildReport(
-        out_dir=str(out_dir),
-        articles=len(site.articles),
-        entities=len(site.entities),
-        files=written.files,
-        warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
-        rendered=written.rendered,
-        changed=tuple(sorted({*written.changed, *first})),
-        annotated=annotated,
-    )
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

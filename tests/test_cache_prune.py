@@ -14,7 +14,7 @@ from test_golden import tree
 from test_incremental import SITE
 
 from sitegen import cache as cache_module
-from sitegen import pipeline as pipeline_module
+from sitegen import writing
 from sitegen.cache import CACHE_DIR, FILE, Cache
 from sitegen.memos import empty_memos
 from sitegen.nlp.annotator import SpacyAnnotator
@@ -132,7 +132,7 @@ def test_what_a_stopped_build_stored_is_pruned_by_a_later_one(
         raise KeyboardInterrupt  # Ctrl-C while writing: enriched and memos stored
 
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline_module, "write_locked", stopped)
+        patched.setattr(writing, "write_locked", stopped)
         with pytest.raises(KeyboardInterrupt):
             Pipeline(site, annotator=fake_annotator, once=True).build(site / "build")
     make_site({"content/a.md": SITE["content/a.md"] + "\nKerry went to Moscow twice.\n"})

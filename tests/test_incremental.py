@@ -293,7 +293,7 @@ def test_a_build_failing_after_the_early_page_leaves_nothing_stale(
 ) -> None:
     """The early page is recorded as written: undoing the edit after a failed build
     writes the page back, though the inputs are those of the last good build."""
-    import sitegen.pipeline
+    import sitegen.writing
 
     site = make_site(SITE)
     pipeline = Pipeline(site, annotator=fake_annotator)
@@ -303,7 +303,7 @@ def test_a_build_failing_after_the_early_page_leaves_nothing_stale(
     def fail(*args: object, **kwargs: object) -> None:
         raise SitegenError("the disk is full")
 
-    monkeypatch.setattr(sitegen.pipeline, "write_site", fail)
+    monkeypatch.setattr(sitegen.writing, "write_site", fail)
     make_site({"content/a.md": SITE["content/a.md"].replace("Tabler.", "Tabler in Syria.")})
     with pytest.raises(SitegenError):
         pipeline.build(out, early=lambda paths: None)

@@ -1,0 +1,115 @@
+"""The render and output stages of a build: every file of the site planned with its
+key (``render/pages.py``), and those whose key changed rendered and written with the
+search index (``output/write.py``).
+
+A ``SiteWriter`` is what one build writes with: the settings and theme every page is
+made with, the salt of its keys and the output folder. The render stage is imported
+where it is first needed: a warm build with nothing changed never gets this far
+(see ``pipeline.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import memos
+from .cache import Cache
+from .errors import Problems, SitegenError
+from .model import BuildReport, Site
+from .output.folder import write_locked
+from .output.pages import deploy_files
+from .output.write import Written, write_first, write_site
+from .render.theme import Settings, Theme
+from .stored import without_gc
+
+#: At most this many articles read anew have their pages written first (``early``):
+#: more is not an edit but a change of the whole site, written as one.
+EARLY_ARTICLES = 8
+
+
+@dataclass(frozen=True)
+class SiteWriter:
+    """What one build writes with, and where. ``once``: the process builds once, so
+    what the render stage works out is let go of as soon as every page is planned."""
+
+    out_dir: Path
+    settings: Settings
+    theme: Theme
+    salt: str
+    cache: Cache | None
+    jobs: int
+    once: bool
+
+    def plan_ahead(self, site: Site) -> None:
+        """What planning the pages keeps of ``site``, worked out while new blocks are
+        annotated elsewhere (``site`` is the site without the articles they are in)."""
+        from .render.pages import plan_ahead
+
+        memos.load_stored(self.cache, (a.key for a in site.articles))
+        plan_ahead(site, self.settings, self.theme, self.salt)
+
+    def write_early(
+        self, site: Site, fresh: Collection[str], early: Callable[[Sequence[str]], None] | None
+    ) -> list[str]:
+        """The pages of the few articles ``fresh`` (slugs) that changed, written before
+        the rest of the site is planned (the preview's edits); the files that changed."""
+        if early is None or not 0 < len(fresh) <= EARLY_ARTICLES:
+            return []
+        from .render.pages import first_pages
+
+        pages = first_pages(site, self.settings, self.theme, self.salt, fresh)
+        first = write_locked(functools.partial(write_first, pages), self.out_dir)
+        early(first)
+        return first
+
+    def write(self, site: Site, fresh: Collection[str], search: bool, cname: str) -> Written:
+        """Plan every file of the site and write those whose key changed, with the
+        search index (made again only with ``search``; the shards of an edit of the
+        few articles ``fresh`` are started before the rest of the site is planned)."""
+        from .render.pages import plan_site
+        from .render.search import search_bundles
+        from .render.search_ahead import IndexedAhead, index_ahead
+
+        settings, theme, salt = self.settings, self.theme, self.salt
+        with IndexedAhead() as ahead:
+            with without_gc(self.once):
+                memos.load_stored(self.cache, (a.key for a in site.articles))
+                if settings.search and search and 0 < len(fresh) <= EARLY_ARTICLES:
+                    index_ahead(ahead, site, settings, theme, salt, fresh, self.out_dir)
+                extra = deploy_files(cname)
+                pages = ahead.rendered(plan_site(site, settings, theme, salt, extra))
+            if self.once:  # a fifth of a large site's memory, which writing it then uses
+                memos.store_made(self.cache)
+                memos.empty_memos()
+            index = (
+                search_bundles(site, pages, settings.language, search, ahead.ready)
+                if settings.search
+                else []
+            )
+            with without_gc(self.once):
+                write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
+                return write_locked(write, self.out_dir)
+
+
+def report(
+    out_dir: Path,
+    site: Site,
+    written: Written,
+    first: Sequence[str],
+    problems: Problems,
+    annotated: int,
+) -> BuildReport:
+    """What a build did, for the command line to print."""
+    return BuildReport(
+        out_dir=str(out_dir),
+        articles=len(site.articles),
+        entities=len(site.entities),
+        files=written.files,
+        warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
+        rendered=written.rendered,
+        changed=tuple(sorted({*written.changed, *first})),
+        annotated=annotated,
+    )
