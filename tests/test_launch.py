@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -248,6 +249,22 @@ from sitegen import launch
 launch.command()
 """
 
+#: The same, its pages rendered by a forked copy beside it (a page a copy), the copy
+#: saying its process id as it starts on them, which then takes a minute.
+SLOW_COPY = """
+import os, time
+import sitegen.output.shares as shares
+shares.MIN_SHARE = 1
+real = shares._render_share
+def slow(n):
+    print("rendering", os.getpid(), flush=True)
+    time.sleep(60)
+    return real(n)
+shares._render_share = slow
+from sitegen import launch
+launch.command()
+"""
+
 
 def running_in(folder: Path) -> list[str]:
     """The command lines of the processes naming ``folder``."""
@@ -258,21 +275,28 @@ def running_in(folder: Path) -> list[str]:
     return [line for line in found if str(folder) in line]
 
 
-def stopped_while(site: Path, script: str, said: str, tmp_path: Path) -> tuple[str, Path]:
-    """An edit's build of ``site`` run by ``script``, sent SIGTERM once it prints ``said``;
-    what it printed in all (it must exit 143 saying "terminated") and its temp folder."""
+def stopped_while(
+    site: Path, script: str, said: str, tmp_path: Path, jobs: int = 1
+) -> tuple[str, Path]:
+    """An edit's build of ``site`` run by ``script``, sent SIGTERM once it prints a line
+    starting ``said``; what it printed in all (it must exit 143 saying "terminated", in
+    less than the minute a slow step takes) and its temp folder."""
     edited_later(site / "content/a.md", SITE["content/a.md"].replace("spoke", "spoke again"))
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    command = [sys.executable, "-c", script, "build", "--site", str(site), "--jobs", "1"]
+    command = [sys.executable, "-c", script, "build", "--site", str(site), "--jobs", str(jobs)]
     env = {**BUFFERED, "TMPDIR": str(scratch)}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
         assert run.stdout is not None and run.stderr is not None
-        assert run.stdout.readline().decode() == said + "\n"
+        timer = threading.Timer(120, run.kill)  # (never said: the line check fails)
+        timer.start()
+        first = run.stdout.readline().decode()
+        timer.cancel()
+        assert first.startswith(said), run.stderr.read().decode()
         run.send_signal(signal.SIGTERM)
-        assert run.wait(timeout=60) == 143
+        assert run.wait(timeout=30) == 143
         assert run.stderr.read().decode().splitlines()[-1] == "terminated"
-        return said + "\n" + run.stdout.read().decode(), scratch
+        return first + run.stdout.read().decode(), scratch
 
 
 @pytest.mark.model
@@ -309,6 +333,23 @@ def test_sigterm_waits_while_the_output_folder_changes(
     fresh = tmp_path / "fresh"
     subprocess.run([*build, "--no-cache", "--out", str(fresh)], check=True, timeout=300)
     assert tree(site / "build") == tree(fresh)
+
+
+@pytest.mark.model
+def test_sigterm_stops_the_forked_copies_rendering_pages_at_once(
+    make_site: MakeSite, real_nlp: object, tmp_path: Path
+) -> None:
+    """A copy forked to render its share of the pages is stopped with the build, not
+    waited for until it has rendered them all."""
+    site = make_site(SITE)
+    build = [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)]
+    subprocess.run(build, check=True, timeout=300, env=BUFFERED)
+    before = tree(site / "build")
+    printed, _ = stopped_while(site, SLOW_COPY, "rendering", tmp_path, jobs=2)
+    copy = int(printed.split()[1])
+    assert not Path(f"/proc/{copy}").exists(), "the copy was left running"
+    assert tree(site / "build") == before
+    assert [p.name for p in site.iterdir() if "sitegen-tmp" in p.name] == []
 
 
 @pytest.mark.parametrize(
