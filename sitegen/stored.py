@@ -21,7 +21,7 @@ from .cache import BAD_VALUE, Cache, digest
 from .errors import SitegenError
 from .memos import latest_rows, stored_rows
 from .model import Article, BuildReport, Site
-from .output.record import manifest_digest
+from .output.record import manifest_digest, read_record
 
 #: The warnings of reading and enriching a file, kept with its article.
 Warnings = tuple[SitegenError, ...]
@@ -96,8 +96,9 @@ def _decode_enriched(value: bytes) -> Enriched:
 
 def last_build(cache: Cache | None, inputs: bytes, out_dir: Path) -> BuildReport | None:
     """The report of the last build into ``out_dir`` if it was made from exactly
-    these inputs and the output folder is as that build left it (the shortcut
-    every warm build with no change takes), with nothing rendered or changed."""
+    these inputs and the output folder is as that build left it, every file it wrote
+    there too (the shortcut every warm build with no change takes), with nothing
+    rendered or changed."""
     if cache is None:
         return None
     key = digest("build", str(out_dir.resolve()))
@@ -109,6 +110,8 @@ def last_build(cache: Cache | None, inputs: bytes, out_dir: Path) -> BuildReport
     except BAD_VALUE:
         return None
     if made_from != inputs.hex() or marker != manifest_digest(out_dir):
+        return None
+    if read_record(out_dir).damaged:  # files deleted or changed by hand: made again
         return None
     nothing: dict[str, Any] = {"rendered": 0, "changed": (), "annotated": 0}
     return dataclasses.replace(report, out_dir=str(out_dir), **nothing)

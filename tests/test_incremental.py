@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Generator, Sequence
@@ -674,6 +675,42 @@ def test_a_build_with_nothing_new_still_reports_its_warnings_and_checks_the_outp
     (site / "build" / MARKER).write_text("{}")  # the output is not what the last build left
     third = build_site_folder(site, fake_annotator, use_cache=True)
     assert third.rendered == third.files and (site / "build" / "d" / "index.html").is_file()
+
+
+def test_files_deleted_or_changed_in_the_output_are_made_again(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    """By hand, or by a tool run on the folder: the next build puts them back, alone,
+    whether anything else changed or not (the shortcut of a build with nothing new
+    looks at the files too)."""
+    site = make_site(SITE)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    out = site / "build"
+    fresh = tmp_path / "fresh"
+    build_site_folder(site, fake_annotator, fresh)
+    shard = next(p for p in out.glob("pagefind*/**/*") if p.is_file() and "fragment" in str(p))
+    before = stamps(out)
+    (out / "index.html").unlink()
+    shutil.rmtree(out / "entities" / "person")
+    (out / "a" / "index.html").write_text("by hand")
+    shard.write_bytes(b"")
+    touched = {"index.html", "a/index.html", shard.relative_to(out).as_posix()}
+    again = build_site_folder(site, fake_annotator, use_cache=True)
+    assert tree(out) == tree(fresh)
+    assert {p for p in again.changed if not p.startswith(("entities/person/", "pagefind"))} == {
+        "index.html",
+        "a/index.html",
+    }
+    after = stamps(out)
+    kept = {p for p in before if p in after and p not in touched and "/person/" not in p}
+    assert {p for p in kept if after[p] != before[p] and not p.startswith("pagefind")} == {
+        ".sitegen-build"
+    }, "only what was deleted or changed is written again"
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    (out / "b" / "index.html").unlink()
+    build_site_folder(site, fake_annotator, use_cache=True)  # an edit, and a file gone
+    build_site_folder(site, fake_annotator, fresh)
+    assert tree(out) == tree(fresh)
 
 
 @pytest.mark.model

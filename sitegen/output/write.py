@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,7 +94,8 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
         todo = [page for page in pages if previous.get(page.path) != page.key]
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         files = previous | {page.path: page.key for page in pages}
-        write_record(staging / MARKER, Record(files, record.made_from))
+        sizes = _sizes(files, changed, staging, out_dir, record.sizes)
+        write_record(staging / MARKER, Record(files, record.made_from, sizes))
         with held():
             _move_in(staging, out_dir, changed, [])
             os.replace(staging / MARKER, out_dir / MARKER)
@@ -118,7 +119,7 @@ def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[s
     out_dir, previous = job.out_dir, job.previous.files
     changed = _render(staging, pages, previous, out_dir, link_unchanged=True, jobs=job.jobs)
     made = _derive(job, staging.joinpath, staging, link_unchanged=True)
-    _record(staging / MARKER, pages, made, job.carried)
+    _record(job, staging, pages, made, changed)
     with held():
         swap(staging, out_dir)
     return changed, made
@@ -137,7 +138,7 @@ def _in_place(
     made = _derive(job, new_site, staging, link_unchanged=False)
     prefixes = tuple(one.prefix for one in job.derive)
     pages_gone = [p for p in removed if not p.startswith(prefixes)]
-    _record(staging / MARKER, pages, made, job.carried)
+    _record(job, staging, pages, made, changed)
     stale = set(removed) - set(pages_gone) - set(made.keys)
     with held():
         _move_in(staging, out_dir, changed, pages_gone)
@@ -163,10 +164,34 @@ def _derive(job: _Job, site: PageFiles, staging: Path, *, link_unchanged: bool) 
 
 
 def _record(
-    path: Path, pages: Sequence[Page], made: MadeDerived, carried: dict[str, dict[str, str]]
+    job: _Job, staging: Path, pages: Sequence[Page], made: MadeDerived, changed: Sequence[str]
 ) -> None:
+    """The record of the new site, staged (``changed``: the pages staged)."""
     files = {page.path: page.key for page in pages} | made.keys
-    write_record(path, Record(files, carried | made.made_from))
+    staged = {*changed, *made.changed}
+    sizes = _sizes(files, staged, staging, job.out_dir, job.previous.sizes)
+    write_record(staging / MARKER, Record(files, job.carried | made.made_from, sizes))
+
+
+def _sizes(
+    paths: Iterable[str],
+    staged: Collection[str],
+    staging: Path,
+    out_dir: Path,
+    old: Mapping[str, int],
+) -> dict[str, int]:
+    """Each file's size: the staged file's if it was staged (its bytes changed), else
+    as the last build's record says (checked since), or as it is, where that did not
+    say (a record of an earlier version)."""
+    sizes = {}
+    for path in paths:
+        if path in staged:
+            sizes[path] = (staging / path).stat().st_size
+        elif path in old:
+            sizes[path] = old[path]
+        else:
+            sizes[path] = (out_dir / path).stat().st_size
+    return sizes
 
 
 def _check_paths(pages: Sequence[Page]) -> None:

@@ -73,12 +73,12 @@ class IndexedAhead:
         planned = {page.path: page for page in plan}
 
         def stage(out: Path) -> None:  # under the output's lock: files as recorded
-            held = read_record(out).files
+            held = read_record(out, check=False)  # (each page checked: not all the site)
             for n, shard in enumerate(shards):
                 for path in shard.paths:
                     page, target = planned[path], safe_path(folder / f"{n}", path)
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    if held.get(path) == page.key and (out / path).is_file():
+                    if held.files.get(path) == page.key and held.holds(out, path):
                         link_file(out / path, target)
                     else:
                         content = page.make()
@@ -130,7 +130,7 @@ def index_ahead(
     """Start indexing the shards of the articles ``slugs`` with ``ahead``, over a
     last build's output in ``out_dir`` (none: nothing to start from)."""
     shards = edited_shards(site, slugs)
-    if not shards or not read_record(out_dir).files:
+    if not shards or not read_record(out_dir, check=False).files:
         return
     wanted = {path.removesuffix("/index.html") for shard in shards for path in shard.paths}
     plan = first_pages(site, settings, theme, salt, wanted)
