@@ -3,8 +3,10 @@
 A speaker is the entity at the head of the cue's subject ("US Defense
 Department spokesman Peter Cook" -> Peter Cook, the rest kept as description),
 else a person its words name ("her spokesman Luis Mora"), else the entity they
-end with ("a spokesman for Maersk"); a bare title is the person the article
-named with it ("the President" -> President Ana Silva); a pronoun is resolved by
+end with ("a spokesman for Maersk"); a name the model did not find there is the
+one person of the article it names ("Scholz said" -> Olaf Scholz); a bare title
+is the person the article named with it ("the President" -> President Ana
+Silva); a pronoun is resolved by
 the reader's state (``discourse.py``); "I" is the article's author. Words that
 only point ("that", "which") or hold no letter are never a source.
 """
@@ -51,17 +53,31 @@ def name_sources(
     for mention in mentions:
         by_block.setdefault(mention.block, []).append(mention)
     reader = Discourse(document, unquoted)
+    people = _people(mentions)
     out: list[Attribution] = []
     for link in links:
         cue, cue_text = link.cue, document.blocks[link.cue_block].text
         reader.advance(link.cue_block, cue.cue[0])
         found = by_block.get(link.cue_block, [])
         named = _speaker(cue_text, link.cue_block, cue, found, reader, document.author)
+        if named is not None and named[1] is None and named[0] in people:
+            named = (*people[named[0]], named[2])  # "Scholz", whom the model missed there
         if named is None:
             continue
         out.append(_attribution(document, link, named, by_block, len(out) + 1))
         reader.spoke(out[-1], _may_be_person(out[-1]), (link.cue_block, cue.cue[0]))
     return tuple(out)
+
+
+def _people(mentions: Sequence[Mention]) -> dict[str, tuple[str, str]]:
+    """The persons of the article, (name, entity id), by the names that point to one
+    of them alone: the whole name, and its last word ("Scholz", "Olaf Scholz")."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for m in mentions:
+        if m.label == "PERSON":
+            for form in {m.name, m.name.split()[-1]}:
+                found.setdefault(form, set()).add((m.name, m.entity))
+    return {form: next(iter(people)) for form, people in found.items() if len(people) == 1}
 
 
 def _attribution(
