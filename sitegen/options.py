@@ -226,6 +226,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port from 0 to 65535, not {text!r}")
+    return value
+
+
 def _site_option(command: argparse.ArgumentParser, help: str) -> None:
     command.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help=help)
 
@@ -248,7 +258,7 @@ def _serve_command(commands: Any) -> argparse.ArgumentParser:
         "0.0.0.0 is every network interface)",
     )
     s.add_argument(
-        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+        "--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)"
     )
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
     s.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")

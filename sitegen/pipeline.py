@@ -218,7 +218,8 @@ class Pipeline:
         any work, so a read-only place fails in a moment; the settings to build with."""
         config = self.config
         recover(out_dir)
-        check_out_dir(out_dir, config.site_dir, [config.content_dir, config.templates_dir])
+        inputs = [config.content_dir, config.templates_dir, config.static_dir]
+        check_out_dir(out_dir, config.site_dir, inputs)
         check_writable(out_dir)
         if base_url is None:
             return self.settings

@@ -328,8 +328,10 @@ def test_refuses_output_folder_with_foreign_files(
         (".", "output folder {out} holds the site itself; choose another --out"),
         ("..", "output folder {out} holds the site itself; choose another --out"),
         ("content", "output folder {out} is inside {site}/content; choose another --out"),
+        ("static", "output folder {out} is inside {site}/static; choose another --out"),
+        ("static/x", "output folder {out} is inside {site}/static; choose another --out"),
     ],
-    ids=["site folder", "its parent", "content folder"],
+    ids=["site folder", "its parent", "content folder", "static folder", "inside static"],
 )
 def test_refuses_to_build_over_the_site(
     make_site: MakeSite, fake_annotator: Annotator, out: str, message: str

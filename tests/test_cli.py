@@ -243,6 +243,15 @@ def test_annotate_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     assert (result.returncode, result.stderr) == (2, "error: no such file: content/nope.md\n")
 
 
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
+    result = run_cli("serve", "--port", port, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        f"error: argument --port: must be a port from 0 to 65535, not {port!r}\n"
+    )
+
+
 def test_annotate_reports_content_errors_without_mentioning_a_build(
     make_site: Callable[..., Path],
 ) -> None:
