@@ -38,7 +38,7 @@ PHRASE = "initiated high level talks last week"
 class Server:
     """``sitegen serve`` running on a free port, its output read line by line."""
 
-    def __init__(self, site: Path, *args: str) -> None:
+    def __init__(self, site: Path, *args: str, built: str = "Built") -> None:
         command = [sys.executable, "-m", "sitegen", "serve", "--site", str(site), "--port", "0"]
         self.process = subprocess.Popen(
             [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -48,8 +48,9 @@ class Server:
         threading.Thread(target=self._read, daemon=True).start()
         first = self.wait_for("Serving ")
         self.url = first.split(" at ", 1)[1].split(" ", 1)[0]
-        self.wait_for("Built")
-        self.wait_for("Ready")  # warmed up: the first save is as quick as the next
+        self.wait_for(built)
+        if built == "Built":
+            self.wait_for("Ready")  # warmed up: the first save is as quick as the next
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -187,6 +188,27 @@ def test_a_build_error_shows_over_the_page_until_fixed(
     (site / ARTICLE).write_text(original.replace(PHRASE, "FIXED talks"), encoding="utf-8")
     wait_text(page, "FIXED talks")
     assert page.locator("#sitegen-preview[role=alert]").count() == 0
+
+
+@pytest.mark.model
+@pytest.mark.browser
+def test_a_first_build_that_fails_shows_its_error_and_the_site_once_fixed(
+    sample_site: Path, real_nlp: object, page: Any
+) -> None:
+    article = sample_site / ARTICLE
+    good = article.read_text(encoding="utf-8")
+    article.write_text("---\ntitle: [a, b]\n---\n" + good, encoding="utf-8")
+    server = Server(sample_site, built="Build failed: nothing to serve yet.")
+    try:
+        page.goto(server.url)
+        alert = page.locator("#sitegen-preview[role=alert]")
+        alert.wait_for(timeout=30_000)
+        assert "front matter" in alert.inner_text()
+        article.write_text(good, encoding="utf-8")
+        wait_text(page, "Syria")  # the home page, once built, without a reload by hand
+        assert alert.count() == 0
+    finally:
+        assert server.stop() == 0, server.log
 
 
 @pytest.mark.model

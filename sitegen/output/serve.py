@@ -32,6 +32,7 @@ import re
 import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
@@ -44,6 +45,7 @@ from ..errors import BuildFailed, SitegenError, printable
 from ..model import BuildReport
 from ..render.urls import base_path
 from .rebuild import Rebuilder, watch
+from .record import MARKER
 
 #: ``build(search, early)``: a build of the site (see ``Pipeline.build``).
 Build = Callable[[bool, Callable[[Sequence[str]], None] | None], BuildReport]
@@ -222,7 +224,9 @@ class Preview:
             self.state = State(describe(outcome), [])
             for line in self.state.errors:
                 print(f"error: {printable(line)}", flush=True)
-            print("Build failed: still serving the last good build.", flush=True)
+            built_before = (self.options.out_dir / MARKER).is_file()
+            kept = "still serving the last good build" if built_before else "nothing to serve yet"
+            print(f"Build failed: {kept}.", flush=True)
         for socket in list(self.sockets):
             socket.write_message(self.state.message())
         if self.builds == 1 and self.options.open_browser:
@@ -291,14 +295,26 @@ class _Site(_Handler):
         if found is None:
             self.set_status(404)
             found = resolve(out_dir, "404.html")
-            if found is None:
-                self.write(f"Not found. The site is at {prefix}")
+            if found is None:  # not built yet: a page that shows why, and reloads once it is
+                self.write(inject(_not_built(prefix), self.preview.port, self.preview.generation))
                 return
         self.set_header("Content-Type", content_type(found))
         body = found.read_bytes()
         html = found.suffix == ".html"
         generation = self.preview.generation
         self.write(inject(body, self.preview.port, generation) if html else body)
+
+
+def _not_built(prefix: str) -> bytes:
+    """The page for a path the output folder lacks when it has no 404 page either (no
+    build has succeeded): the preview shows the build's errors over it."""
+    text = f"Not found. The site is at {prefix} once a build succeeds."
+    page = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Not found</title></head>\n"
+        f"<body><main><h1>Not found</h1><p>{escape(text)}</p></main></body></html>\n"
+    )
+    return page.encode()
 
 
 class _Outside(_Handler):
