@@ -180,6 +180,23 @@ def test_home_lists_the_article_and_its_link_works(open_page: Callable[..., Any]
     assert ARTICLE_TEXT in page.locator(".article-body").inner_text()
 
 
+def test_opened_from_disk_a_link_to_a_folder_opens_its_page(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    page = browser.new_page()
+    try:
+        page.goto((sample_build(tmp_path_factory) / "index.html").as_uri())
+        page.get_by_role("link", name="Entities", exact=True).click()
+        page.wait_for_url("**/entities/index.html")
+        page.get_by_role("link", name="Articles", exact=True).click()
+        page.wait_for_url(f"**/{PREFIX}/index.html")
+        page.locator(".article-list").get_by_role("link", name=ARTICLE_TITLE).click()
+        page.wait_for_url(f"**/{ARTICLE}/index.html")
+        assert page.locator("h1").inner_text() == ARTICLE_TITLE
+    finally:
+        page.close()
+
+
 @pytest.mark.parametrize("path", ["", f"{ARTICLE}/", "entities/", f"{ENTITY}/"])
 def test_page_loads_cleanly_with_its_stylesheet(open_page: Callable[..., Any], path: str) -> None:
     """No failed request, script error or request off loopback (checked by open_page)."""
