@@ -303,6 +303,20 @@ def test_search_finds_articles_and_entities_and_filters_by_entity(demo: Demo, pa
     )
 
 
+@pytest.mark.browser
+def test_search_excerpts_hold_the_text_not_notes_or_ledgers(demo: Demo, page: Any) -> None:
+    """A result shows the words around the match in the article, not the numbers of
+    its source notes, their text, or the lists after it."""
+    page.goto(demo.served + "search/")
+    page.locator(".pagefind-ui__search-input").fill("talks")
+    excerpt = page.locator(".pagefind-ui__result-excerpt").first
+    excerpt.wait_for()
+    text = excerpt.inner_text()
+    assert "Scholz said after the talks" in text, text
+    for note in (" 1", "Quote", "Olaf Scholz", "People quoted", "mentions"):
+        assert note not in text, text
+
+
 AXE_PAGES = ["", "welcome/", "entities/person/olaf-scholz/", "tags/europe/", "search/", "sources/"]
 
 

@@ -28,14 +28,16 @@ def marker(number: int, anchor: str | None = None) -> str:
     """The numbered link to a note; ``anchor`` is its id (``noteref-N`` unless given)."""
     anchor = anchor or f"noteref-{number}"
     return (
-        f'<sup class="note-ref" data-note><a href="#note-{number}" id="{anchor}" '
+        '<sup class="note-ref" data-note data-pagefind-ignore>'
+        f'<a href="#note-{number}" id="{anchor}" '
         f'role="doc-noteref" aria-label="Note {number}">{number}</a></sup>'
     )
 
 
 def sidenote(number: int, content: str) -> str:
     return (
-        f'<span class="sidenote" id="note-{number}" role="doc-footnote" data-note>'
+        f'<span class="sidenote" id="note-{number}" role="doc-footnote" data-note '
+        "data-pagefind-ignore>"
         f'<span class="note-number">{number}</span> {content} '
         f'<a class="note-back" href="#noteref-{number}" aria-label="Back to the text">↩</a>'
         "</span>"
