@@ -243,6 +243,29 @@ def test_annotate_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     assert (result.returncode, result.stderr) == (2, "error: no such file: content/nope.md\n")
 
 
+def test_verbose_names_each_article_left_out_and_why(
+    make_site: Callable[..., Path], fake_cli: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nKerry spoke.\n",
+            "content/b.md": "---\ntitle: B\ndate: 2015-09-21\ndraft: true\n---\nHi.\n",
+            "content/c.md": "---\ntitle: C\ndate: 2015-09-30\n---\nHi.\n",
+        }
+    )
+    build = ["build", "--site", str(site), "--now", "2015-09-22", "--base-url", "https://e.org/"]
+    assert cli.main([*build, "-v"]) == 0
+    skipped = [line for line in capsys.readouterr().err.splitlines() if "skipped" in line]
+    assert skipped == [
+        "skipped content/b.md: a draft (--drafts builds it)",
+        "skipped content/c.md: dated 2015-09-30, after 2015-09-22 (--future builds it)",
+    ]
+    assert cli.main([*build, "-v", "--drafts", "--future"]) == 0
+    assert "skipped" not in capsys.readouterr().err
+    assert cli.main(build) == 0
+    assert "skipped" not in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
 def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
     result = run_cli("serve", "--port", port, cwd=tmp_path)

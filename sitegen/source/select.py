@@ -10,12 +10,15 @@ else the current date in UTC. Nothing else in the output depends on the clock.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import Problems, UsageError
 from ..model import Document
 from .content import check_slugs
+
+log = logging.getLogger("sitegen")
 
 
 def build_date(now: str | None = None, environ: Mapping[str, str] | None = None) -> dt.date:
@@ -65,4 +68,11 @@ def publish(
     check_slugs(shown, problems)
     problems.raise_if_any(strict)
     kept = {id(d) for d in shown}
+    for doc in (d for d in in_order.values() if id(d) not in kept):  # (said with -v)
+        why = "a draft (--drafts builds it)" if doc.draft and not drafts else None
+        log.info(
+            "skipped %s: %s",
+            doc.source,
+            why or f"dated {doc.date}, after {today} (--future builds it)",
+        )
     return {k: d for k, d in in_order.items() if id(d) in kept}
