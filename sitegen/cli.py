@@ -30,6 +30,7 @@ from .errors import (
     stopped,
 )
 from .model import BuildReport
+from .names import CONFIG_NAME
 from .options import parse
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
 from .render.urls import BaseUrlError, normalise_base_url
@@ -237,6 +238,8 @@ def _annotate(args: argparse.Namespace) -> int:
     path: Path = args.file
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
+    if args.site is None:
+        args.site = _site_of(path)
     with _pipeline(args) as pipeline:
         pipeline.refresh()
         site_dir = pipeline.site_dir.resolve()
@@ -256,6 +259,15 @@ def _annotate(args: argparse.Namespace) -> int:
     data = article_annotations(article)
     _say(to_json(data) if args.format == "json" else to_text(data), end="")
     return 0
+
+
+def _site_of(path: Path) -> Path:
+    """The site folder ``path`` is in: the nearest folder above it with a sitegen.toml,
+    or whose content/ holds it; else the current folder."""
+    for folder in path.resolve().parents:
+        if (folder / CONFIG_NAME).is_file() or folder / "content" in path.resolve().parents:
+            return folder
+    return Path(".")
 
 
 def _entities(args: argparse.Namespace) -> int:

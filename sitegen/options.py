@@ -112,7 +112,7 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
         "else today in UTC)",
     )
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    _where_options(b)
+    _where_options(b, renders=True)
     _no_cache_option(b)
     loud = b.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -131,7 +131,8 @@ def _annotate_command(commands: Any) -> argparse.ArgumentParser:
     )
     a.add_argument("file", type=Path, metavar="FILE.md")
     a.add_argument("--format", choices=("json", "text"), default="json")
-    _site_option(a, "the site folder the file is read with (default: .)")
+    help = "the site folder the file is read with (default: the one it is in, else .)"
+    a.add_argument("--site", type=Path, metavar="DIR", help=help)
     _no_cache_option(a)
     a.set_defaults(command="annotate")
     return a
@@ -179,15 +180,16 @@ def _cache_command(commands: Any) -> argparse.ArgumentParser:
     return c
 
 
-def _where_options(command: argparse.ArgumentParser) -> None:
-    """Where blocks missing from the cache are annotated."""
+def _where_options(command: argparse.ArgumentParser, renders: bool = False) -> None:
+    """Where blocks missing from the cache are annotated (``renders``: and pages rendered)."""
     where = command.add_mutually_exclusive_group()
+    render = " and render pages with as many" if renders else ""
     where.add_argument(
         "--jobs",
         type=_positive,
         metavar="N",
-        help=f"annotate with N processes here, even if sitegen.toml sets [nlp] dask, "
-        f"and render pages with as many (default: all {default_jobs()} cores)",
+        help=f"annotate with N processes here, even if sitegen.toml sets [nlp] dask"
+        f"{render} (default: all {default_jobs()} cores)",
     )
     where.add_argument(
         "--dask",

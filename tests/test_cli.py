@@ -266,6 +266,25 @@ def test_verbose_names_each_article_left_out_and_why(
     assert "skipped" not in capsys.readouterr().err
 
 
+def test_annotate_reads_a_file_with_the_site_it_is_in(
+    make_site: Callable[..., Path],
+    fake_cli: list[int],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\n---\nJohn Kerry spoke.\n",
+            "content/b.md": "---\ntitle: B\n---\nKerry left.\n",
+        }
+    )
+    monkeypatch.chdir(site.parent)  # not the site folder: no --site either
+    assert cli.main(["annotate", f"{site.name}/content/b.md"]) == 0
+    annotations = json.loads(capsys.readouterr().out)
+    assert annotations["article"]["source"] == "content/b.md"
+    assert [e["id"] for e in annotations["entities"]] == ["person/john-kerry"]
+
+
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
 def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
     result = run_cli("serve", "--port", port, cwd=tmp_path)
