@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING
 
 from . import memos, writing
 from .cache import CACHE_DIR, Cache, code_digest, digest
-from .catalog import CATALOG_NAME, load_catalog
-from .config import load_config
+from .catalog import CATALOG_NAME, Catalog, load_catalog
+from .config import SiteConfig, load_config
 from .cores import default_jobs
 from .enrich.warnings import conflict_message, warn_about
-from .errors import Problems
+from .errors import BuildFailed, Problems, SitegenError
 from .model import Article, BuildReport, Document, Site
 from .names import CONFIG_NAME
 from .nlp.annotator import Annotator, model_fingerprint
@@ -53,7 +53,6 @@ from .stored import Articles, Enriched, last_build, remember_build, without_gc
 from .writing import SiteWriter
 
 if TYPE_CHECKING:
-    from .errors import SitegenError
     from .site.index import SiteIndex
 
     Parsed = tuple[Document, tuple[SitegenError, ...]]
@@ -121,8 +120,7 @@ class Pipeline:
         stamp = (*map(_stat, (config_file, catalog_file)), *(d.is_dir() for d in templates))
         if stamp == self._stamp:
             return
-        self.config = load_config(self.site_dir)
-        self.catalog = load_catalog(self.site_dir)
+        self.config, self.catalog = _settings(self.site_dir)
         if self._stamp is None or stamp[2:] != self._stamp[2:]:
             self.theme = make_theme(self.site_dir)
         given = self.annotators.given
@@ -357,6 +355,26 @@ class Pipeline:
         if self.annotators.given is None and self.annotators.address is None:
             self.annotators.in_process()
         compile_templates(self.theme)
+
+
+def _settings(site_dir: Path) -> tuple[SiteConfig, Catalog]:
+    """``sitegen.toml`` and ``entities.toml``, the problems of both reported at once."""
+    found: list[object] = []
+    errors: list[SitegenError] = []
+    for load in (load_config, load_catalog):
+        try:
+            found.append(load(site_dir))
+        except BuildFailed as exc:
+            errors += exc.errors
+        except SitegenError as exc:
+            if type(exc) is not SitegenError:  # (a usage error, say: as it is)
+                raise
+            errors.append(exc)
+    if errors:
+        raise BuildFailed(errors)
+    config, catalog = found
+    assert isinstance(config, SiteConfig) and isinstance(catalog, Catalog)
+    return config, catalog
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

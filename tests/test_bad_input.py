@@ -173,7 +173,27 @@ def test_bad_toml_names_file_and_line(
     assert main(["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == (
         "error: sitegen.toml:4: invalid TOML: Expected ']' at the end of a table declaration\n"
+        + FAILED_1
     )
+
+
+def test_problems_of_both_settings_files_are_reported_at_once(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(
+        {
+            "sitegen.toml": '[site]\ntitel = "B"\n',
+            "entities.toml": "[[entity]\n",
+            "content/a.md": GOOD,
+        }
+    )
+    assert main(["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: entities.toml:1: invalid TOML: Expected ']]' at the end of an array declaration",
+        "error: sitegen.toml:2: [site] unknown key 'titel' "
+        "(known: title, description, language, base_url, cname, page_size, search)",
+        "build failed: 2 problems found; nothing was written",
+    ]
 
 
 # --- every problem at once --------------------------------------------------------------------
