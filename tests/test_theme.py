@@ -255,7 +255,7 @@ def test_phone_title_fits_and_the_text_starts_on_the_first_screen(
 TAP_TARGETS = {
     "": ".site-header a, .article-list h2 a",
     f"{ARTICLE}/": ".site-header a, .marks-toggle, .note-ref a, .ledger-notes a, "
-    ".mentioned-group a",
+    ".ledger-source a, .mentioned-group a",
     "entities/": ".kinds a, .index-tools input, .index-tools button, .entity-list a",
     f"{ENTITY}/": ".kind-label a, .related a, .mentions h3 a, .quotes .byline a",
     "sources/": ".ledger-list a",
