@@ -222,6 +222,25 @@ def test_entity_index_filter_is_labelled_and_works(open_page: Callable[..., Any]
     assert page.locator("#entity-index li[data-name]:visible").count() == total
 
 
+def test_a_keyboard_skips_the_text_and_its_linked_names_to_the_sources(
+    open_page: Callable[..., Any],
+) -> None:
+    page = open_page(f"{ARTICLE}/")
+    skip = page.get_by_role("link", name="Skip the text, to its sources")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.className") == "skip-past":
+            break
+    else:
+        pytest.fail("no Tab stop skips the text")
+    box = skip.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] >= 20, "shown when focused"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside = "() => document.activeElement.closest('section.sources') !== null"
+    assert page.evaluate(inside), "the next Tab stop is in the Sources box"
+
+
 def test_every_highlight_is_a_link_reached_by_tab_with_a_focus_outline(
     open_page: Callable[..., Any],
 ) -> None:
