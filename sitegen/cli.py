@@ -324,10 +324,10 @@ def _fill(args: argparse.Namespace) -> int:
         filled = fill(pipeline)
     if not args.quiet:
         where = pipeline.cache.path if pipeline.cache else CACHE_DIR
+        others = "; the others were there already" if filled.annotated < filled.blocks else ""
         _say(
             f"Annotated {filled.annotated} of {plural(filled.blocks, 'paragraph')} "
-            f"({plural(filled.articles, 'article')}) into {where}; "
-            "the others were there already."
+            f"({plural(filled.articles, 'article')}) into {where}{others}."
         )
     return 0
 

@@ -61,7 +61,7 @@ __all__ = ["ContentFile", "Pipeline", "Progress", "conflict_message"]
 
 NO_BASE_URL = (
     "no base_url: feeds, sitemap.xml and canonical links are left out "
-    "(set [site] base_url or pass --base-url)"
+    "(set base_url under [site] in sitegen.toml, or pass --base-url)"
 )
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
@@ -183,7 +183,8 @@ class Pipeline:
             self._built()
             return same
         if not settings.base_url:
-            problems.warn(NO_BASE_URL, "sitegen.toml")
+            set_in = CONFIG_NAME if (self.site_dir / CONFIG_NAME).is_file() else None
+            problems.warn(NO_BASE_URL, set_in)
         writer = SiteWriter(out_dir, settings, self.theme, salt, self.cache, self.jobs, self.once)
         site = self.analyse(
             problems,

@@ -14,7 +14,7 @@ import pytest
 from conftest import build_site_folder
 
 from sitegen import cli
-from sitegen.cache import CACHE_DIR
+from sitegen.cache import CACHE_DIR, FILE
 from sitegen.errors import BuildFailed
 from sitegen.fill import fill
 from sitegen.model import MAX_BLOCK_CHARS
@@ -74,6 +74,12 @@ def test_cache_fill_command_says_what_it_did(
     assert cli.main(["cache", "fill", "--site", str(site)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Annotated 3 of 4 paragraphs (2 articles) into ")
+    assert out.endswith("; the others were there already.\n")
+    alone = make_site({"content/c.md": "---\ntitle: C\n---\nKerry left.\n"}, name="alone")
+    assert cli.main(["cache", "fill", "--site", str(alone)]) == 0
+    assert capsys.readouterr().out == (
+        f"Annotated 1 of 1 paragraph (1 article) into {alone / CACHE_DIR / FILE}.\n"
+    )
     assert cli.main(["cache", "--site", str(site)]) == 0
     assert "3 annotated paragraphs, 0 enriched articles" in capsys.readouterr().out
 

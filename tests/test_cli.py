@@ -266,6 +266,21 @@ def test_verbose_names_each_article_left_out_and_why(
     assert "skipped" not in capsys.readouterr().err
 
 
+def test_no_base_url_is_said_of_sitegen_toml_only_where_there_is_one(
+    make_site: Callable[..., Path], fake_cli: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nHi.\n"})
+    said = (
+        "no base_url: feeds, sitemap.xml and canonical links are left out "
+        "(set base_url under [site] in sitegen.toml, or pass --base-url)"
+    )
+    assert cli.main(["build", "--site", str(site), "-v"]) == 0
+    assert f"warning: {said}" in capsys.readouterr().err.splitlines()
+    (site / "sitegen.toml").write_text('[site]\ntitle = "A"\n')
+    assert cli.main(["build", "--site", str(site), "-v"]) == 0
+    assert f"warning: sitegen.toml: {said}" in capsys.readouterr().err.splitlines()
+
+
 def test_annotate_reads_a_file_with_the_site_it_is_in(
     make_site: Callable[..., Path],
     fake_cli: list[int],
