@@ -185,6 +185,9 @@ def test_a_build_error_shows_over_the_page_until_fixed(
     overlay.wait_for(timeout=30_000)
     assert f"{ARTICLE}:2: front matter" in overlay.inner_text()
     assert PHRASE in page.inner_text("main")  # still the last good build
+    page.emulate_media(media="print")
+    assert not overlay.is_visible(), "a printed page leaves the preview's box out"
+    page.emulate_media(media="screen")
     (site / ARTICLE).write_text(original.replace(PHRASE, "FIXED talks"), encoding="utf-8")
     wait_text(page, "FIXED talks")
     assert page.locator("#sitegen-preview[role=alert]").count() == 0

@@ -41,6 +41,7 @@
         "background:#fff;color:#111;font:15px/1.45 system-ui,sans-serif;" +
         "box-shadow:0 4px 24px rgba(0,0,0,.35)",
     });
+    box.appendChild(element("style", "@media print{#sitegen-preview{display:none!important}}"));
     if (errors.length) {
       box.appendChild(element("strong", "Build failed: the page shows the last good build."));
       var list = element("ul", "", { style: "margin:.5rem 0 0;padding-left:1.2rem" });
