@@ -218,8 +218,15 @@ def test_entity_index_filter_is_labelled_and_works(open_page: Callable[..., Any]
     assert visible.all_inner_texts() and all("Kerry" in t for t in visible.all_inner_texts())
     status = page.locator("[role=status]").inner_text()
     assert status == f"{visible.count()} of {total} shown"
+    people = page.locator("#entity-index section#person, #entity-index section:has(h2#person)")
+    in_people = people.locator("li[data-name]").count()
+    heading = f"({visible.count()} of {in_people})"
+    assert page.locator("h2#person .count").inner_text() == heading  # all Kerrys are people
+    assert page.locator('.kinds a[href="#person"] + .count').inner_text() == heading
+    assert page.locator('.kinds a[href="#org"]').is_hidden(), "a kind with none left"
     box.fill("")
     assert page.locator("#entity-index li[data-name]:visible").count() == total
+    assert page.locator("h2#person .count").inner_text() == f"({in_people})"
 
 
 def test_a_keyboard_skips_the_text_and_its_linked_names_to_the_sources(

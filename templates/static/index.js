@@ -27,7 +27,14 @@
       if (match) shown += 1;
     });
     Array.prototype.forEach.call(index.querySelectorAll(".entity-group"), function (group) {
-      group.hidden = !group.querySelector("li[data-name]:not([hidden])");
+      var all = group.querySelectorAll("li[data-name]").length;
+      var left = group.querySelectorAll("li[data-name]:not([hidden])").length;
+      var count = "(" + (words.length ? left + " of " + all : all) + ")";
+      group.hidden = !left;
+      var kind = document.querySelector('.kinds a[href="#' + group.getAttribute("aria-labelledby") + '"]');
+      [group.querySelector("h2 .count"), kind && kind.parentNode.querySelector(".count")]
+        .forEach(function (node) { if (node) node.textContent = count; });
+      if (kind) kind.parentNode.hidden = !left;
     });
     status.textContent = words.length ? shown + " of " + items.length + " shown" : "";
   }
