@@ -207,6 +207,7 @@ def test_a_first_build_that_fails_shows_its_error_and_the_site_once_fixed(
         alert = page.locator("#sitegen-preview[role=alert]")
         alert.wait_for(timeout=30_000)
         assert "front matter" in alert.inner_text()
+        assert "Build failed: nothing is built yet." in alert.inner_text()
         article.write_text(good, encoding="utf-8")
         wait_text(page, "Syria")  # the home page, once built, without a reload by hand
         assert alert.count() == 0

@@ -43,7 +43,9 @@
     });
     box.appendChild(element("style", "@media print{#sitegen-preview{display:none!important}}"));
     if (errors.length) {
-      box.appendChild(element("strong", "Build failed: the page shows the last good build."));
+      var built = !document.querySelector("[data-sitegen-unbuilt]");  // (serve.py's stand-in)
+      box.appendChild(element("strong", built ? "Build failed: the page shows the last good build."
+        : "Build failed: nothing is built yet."));
       var list = element("ul", "", { style: "margin:.5rem 0 0;padding-left:1.2rem" });
       errors.forEach(function (e) { list.appendChild(element("li", e, { style: "font-family:monospace" })); });
       box.appendChild(list);

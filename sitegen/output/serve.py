@@ -312,7 +312,8 @@ def _not_built(prefix: str) -> bytes:
     page = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>Not found</title></head>\n"
-        f"<body><main><h1>Not found</h1><p>{escape(text)}</p></main></body></html>\n"
+        f"<body><main data-sitegen-unbuilt><h1>Not found</h1><p>{escape(text)}</p></main>"
+        "</body></html>\n"
     )
     return page.encode()
 
