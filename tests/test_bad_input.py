@@ -133,8 +133,8 @@ def test_a_slug_naming_one_of_sitegens_folders_is_an_error(
         }
     )
     assert build_errors(site, fake_annotator) == [
-        "content/archive.md:1: front matter: slug 'archive' is reserved for sitegen's own "
-        "pages; choose another",
+        "content/archive.md:1: front matter: the file name makes the slug 'archive', which "
+        "is reserved for sitegen's own pages; add 'slug:' or rename the file",
         "content/b.md:3: front matter: slug 'tags' is reserved for sitegen's own pages; "
         "choose another",
     ]
@@ -246,8 +246,8 @@ def test_broken_site_lists_all_its_errors(
         "save the file as UTF-8\n"
         "error: content/no-title.md:1: missing title: add 'title:' to the front matter "
         "or open with a '# Title' line\n"
-        "error: content/tags.md:1: front matter: slug 'tags' is reserved for sitegen's own "
-        "pages; choose another\n"
+        "error: content/tags.md:1: front matter: the file name makes the slug 'tags', which "
+        "is reserved for sitegen's own pages; add 'slug:' or rename the file\n"
         "error: content/tags.md:4: front matter: tags must be a list of words\n"
         "error: content/talks.md:1: slug 'talks' is already used by content/2015/talks.md; "
         "set another 'slug:'\n"

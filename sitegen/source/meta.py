@@ -227,6 +227,13 @@ def _slug(value: Any, path: str, fail: Any) -> str | None:
             f"{MAX_NAME_BYTES}: shorten it",
         )
         return None
+    if slug.lower() in RESERVED_SLUGS and value is None:
+        fail(
+            "slug",
+            f"the file name makes the slug '{slug}', which is reserved for sitegen's own "
+            "pages; add 'slug:' or rename the file",
+        )
+        return None
     if slug.lower() in RESERVED_SLUGS:
         fail("slug", f"slug '{slug}' is reserved for sitegen's own pages; choose another")
         return None
