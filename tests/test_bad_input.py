@@ -217,6 +217,21 @@ def test_every_broken_file_is_reported_sorted_by_file(
     ]
 
 
+def test_a_key_given_twice_is_an_error_naming_both_lines(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2015-09-21\ntitle: B\n---\nBody.\n",
+            "content/b.md": "---\ntitle: B\nextra:\n  x: 1\n  x: 2\n---\nBody.\n",
+        }
+    )
+    assert build_errors(site, fake_annotator) == [
+        "content/a.md:4: front matter: 'title' is given twice (first on line 2)",
+        "content/b.md:5: front matter: 'x' is given twice (first on line 4)",
+    ]
+
+
 def test_every_problem_in_one_file_is_reported(
     make_site: MakeSite, fake_annotator: Annotator
 ) -> None:

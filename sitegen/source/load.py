@@ -23,7 +23,19 @@ from .files import confined, decode, walk
 
 class _Loader(yaml.SafeLoader):
     """YAML as usual, but dates stay text: the metadata stage validates them with a
-    message and line (PyYAML itself fails without either on ``2015-02-30``)."""
+    message and line (PyYAML itself fails without either on ``2015-02-30``); and a key
+    given twice is an error (PyYAML keeps the last one without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value in first:
+                line = first[key.value] + 2  # (the front matter starts on line 2)
+                said = f"{key.value!r} is given twice (first on line {line})"
+                raise yaml.constructor.ConstructorError(None, None, said, key.start_mark)
+            if isinstance(key, yaml.ScalarNode):
+                first[key.value] = key.start_mark.line
+        return super().construct_mapping(node, deep)
 
 
 _Loader.yaml_implicit_resolvers = {
