@@ -708,7 +708,15 @@ def test_files_deleted_or_changed_in_the_output_are_made_again(
     }, "only what was deleted or changed is written again"
     make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
     (out / "b" / "index.html").unlink()
-    build_site_folder(site, fake_annotator, use_cache=True)  # an edit, and a file gone
+    (out / "a" / "index.html").unlink()
+    (out / "a" / "index.html").mkdir()  # a folder where the site has a file
+    build_site_folder(site, fake_annotator, use_cache=True)  # an edit, and files gone
+    build_site_folder(site, fake_annotator, fresh)
+    assert tree(out) == tree(fresh)
+    (out / "c" / "annotations.json").write_text("by hand")
+    (site / "content" / "c.md").unlink()  # changed by hand, and gone from the site
+    build_site_folder(site, fake_annotator, use_cache=True)
+    shutil.rmtree(fresh)
     build_site_folder(site, fake_annotator, fresh)
     assert tree(out) == tree(fresh)
 

@@ -36,8 +36,9 @@ class Record:
     sizes: dict[str, int] = field(default_factory=dict)
     """Each file's size as written (unknown for a record of an earlier version)."""
     damaged: tuple[str, ...] = ()
-    """The files written that are gone or not of their size now: ``read_record`` leaves
-    them out of ``files``, with the rest of their derived folder, so they are made again."""
+    """The files written that are gone or not of their size now, and the rest of their
+    derived folder: ``read_record`` leaves them out of ``files``, so they are made again
+    (or removed, if the new site has them no more)."""
 
     def holds(self, out_dir: Path, path: str) -> bool:
         """Whether the file ``path`` is in ``out_dir`` as this record's build wrote it."""
@@ -97,7 +98,8 @@ def _checked(out_dir: Path, record: Record) -> Record:
     files = {p: k for p, k in record.files.items() if p not in gone and not p.startswith(stale)}
     made_from = {p: v for p, v in record.made_from.items() if p not in stale}
     kept = {p: n for p, n in sizes.items() if p in files}
-    return Record(files, made_from, kept, tuple(sorted(damaged)))
+    dropped = tuple(sorted(p for p in record.files if p not in files))
+    return Record(files, made_from, kept, dropped)
 
 
 def _as_written(path: str, size: int | None) -> bool:

@@ -64,7 +64,7 @@ def write_site(
     pages = [*pages, *kept]
     todo = [page for page in pages if previous.get(page.path) != page.key]
     paths = {page.path for page in pages}
-    removed = sorted(p for p in previous if p not in paths)
+    removed = sorted(p for p in [*previous, *record.damaged] if p not in paths)
     if not todo and not removed and not derive:
         return Written(len(pages), 0, ())  # nothing to do: the output is this site already
     job = _Job(out_dir, record, derive, carried, jobs)
@@ -257,14 +257,22 @@ def _move_in(staging: Path, out_dir: Path, changed: list[str], removed: list[str
     for path in sorted(changed, key=lambda p: (out_dir / p).exists()):
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        _not_a_folder(target)
         os.replace(staging / path, target)
     for path in removed:
         target = out_dir / path
+        _not_a_folder(target)
         target.unlink(missing_ok=True)
         for folder in target.parents:
             if folder == out_dir or any(folder.iterdir()):
                 break
             folder.rmdir()
+
+
+def _not_a_folder(path: Path) -> None:
+    """Where the site has a file, a folder made by hand in the output goes."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
 
 
 def _same_bytes(path: Path, content: bytes) -> bool:
