@@ -74,6 +74,31 @@ def test_an_error_in_a_forked_renderer_names_its_place_and_writes_nothing(
     assert tree(site / "build") == before
 
 
+class Unsendable(Exception):
+    """An error that cannot be pickled to the process that forked the renderer."""
+
+    def __init__(self) -> None:
+        super().__init__("a lock in it")
+        self.lock = threading.Lock()
+
+
+def unsendable_share(n: int) -> list[str]:
+    raise Unsendable()
+
+
+def test_an_error_a_forked_renderer_cannot_send_is_said_in_words(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(SITE)
+    monkeypatch.setattr(shares, "MIN_SHARE", 1)
+    monkeypatch.setattr(pipeline, "default_jobs", lambda: 3)
+    monkeypatch.setattr(shares, "can_fork", linux)
+    monkeypatch.setattr(shares, "_render_share", unsendable_share)
+    with pytest.raises(SitegenError) as failed:
+        build_site_folder(site, fake_annotator)
+    assert str(failed.value) == "rendering: Unsendable: a lock in it"
+
+
 def linux() -> bool:
     return sys.platform == "linux"
 

@@ -59,6 +59,7 @@ def render_shared(render: Render, pages: Sequence[Page], jobs: int) -> list[str]
         _shares = None
         for copy, receive in copies:
             copy.join()
+            copy.close()
             receive.close()
     return mine + theirs
 
@@ -67,7 +68,7 @@ def _received(receive: Connection) -> list[str]:
     """What a copy wrote, or the error it raised (raised here)."""
     try:
         failed, result = receive.recv()
-    except EOFError:  # it died before it said
+    except (EOFError, OSError):  # it died before it said, or while it did
         raise SitegenError("rendering: a process rendering pages died (out of memory?)") from None
     if failed:
         raise result
@@ -93,5 +94,9 @@ def _copy(n: int, send: Connection) -> None:
         said: tuple[bool, object] = (False, _render_share(n))
     except Exception as exc:
         said = (True, exc)
-    send.send(said)
+    try:
+        send.send(said)
+    except Exception as exc:  # what cannot be sent as it is (not picklable): in words
+        error = said[1] if said[0] else exc
+        send.send((True, SitegenError(f"rendering: {type(error).__name__}: {error}")))
     send.close()
