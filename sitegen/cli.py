@@ -46,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _say(text: str = "", end: str = "\n") -> None:
     """Print to standard output now: a disk that is full or a device that fails is a
     problem on the machine (exit 1, said in one line), not an error in sitegen."""
+    if sys.stdout is None:  # closed (``sitegen cache >&-``): nothing to say it to
+        return
     try:
         sys.stdout.write(text + end)
         sys.stdout.flush()

@@ -73,6 +73,8 @@ def end(code: int) -> NoReturn:
     By then every file written is closed, the cache too, and every process started
     has exited."""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed when the command started
+            continue
         try:
             stream.flush()
         except (BrokenPipeError, ValueError):  # read no further (``| head``), or closed

@@ -206,6 +206,15 @@ def test_a_reader_that_stops_early_is_not_an_error(make_site: MakeSite, real_nlp
             assert run.stderr.read() == b""
 
 
+def test_a_closed_output_is_not_an_error(make_site: MakeSite) -> None:
+    """``sitegen cache >&-``: Python has no standard output; nothing to say it to."""
+    site = make_site(SITE)
+    closed = 'exec "$0" -m sitegen cache --site "$1" >&-'
+    command = ["sh", "-c", closed, sys.executable, str(site)]
+    done = subprocess.run(command, stderr=subprocess.PIPE, text=True, env=BUFFERED, timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_a_full_disk_under_the_output_is_said_in_one_line(make_site: MakeSite) -> None:
     """``sitegen cache > /dev/full``: the machine's problem (1), not an internal error."""
     site = make_site(SITE)
