@@ -23,6 +23,8 @@ from .discourse import ROLE_NOUNS, Discourse
 
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_ANY = frozenset({"they", "it"})
+#: What may follow a surname ("Martin Luther King Jr."): not a surname itself.
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 #: Words that refer but do not name: never a source on their own.
 _NOT_SOURCES = frozenset("this that these those which who whom what there here one".split())
 
@@ -75,7 +77,8 @@ def _people(mentions: Sequence[Mention]) -> dict[str, tuple[str, str]]:
     found: dict[str, set[tuple[str, str]]] = {}
     for m in mentions:
         if m.label == "PERSON":
-            for form in {m.name, m.name.split()[-1]}:
+            words = [w for w in m.name.split() if w.strip(".,").lower() not in _SUFFIXES]
+            for form in {m.name, *words[-1:]}:
                 found.setdefault(form, set()).add((m.name, m.entity))
     return {form: next(iter(people)) for form, people in found.items() if len(people) == 1}
 
