@@ -179,5 +179,6 @@ def test_settings_files_that_link_out_of_the_site_are_refused(
     assert capsys.readouterr().err == (
         "error: entities.toml: a link to a file outside the site folder; "
         "sitegen reads only files inside it (copy the file in instead)\n"
+        "build failed: 1 problem found; nothing was written\n"
     )
     assert os.path.islink(site / "entities.toml")
