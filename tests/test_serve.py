@@ -46,11 +46,16 @@ class Server:
         self.lines: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
-        first = self.wait_for("Serving ")
-        self.url = first.split(" at ", 1)[1].split(" ", 1)[0]
-        self.wait_for(built)
-        if built == "Built":
-            self.wait_for("Ready")  # warmed up: the first save is as quick as the next
+        try:
+            first = self.wait_for("Serving ")
+            self.url = first.split(" at ", 1)[1].split(" ", 1)[0]
+            self.wait_for(built)
+            if built == "Built":
+                self.wait_for("Ready")
+        except BaseException:  # not the server expected: none left running
+            self.process.kill()
+            self.process.wait()
+            raise  # warmed up: the first save is as quick as the next
 
     def _read(self) -> None:
         assert self.process.stdout is not None
