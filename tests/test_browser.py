@@ -406,6 +406,25 @@ def test_pages_work_without_javascript(open_page: Callable[..., Any]) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_box_placeholder_is_legible(open_page: Callable[..., Any], scheme: str) -> None:
+    page = open_page("search/", color_scheme=scheme)
+    box = page.locator(".pagefind-ui__search-input")
+    box.wait_for()
+    found = box.evaluate(
+        """e => { const p = getComputedStyle(e, '::placeholder'), s = getComputedStyle(e);
+                  return {color: p.color, opacity: p.opacity, bg: s.backgroundColor}; }"""
+    )
+    background = over(parse_color(found["bg"]), parse_color(text_background(page)))
+    r, g, b, a = parse_color(found["color"])
+    text = over((r, g, b, a * float(found["opacity"])), background)
+    assert contrast(text, background) >= MIN_TEXT_CONTRAST, found
+
+
+def text_background(page: Any) -> str:
+    return str(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_text_contrast(open_page: Callable[..., Any], scheme: str) -> None:
     page = open_page(f"{ARTICLE}/", color_scheme=scheme)
     checks = ["body", ".article-body p", ".byline", ".legend", ".site-footer p", "nav a"]
