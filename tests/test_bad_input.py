@@ -224,11 +224,13 @@ def test_a_key_given_twice_is_an_error_naming_both_lines(
         {
             "content/a.md": "---\ntitle: A\ndate: 2015-09-21\ntitle: B\n---\nBody.\n",
             "content/b.md": "---\ntitle: B\nextra:\n  x: 1\n  x: 2\n---\nBody.\n",
+            "content/c.md": "---\ntitle: C\nflags:\n  true: 1\n  yes: 2\n---\nBody.\n",
         }
     )
     assert build_errors(site, fake_annotator) == [
         "content/a.md:4: front matter: 'title' is given twice (first on line 2)",
         "content/b.md:5: front matter: 'x' is given twice (first on line 4)",
+        "content/c.md:5: front matter: 'yes' is the same key as 'true' on line 4",
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Hashable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -27,14 +28,19 @@ class _Loader(yaml.SafeLoader):
     given twice is an error (PyYAML keeps the last one without a word)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        first: dict[str, int] = {}
+        first: dict[Any, yaml.ScalarNode] = {}
         for key, _ in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value in first:
-                line = first[key.value] + 2  # (the front matter starts on line 2)
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            value = self.construct_object(key)  # ("yes" and "true" are one key: True)
+            if isinstance(value, Hashable) and (earlier := first.get(value)) is not None:
+                line = earlier.start_mark.line + 2  # (the front matter starts on line 2)
                 said = f"{key.value!r} is given twice (first on line {line})"
+                if earlier.value != key.value:
+                    said = f"{key.value!r} is the same key as {earlier.value!r} on line {line}"
                 raise yaml.constructor.ConstructorError(None, None, said, key.start_mark)
-            if isinstance(key, yaml.ScalarNode):
-                first[key.value] = key.start_mark.line
+            if isinstance(value, Hashable):
+                first[value] = key
         return super().construct_mapping(node, deep)
 
 
