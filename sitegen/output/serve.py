@@ -308,14 +308,10 @@ class _Site(_Handler):
 def _not_built(prefix: str) -> bytes:
     """The page for a path the output folder lacks when it has no 404 page either (no
     build has succeeded): the preview shows the build's errors over it."""
-    text = f"Not found. The site is at {prefix} once a build succeeds."
-    page = (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        "<title>Not found</title></head>\n"
-        f"<body><main data-sitegen-unbuilt><h1>Not found</h1><p>{escape(text)}</p></main>"
-        "</body></html>\n"
-    )
-    return page.encode()
+    text = escape(f"Not found. The site is at {prefix} once a build succeeds.")
+    head = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
+    body = f"<main data-sitegen-unbuilt><h1>Not found</h1><p>{text}</p></main>"
+    return f"{head}</head>\n<body>{body}</body></html>\n".encode()
 
 
 class _Outside(_Handler):
