@@ -266,8 +266,9 @@ def _annotate(args: argparse.Namespace) -> int:
 def _site_of(path: Path) -> Path:
     """The site folder ``path`` is in: the nearest folder above it with a sitegen.toml,
     or whose content/ holds it; else the current folder."""
-    for folder in path.resolve().parents:
-        if (folder / CONFIG_NAME).is_file() or folder / "content" in path.resolve().parents:
+    above = path.resolve().parents
+    for folder in above:
+        if (folder / CONFIG_NAME).is_file() or folder / "content" in above:
             return folder
     return Path(".")
 

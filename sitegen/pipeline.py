@@ -183,8 +183,7 @@ class Pipeline:
             self._built()
             return same
         if not settings.base_url:
-            set_in = CONFIG_NAME if (self.site_dir / CONFIG_NAME).is_file() else None
-            problems.warn(NO_BASE_URL, set_in)
+            problems.warn(NO_BASE_URL, self._config_file())
         writer = SiteWriter(out_dir, settings, self.theme, salt, self.cache, self.jobs, self.once)
         site = self.analyse(
             problems,
@@ -207,6 +206,10 @@ class Pipeline:
         self.enriched.prune(site)
         self._built()
         return report
+
+    def _config_file(self) -> str | None:
+        """``sitegen.toml``, if the site has one (where what it lacks is set)."""
+        return CONFIG_NAME if (self.site_dir / CONFIG_NAME).is_file() else None
 
     def _built(self) -> None:
         if self.cache is not None:

@@ -39,7 +39,8 @@ def render_shared(render: Render, pages: Sequence[Page], jobs: int) -> list[str]
     workers = min(jobs, len(pages) // MIN_SHARE)
     if workers < 2 or not can_fork():
         return render(pages)
-    _shares = (render, [pages[n::workers] for n in range(workers)])  # dealt: big pages spread
+    shares = [pages[n::workers] for n in range(workers)]  # dealt: big pages spread out
+    _shares = (render, shares)
     context = multiprocessing.get_context("fork")
     copies: list[tuple[BaseProcess, Connection]] = []
     try:
@@ -49,7 +50,7 @@ def render_shared(render: Render, pages: Sequence[Page], jobs: int) -> list[str]
             copy.start()
             send.close()
             copies.append((copy, receive))
-        mine = render(_shares[1][0])
+        mine = render(shares[0])
         theirs = [path for _, receive in copies for path in _received(receive)]
     except BaseException:
         for copy, _ in copies:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Hashable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -29,18 +28,15 @@ class _Loader(yaml.SafeLoader):
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         first: dict[Any, yaml.ScalarNode] = {}
-        for key, _ in node.value:
-            if not isinstance(key, yaml.ScalarNode):
-                continue
-            value = self.construct_object(key)  # ("yes" and "true" are one key: True)
-            if isinstance(value, Hashable) and (earlier := first.get(value)) is not None:
+        for key in (k for k, _ in node.value if isinstance(k, yaml.ScalarNode)):
+            # (by value: "yes" and "true" are one key, True; a scalar is hashable)
+            earlier = first.setdefault(self.construct_object(key), key)
+            if earlier is not key:
                 line = earlier.start_mark.line + 2  # (the front matter starts on line 2)
                 said = f"{key.value!r} is given twice (first on line {line})"
                 if earlier.value != key.value:
                     said = f"{key.value!r} is the same key as {earlier.value!r} on line {line}"
                 raise yaml.constructor.ConstructorError(None, None, said, key.start_mark)
-            if isinstance(value, Hashable):
-                first[value] = key
         return super().construct_mapping(node, deep)
 
 

@@ -227,14 +227,11 @@ def _slug(value: Any, path: str, fail: Any) -> str | None:
             f"{MAX_NAME_BYTES}: shorten it",
         )
         return None
-    if slug.lower() in RESERVED_SLUGS and value is None:
-        fail(
-            "slug",
-            f"the file name makes the slug '{slug}', which is reserved for sitegen's own "
-            "pages; add 'slug:' or rename the file",
-        )
-        return None
     if slug.lower() in RESERVED_SLUGS:
-        fail("slug", f"slug '{slug}' is reserved for sitegen's own pages; choose another")
+        named = (
+            f"the file name makes the slug '{slug}', which" if value is None else f"slug '{slug}'"
+        )
+        fix = "add 'slug:' or rename the file" if value is None else "choose another"
+        fail("slug", f"{named} is reserved for sitegen's own pages; {fix}")
         return None
     return slug

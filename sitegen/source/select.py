@@ -69,10 +69,10 @@ def publish(
     problems.raise_if_any(strict)
     kept = {id(d) for d in shown}
     for doc in (d for d in in_order.values() if id(d) not in kept):  # (said with -v)
-        why = "a draft (--drafts builds it)" if doc.draft and not drafts else None
-        log.info(
-            "skipped %s: %s",
-            doc.source,
-            why or f"dated {doc.date}, after {today} (--future builds it)",
-        )
+        if doc.draft and not drafts:
+            log.info("skipped %s: a draft (--drafts builds it)", doc.source)
+        else:
+            log.info(
+                "skipped %s: dated %s, after %s (--future builds it)", doc.source, doc.date, today
+            )
     return {k: d for k, d in in_order.items() if id(d) in kept}
