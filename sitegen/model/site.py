@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from ..cache import digest
 from .article import Article, Attribution, Mention
 
 
@@ -105,6 +106,12 @@ class Entity:
         """What an article's hover card shows of it: id, name, label, description and
         how many articles mention it."""
         return (self.id, self.name, self.label, self.description, len(self.found))
+
+    @functools.cached_property
+    def card_digest(self) -> bytes:
+        """A 16-byte digest of ``card``: an article page's key joins those of the
+        entities it names, each worked out once per entity, not once per article."""
+        return digest(repr(self.card))
 
 
 @dataclass(frozen=True)

@@ -124,12 +124,12 @@ def _article_page(
     path = f"{article.slug}/index.html"
     others = related[article.slug]  # the page shows their titles, dates and names
 
-    cards = tuple(e.card for e in mentioned)
+    cards = b"".join(e.card_digest for e in mentioned)  # (digests of one length)
 
     def made() -> str:
         # Of a related article the page shows its title and date and whom both name.
         shown = [f"{listed(o)} {' '.join(_named_ids(o))}" for o in others]
-        return _key(salt, "article", article.key, repr(cards), *shown)
+        return _key(salt, "article", article.key, cards, *shown)
 
     key = _ARTICLE_KEYS.get(f"{salt} {path}", (article, *others, cards), made)  # cards: by value
     return Page(path, key, functools.partial(renderer.article, article, mentioned, others))
