@@ -69,6 +69,7 @@ class SiteWriter:
         """Plan every file of the site and write those whose key changed, with the
         search index (made again only with ``search``; the shards of an edit of the
         few articles ``fresh`` are started before the rest of the site is planned)."""
+        from .render.keys import searched_keys
         from .render.pages import plan_site
         from .render.search import search_bundles
         from .render.search_ahead import IndexedAhead, index_ahead
@@ -81,11 +82,13 @@ class SiteWriter:
                     index_ahead(ahead, site, settings, theme, salt, fresh, self.out_dir)
                 extra = deploy_files(cname)
                 pages = ahead.rendered(plan_site(site, settings, theme, salt, extra))
+                keys = {page.path: page.key for page in pages}
+                searched = searched_keys(site, theme, salt, keys) if settings.search else {}
             if self.once:  # a fifth of a large site's memory, which writing it then uses
                 memos.store_made(self.cache)
                 memos.empty_memos()
             index = (
-                search_bundles(site, pages, settings.language, search, ahead.ready)
+                search_bundles(site, pages, settings.language, search, ahead.ready, searched)
                 if settings.search
                 else []
             )

@@ -22,6 +22,7 @@ from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.render import pages, search, search_ahead
 from sitegen.render.search import BUNDLE, MAX_SHARDS, SHARDS, search_shards
+from sitegen.render.theme import builtin_theme_dir
 
 MakeSite = Callable[..., Path]
 #: An edit that changes what search reads of two pages in different shards: article
@@ -92,8 +93,7 @@ def test_an_edit_indexes_again_only_the_shards_whose_search_text_changed(
     assert "c/index.html" in changed_pages
     redone = {b for b in bundles if any(after[p] != before.get(p) for p in after if _in(p, b))}
     # Only c's shard was indexed again. The entity pages c names changed too (their
-    # passages), but not the header search reads: Pagefind made the same fragments
-    # of them, and their shards were kept without indexing them again.
+    # passages), but not the header search reads: their shards were kept.
     (own,) = [b for b in bundles if _holds(out, b, "c/index.html")]
     assert redone == {own}
     holding = {b for b in bundles for page in changed_pages if _holds(out, b, page)}
@@ -217,6 +217,47 @@ def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
     assert SHARED in events and events.index(SHARED) < events.index("plan")
     assert not [e for e in events[events.index("plan") :] if "c/index.html" in e]
     assert article == ["c"]
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_pages_whose_searched_part_is_unchanged_are_not_read_by_pagefind_again(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    shared_shard: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = built_then_edited(make_site, fake_annotator)
+    events = indexing_order(monkeypatch)
+    report = build_site_folder(site, fake_annotator, use_cache=True)
+    # The pages of the entities c names changed (their passages), but not the header
+    # search reads of them: Pagefind reads c's shard alone, not them to find that out.
+    assert {"entities/gpe/washington/index.html", "c/index.html"} <= set(report.changed)
+    assert events == [SHARED, "plan"]
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
+def test_a_theme_that_indexes_more_of_a_page_has_it_indexed_again_when_that_changes(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    shared_shard: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The site's own entity.html has search read the passages too.
+    default = (builtin_theme_dir() / "entity.html").read_text(encoding="utf-8")
+    header = "<header{% if listing.number == 1 %} data-pagefind-body{% endif %}>"
+    assert header in default
+    own = default.replace(header, "<header>").replace(
+        '<article class="entity">', '<article class="entity" data-pagefind-body>'
+    )
+    make_site({"templates/entity.html": own})
+    site = built_then_edited(make_site, fake_annotator)
+    events = indexing_order(monkeypatch)
+    build_site_folder(site, fake_annotator, use_cache=True)
+    # Washington's passage changed, and with this theme search reads it: its shard is
+    # indexed again, as a fresh build indexes it.
+    assert any("entities/gpe/washington/index.html" in e for e in events)
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 

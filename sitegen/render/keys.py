@@ -12,12 +12,14 @@ from __future__ import annotations
 import functools
 import sys
 from collections import Counter
+from collections.abc import Mapping
 
 from ..cache import digest
 from ..memos import Kept, Stored, Table
 from ..model import Article, Entity, Mention, Site
-from ..site.entity_page import entity_listings
+from ..site.entity_page import aliases, entity_listings
 from ..site.listings import ListPage
+from .theme import Theme, overridden
 
 
 def entity_part(article: Article, entity: str) -> tuple[bytes, bytes]:
@@ -62,6 +64,20 @@ def _entity_parts(article: Article) -> dict[str, bytes]:
         + digest(facts, repr([m.text for m in mentions]))
         for entity, mentions in found.items()
     }
+
+
+def named_ids(article: Article) -> tuple[str, ...]:
+    """The entities ``article`` names, each once, in order (made once per article key)."""
+    if not article.key:  # made by hand, not by a build: nothing names its inputs
+        return tuple(dict.fromkeys(m.entity for m in article.mentions))
+    return _NAMED_IDS.get(
+        article.key, lambda: tuple(dict.fromkeys(m.entity for m in article.mentions))
+    )
+
+
+_NAMED_IDS: Stored[tuple[str, ...]] = Stored(
+    "named-ids", tuple[str, ...], limit=16384, shared=lambda ids: tuple(map(sys.intern, ids))
+)
 
 
 def noted(article: Article) -> dict[int, str]:
@@ -172,3 +188,56 @@ def _make_entity_keys(salt: str, entity: Entity, listings: list[ListPage]) -> li
             shown.append(shares)
         keys.append(digest(salt, "entity", entity.id, *described, counts, *shown).hex())
     return keys
+
+
+#: The templates of the pages Pagefind indexes: ``searched_keys`` holds for them as
+#: the default theme has them.
+SEARCHED_TEMPLATES = frozenset(
+    ("base.html", "_head.html", "article.html", "entity.html", "_sources.html", "_listing.html")
+)
+
+
+def searched_keys(
+    site: Site, theme: Theme, salt: str, keys: Mapping[str, str] | None
+) -> dict[str, str]:
+    """A key for each page of the search index that changes only where what Pagefind
+    reads of it may, if the site uses the default theme's ``SEARCHED_TEMPLATES`` (else
+    none: a page is then indexed again whenever it changed):
+
+    - of an article page, the article (its key, names resolved across the site) and
+      the name and kind of each entity it names (the filters of its "In this article");
+    - of an entity's first page, its header: names, counts and description.
+
+    Its related articles, notes, ledger and an entity's passages are left out of the
+    index, so a search shard is not indexed again when only they changed (an edit
+    that changes which articles are related changes hundreds of pages; Pagefind
+    reading each costs 6 ms). ``keys``: the pages' keys, for the entity pages (None:
+    article pages only)."""
+    if not SEARCHED_TEMPLATES.isdisjoint(overridden(theme)):
+        return {}
+    named = {e.id: digest(e.id, e.name, e.label) for e in site.entities}
+    found = {
+        f"{a.slug}/index.html": digest(
+            salt, "searched", a.key, b"".join(named[i] for i in named_ids(a))
+        ).hex()
+        for a in site.articles
+        if a.key  # (made by hand, not by a build: nothing names its inputs)
+    }
+    if keys is None:
+        return found
+    for entity in site.entities:
+        path = f"entities/{entity.id}/index.html"
+        make = functools.partial(_entity_searched, salt, entity)
+        found[path] = _SEARCHED.get(keys[path], make)
+    return found
+
+
+_SEARCHED: Table[str] = Table("entity-searched", str)
+"""The key of what Pagefind reads of an entity's first page, by the page's key (which
+names everything the page shows): a new process works out only those of the pages an
+edit changed (their names, counted again from every mention)."""
+
+
+def _entity_searched(salt: str, entity: Entity) -> str:
+    counts = repr((entity.mention_count, len(entity.found), aliases(entity)))
+    return digest(salt, "searched", entity.id, *_described(entity), counts).hex()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..cache import digest
 from ..errors import SitegenError
-from ..memos import Kept, Latest, Stored
+from ..memos import Kept, Latest
 from ..model import HIGHLIGHT_STYLES, LABELS, Article, Entity, OutputFile, Page, Site
 from ..site.entity_page import entity_page
 from ..site.ledger import cite
@@ -33,7 +32,7 @@ from ..source.files import read_bytes
 from .annotations import article_annotations, to_json
 from .body import render_article
 from .figures import cards_json, month_chart
-from .keys import cited, entity_page_keys, entity_rows
+from .keys import cited, entity_page_keys, entity_rows, named_ids
 from .meta import Head, article_head, page_head
 from .publication import (
     archive_page,
@@ -120,7 +119,7 @@ def _article_page(
     related: Mapping[str, tuple[Article, ...]],
     salt: str,
 ) -> Page:
-    mentioned = [entities[i] for i in _named_ids(article)]
+    mentioned = [entities[i] for i in named_ids(article)]
     path = f"{article.slug}/index.html"
     others = related[article.slug]  # the page shows their titles, dates and names
 
@@ -128,7 +127,7 @@ def _article_page(
 
     def made() -> str:
         # Of a related article the page shows its title and date and whom both name.
-        shown = [f"{listed(o)} {' '.join(_named_ids(o))}" for o in others]
+        shown = [f"{listed(o)} {' '.join(named_ids(o))}" for o in others]
         return _key(salt, "article", article.key, cards, *shown)
 
     key = _ARTICLE_KEYS.get(f"{salt} {path}", (article, *others, cards), made)  # cards: by value
@@ -197,22 +196,8 @@ def _key(*parts: str | bytes) -> str:
 def _related(articles: Sequence[Article]) -> dict[str, tuple[Article, ...]]:
     """Each article's related articles, by slug (see ``site/related.py``)."""
     by_slug = {a.slug: a for a in articles}
-    chosen = _related_slugs(tuple((a.slug, _named_ids(a)) for a in articles))
+    chosen = _related_slugs(tuple((a.slug, named_ids(a)) for a in articles))
     return {slug: tuple(by_slug[other] for other in others) for slug, others in chosen.items()}
-
-
-def _named_ids(article: Article) -> tuple[str, ...]:
-    """The entities ``article`` names, each once, in order (made once per article key)."""
-    if not article.key:  # made by hand, not by a build: nothing names its inputs
-        return tuple(dict.fromkeys(m.entity for m in article.mentions))
-    return _NAMED_IDS.get(
-        article.key, lambda: tuple(dict.fromkeys(m.entity for m in article.mentions))
-    )
-
-
-_NAMED_IDS: Stored[tuple[str, ...]] = Stored(
-    "named-ids", tuple[str, ...], limit=16384, shared=lambda ids: tuple(map(sys.intern, ids))
-)
 
 
 def _related_slugs(named: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, ...]]:

@@ -161,13 +161,15 @@ def search_bundles(
     language: str,
     refresh: bool = True,
     ready: Ready | None = None,
+    searched: Mapping[str, str] | None = None,
 ) -> list[Derived]:
     """Pagefind's index of the site's article and entity pages, one Derived per shard
     (see above), made by the writer from the written HTML, and again
     only when one of its pages changed (or Pagefind did); ``ready`` has the shards
-    made ahead."""
+    made ahead. ``searched``: keys of what Pagefind reads of pages (``keys.py``), in
+    place of their own keys."""
     version = pagefind_version()  # missing: say so now, whether or not the index is stale
-    keys = {page.path: page.key for page in pages}
+    keys = {page.path: page.key for page in pages} | dict(searched or {})
     bundles = []
     for shard in site_shards(site):
         inputs = {PAGEFIND: version, **{p: keys[p] for p in shard.paths}}

@@ -24,6 +24,7 @@ from ..model import Page, Site
 from ..output.folder import safe_path, write_locked
 from ..output.record import read_record
 from ..output.write import link_file
+from .keys import searched_keys
 from .pages import first_pages
 from .search import (
     PAGEFIND,
@@ -65,10 +66,11 @@ class IndexedAhead:
         version: str,
         language: str,
         out_dir: Path,
+        searched: Mapping[str, str],
     ) -> None:
         """Index ``shards`` (article pages all, each planned in ``plan``) from the
         pages as ``plan`` has them: those whose key is the one the output holds are
-        linked from it, the others rendered."""
+        linked from it, the others rendered. ``searched``: as ``search_bundles``'."""
         self._folder = folder = Path(tempfile.mkdtemp(prefix="sitegen-search-"))
         planned = {page.path: page for page in plan}
 
@@ -87,8 +89,9 @@ class IndexedAhead:
                         self._rendered[path] = Page(path, page.key, made)
 
         write_locked(stage, out_dir)
+        keys = {path: page.key for path, page in planned.items()} | dict(searched)
         for n, shard in enumerate(shards):
-            inputs = {PAGEFIND: version, **{p: planned[p].key for p in shard.paths}}
+            inputs = {PAGEFIND: version, **{p: keys[p] for p in shard.paths}}
             run = start_pagefind(folder / f"{n}", folder / f"{n}-out", language)
             self._runs[shard.bundle] = (inputs, run)
 
@@ -134,4 +137,5 @@ def index_ahead(
         return
     wanted = {path.removesuffix("/index.html") for shard in shards for path in shard.paths}
     plan = first_pages(site, settings, theme, salt, wanted)
-    ahead.start(plan, shards, pagefind_version(), settings.language, out_dir)
+    searched = searched_keys(site, theme, salt, None)
+    ahead.start(plan, shards, pagefind_version(), settings.language, out_dir, searched)

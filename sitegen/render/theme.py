@@ -104,6 +104,17 @@ def template_digest(theme: Theme) -> str:
     return digest(*parts).hex()
 
 
+def overridden(theme: Theme) -> set[str]:
+    """The templates the site's own ``templates/`` has in place of the built-in ones."""
+    builtin = builtin_theme_dir().resolve()
+    return {
+        path.relative_to(root).as_posix()
+        for root in theme.template_dirs
+        if root.resolve() != builtin
+        for path in walk(root, root_of(root, theme.site_dir), theme.site_dir)
+    }
+
+
 def static_digests(theme: Theme) -> list[str]:
     """A digest of each static file with its path, to tell when one changed."""
     return [
