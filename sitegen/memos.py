@@ -197,12 +197,15 @@ class Kept(Generic[V]):
 
 def _same(kept: object, owner: object) -> bool:
     """The very object, or tuples of the very objects, in which plain values (tuples
-    themselves) need only be equal."""
+    themselves, or bytes) need only be equal."""
     if kept is owner:
         return True
     if type(kept) is not tuple or type(owner) is not tuple or len(kept) != len(owner):
         return False
-    return all(k is o or (type(k) is tuple and k == o) for k, o in zip(kept, owner, strict=True))
+    return all(k is o or (type(k) in _PLAIN and k == o) for k, o in zip(kept, owner, strict=True))
+
+
+_PLAIN = (tuple, bytes)
 
 
 class Latest(Generic[V]):

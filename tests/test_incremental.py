@@ -217,6 +217,29 @@ def test_an_edit_renders_again_only_the_entities_of_the_paragraph_it_touches(
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
+def test_the_preview_works_out_again_only_the_page_keys_of_the_articles_an_edit_touches(
+    make_site: MakeSite,
+    fake_annotator: SpacyAnnotator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """c.md names none of what a.md and b.md name: an edit of it leaves their pages'
+    keys as the long-lived pipeline worked them out (their entities' cards the same)."""
+    from sitegen.render import pages
+
+    site = make_site(SITE)
+    pipeline = Pipeline(site, annotator=fake_annotator)
+    pipeline.build(site / "build")
+    keyed: list[str] = []
+    real = pages._key
+    monkeypatch.setattr(pages, "_key", lambda *parts: keyed.append(str(parts[1])) or real(*parts))
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    pipeline.build(site / "build")
+    assert keyed.count("article") == 1
+    monkeypatch.undo()
+    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
 def test_an_edit_in_a_related_articles_text_leaves_the_pages_listing_it_alone(
     make_site: MakeSite,
     fake_annotator: SpacyAnnotator,
