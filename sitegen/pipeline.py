@@ -198,8 +198,7 @@ class Pipeline:
         with without_gc(self.once):
             warn_about(site, problems)
         problems.raise_if_any(strict)
-        first = writer.write_early(site, self.fresh, early)
-        written = writer.write(site, self.fresh, search, config.cname)
+        written, first = writer.write(site, self.fresh, search, config.cname, early)
         report = writing.report(out_dir, site, written, first, problems, self.annotator.annotated)
         memos.store_made(self.cache)
         remember_build(self.cache, inputs, out_dir, report)

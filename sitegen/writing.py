@@ -21,6 +21,7 @@ from .errors import Problems, SitegenError
 from .model import BuildReport, Site
 from .output.folder import write_locked
 from .output.pages import deploy_files
+from .output.record import Known
 from .output.write import Written, write_first, write_site
 from .render.theme import Settings, Theme
 from .stored import without_gc
@@ -51,34 +52,32 @@ class SiteWriter:
         memos.load_stored(self.cache, (a.key for a in site.articles))
         plan_ahead(site, self.settings, self.theme, self.salt)
 
-    def write_early(
-        self, site: Site, fresh: Collection[str], early: Callable[[Sequence[str]], None] | None
-    ) -> list[str]:
-        """The pages of the few articles ``fresh`` (slugs) that changed, written before
-        the rest of the site is planned (the preview's edits); the files that changed."""
-        if early is None or not 0 < len(fresh) <= EARLY_ARTICLES:
-            return []
-        from .render.pages import first_pages
-
-        pages = first_pages(site, self.settings, self.theme, self.salt, fresh)
-        first = write_locked(functools.partial(write_first, pages), self.out_dir)
-        early(first)
-        return first
-
-    def write(self, site: Site, fresh: Collection[str], search: bool, cname: str) -> Written:
+    def write(
+        self,
+        site: Site,
+        fresh: Collection[str],
+        search: bool,
+        cname: str,
+        early: Callable[[Sequence[str]], None] | None = None,
+    ) -> tuple[Written, list[str]]:
         """Plan every file of the site and write those whose key changed, with the
         search index (made again only with ``search``; the shards of an edit of the
-        few articles ``fresh`` are started before the rest of the site is planned)."""
+        few articles ``fresh`` (slugs) are started before the rest of the site is
+        planned); and the files written first, if ``early`` (the preview's edits):
+        the pages of those few articles, written before the rest, ``early`` told of
+        those that changed."""
         from .render.keys import searched_keys
         from .render.pages import plan_site
         from .render.search import search_bundles
         from .render.search_ahead import IndexedAhead, index_ahead
 
+        first, known = self._write_early(site, fresh, early)
         settings, theme, salt = self.settings, self.theme, self.salt
+        few = 0 < len(fresh) <= EARLY_ARTICLES
         with IndexedAhead() as ahead:
             with without_gc(self.once):
                 memos.load_stored(self.cache, (a.key for a in site.articles))
-                if settings.search and search and 0 < len(fresh) <= EARLY_ARTICLES:
+                if settings.search and search and few:
                     index_ahead(ahead, site, settings, theme, salt, fresh, self.out_dir)
                 extra = deploy_files(cname)
                 pages = ahead.rendered(plan_site(site, settings, theme, salt, extra))
@@ -93,8 +92,24 @@ class SiteWriter:
                 else []
             )
             with without_gc(self.once):
-                write = functools.partial(write_site, pages, derived=index, jobs=self.jobs)
-                return write_locked(write, self.out_dir)
+                write = functools.partial(
+                    write_site, pages, derived=index, jobs=self.jobs, known=known
+                )
+                return write_locked(write, self.out_dir), first
+
+    def _write_early(
+        self, site: Site, fresh: Collection[str], early: Callable[[Sequence[str]], None] | None
+    ) -> tuple[list[str], Known | None]:
+        """The pages of the few articles ``fresh`` that changed, written before the
+        rest of the site is planned: the files that changed, and the record written."""
+        if early is None or not 0 < len(fresh) <= EARLY_ARTICLES:
+            return [], None
+        from .render.pages import first_pages
+
+        pages = first_pages(site, self.settings, self.theme, self.salt, fresh)
+        first, known = write_locked(functools.partial(write_first, pages), self.out_dir)
+        early(first)
+        return first, known
 
 
 def report(

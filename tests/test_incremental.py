@@ -744,6 +744,26 @@ def test_files_deleted_or_changed_in_the_output_are_made_again(
     assert tree(out) == tree(fresh)
 
 
+def test_a_file_changed_by_hand_whose_page_left_the_site_goes_in_the_previews_edit_too(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
+) -> None:
+    """The preview writes an edited page first, then the rest: a file found changed
+    by hand is still known to the second step, which removes it if the site has it no
+    more, as a build in one step does."""
+    site = make_site(SITE)
+    pipeline = Pipeline(site, annotator=fake_annotator)
+    out = site / "build"
+    pipeline.build(out)
+    (out / "b" / "index.html").write_text("by hand")
+    (site / "content" / "b.md").unlink()
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    first: list[Sequence[str]] = []
+    pipeline.build(out, early=first.append)
+    assert first == [["c/index.html"]]
+    assert not (out / "b").exists()
+    assert tree(out) == fresh_build(site, tmp_path / "fresh", fake_annotator)
+
+
 @pytest.mark.model
 def test_worker_processes_annotate_exactly_as_this_process(real_annotator: SpacyAnnotator) -> None:
     from sitegen.config import DEFAULT_MODEL

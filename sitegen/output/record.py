@@ -45,6 +45,33 @@ class Record:
         return path in self.files and _as_written(f"{out_dir}/{path}", self.sizes.get(path))
 
 
+@dataclass(frozen=True)
+class Known:
+    """A record as a build wrote it, and the marker it wrote (inode, time, size): while
+    the output holds that very marker, the rest of the build need not read and check
+    the record again (a preview's edit, written in two steps)."""
+
+    record: Record
+    stamp: tuple[int, int, int]
+
+
+def marker_stamp(out_dir: Path) -> tuple[int, int, int] | None:
+    """What tells one marker file from another: its inode, modification time and size."""
+    try:
+        found = (out_dir / MARKER).stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def read_known(out_dir: Path, known: Known | None) -> Record:
+    """``known``'s record if ``out_dir`` holds the marker it was written to, else as
+    ``read_record`` reads it."""
+    if known is not None and marker_stamp(out_dir) == known.stamp:
+        return known.record
+    return read_record(out_dir)
+
+
 def write_record(path: Path, record: Record) -> None:
     """Write ``record`` to the file ``path`` (a marker being made, moved in after)."""
     data = {

@@ -12,6 +12,7 @@ folder's checks, lock, exchange and recovery are ``folder.py``'s.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -24,7 +25,7 @@ from ..model import Page
 from ..stopping import held
 from .derived import Derived, MadeDerived, PageFiles, make_derived, reuse
 from .folder import check_relative, safe_path, staging_folder, swap
-from .record import MARKER, Record, read_record, write_record
+from .record import MARKER, Known, Record, marker_stamp, read_known, read_record, write_record
 from .shares import render_shared
 
 #: When more than this share of the files change, a whole new tree is made and
@@ -44,7 +45,11 @@ class Written:
 
 
 def write_site(
-    pages: Sequence[Page], out_dir: Path, derived: Sequence[Derived] = (), jobs: int = 1
+    pages: Sequence[Page],
+    out_dir: Path,
+    derived: Sequence[Derived] = (),
+    jobs: int = 1,
+    known: Known | None = None,
 ) -> Written:
     """Make the output folder hold exactly ``pages`` (and ``derived``'s files), with
     up to ``jobs`` processes; call inside ``locked(out_dir)``.
@@ -54,11 +59,12 @@ def write_site(
     there is no output yet), the new tree replaces the old in one exchange;
     otherwise the changed files are moved in one by one (each move atomic): new
     files first, then changed ones, then removals, so that at every instant every
-    link of the site leads to a file.
+    link of the site leads to a file. ``known``: the record ``write_first`` wrote,
+    if it did.
     """
     out_dir = out_dir.resolve()
     _check_paths(pages)
-    record = read_record(out_dir)
+    record = read_known(out_dir, known)
     previous = record.files
     kept, derive, carried = reuse(record, derived, out_dir)
     pages = [*pages, *kept]
@@ -78,28 +84,33 @@ def write_site(
     return Written(len(pages) + len(made.keys), len(todo) + made.made, changes)
 
 
-def write_first(pages: Sequence[Page], out_dir: Path) -> list[str]:
+def write_first(pages: Sequence[Page], out_dir: Path) -> tuple[list[str], Known | None]:
     """Render ``pages`` and move in those whose bytes changed, ahead of the rest of a
     build (the preview shows the page being edited first); call inside
     ``locked(out_dir)``. Only over a last build's output. The record of what each
     file is made from is updated with them, so it stays true to the folder if the
-    rest of the build fails, and the rest does not render them again."""
+    rest of the build fails, and the rest does not render them again (it is given
+    that record, with the files found damaged, as ``Known``)."""
     out_dir = out_dir.resolve()
     record = read_record(out_dir)
     previous = record.files
     if not previous:
-        return []
+        return [], None
     _check_paths(pages)
     with staging_folder(out_dir) as staging:
         todo = [page for page in pages if previous.get(page.path) != page.key]
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         files = previous | {page.path: page.key for page in pages}
         sizes = _sizes(files, changed, staging, out_dir, record.sizes)
-        write_record(staging / MARKER, Record(files, record.made_from, sizes))
+        written = Record(files, record.made_from, sizes)
+        write_record(staging / MARKER, written)
+        stamp = marker_stamp(staging)
         with held():
             _move_in(staging, out_dir, changed, [])
             os.replace(staging / MARKER, out_dir / MARKER)
-    return changed
+    damaged = tuple(p for p in record.damaged if p not in files)
+    known = Known(dataclasses.replace(written, damaged=damaged), stamp) if stamp else None
+    return changed, known
 
 
 @dataclass(frozen=True)
