@@ -75,8 +75,8 @@
 
   // The page again, from the server: its <main> is put in place of the old one
   // (no reload: the place, the focus and the scripts' state stay), unless what
-  // the theme's scripts read (anything outside <main>, the entity card data, the
-  // legend) changed: then it reloads.
+  // the theme's scripts read once (anything outside <main>, the legend) changed:
+  // then it reloads. (The entity cards' data, in <main>, cards.js reads when used.)
   var asked = 0;  // a later save's page wins over an earlier one still on its way
 
   function update() {
@@ -119,7 +119,6 @@
   function swap(fresh) {
     var main = document.getElementById("main"), next = fresh.getElementById("main");
     if (!main || !next || outside(fresh) !== outside(document)) return false;
-    if (inner(fresh, "sitegen-entities", "*") !== inner(document, "sitegen-entities", "*")) return false;
     if (inner(fresh, "legend", ".marks-toggle") !== inner(document, "legend", ".marks-toggle")) return false;
     var legend = document.getElementById("legend");
     if (legend) fresh.getElementById("legend").replaceWith(legend);  // with the theme's button

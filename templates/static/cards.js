@@ -3,9 +3,20 @@
 // in the page at build time. Without JavaScript each highlight is a plain link.
 (function () {
   "use strict";
-  var data = document.getElementById("sitegen-entities");
-  if (!data) return;
-  var cards = JSON.parse(data.textContent);
+  if (!document.getElementById("sitegen-entities")) return;
+  var read = null;
+  var cards = {};
+  // The page's card data, read again when it changed (the live preview puts a saved
+  // article's new text in place, its new names' cards with it, without a reload).
+  function known() {
+    var data = document.getElementById("sitegen-entities");
+    var text = data ? data.textContent : "{}";
+    if (text !== read) {
+      read = text;
+      cards = JSON.parse(text);
+    }
+    return cards;
+  }
   var card = document.createElement("div");
   card.className = "ent-card";
   card.id = "ent-card";
@@ -47,7 +58,7 @@
   }
 
   function show(link) {
-    var info = cards[link.getAttribute("data-entity")];
+    var info = known()[link.getAttribute("data-entity")];
     clearTimeout(hideTimer);
     if (!info || (current === link && !card.hidden)) return;
     if (current) current.removeAttribute("aria-describedby");
