@@ -9,11 +9,12 @@ was deleted or changed by hand), is made again as if its key had changed.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from .. import __version__
 from ..cache import digest
@@ -48,8 +49,8 @@ class Record:
 @dataclass(frozen=True)
 class Known:
     """A record as a build wrote it, and the marker it wrote (inode, time, size): while
-    the output holds that very marker, the rest of the build need not read and check
-    the record again (a preview's edit, written in two steps)."""
+    the output holds that very marker, the rest of the build need not read the record
+    again (a preview's edit, written in two steps)."""
 
     record: Record
     stamp: tuple[int, int, int]
@@ -66,9 +67,9 @@ def marker_stamp(out_dir: Path) -> tuple[int, int, int] | None:
 
 def read_known(out_dir: Path, known: Known | None) -> Record:
     """``known``'s record if ``out_dir`` holds the marker it was written to, else as
-    ``read_record`` reads it."""
+    ``read_record`` reads it; either without what is no longer as it was written."""
     if known is not None and marker_stamp(out_dir) == known.stamp:
-        return known.record
+        return _checked(out_dir, known.record)
     return read_record(out_dir)
 
 
@@ -80,9 +81,9 @@ def write_record(path: Path, record: Record) -> None:
         "made_from": record.made_from,
         "sizes": record.sizes,
     }
-    # One line: json's C encoder, which an indented dump does not use (a preview's
-    # edit writes this record of every file twice).
-    path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n")
+    # One line, by msgspec: a quarter of the time of json's C encoder (a preview's edit
+    # writes this record of every file twice, the page being edited waiting for one).
+    path.write_bytes(msgspec.json.encode(data, order="sorted") + b"\n")
 
 
 def manifest_digest(out_dir: Path) -> str:
@@ -97,7 +98,7 @@ def read_record(out_dir: Path, check: bool = True) -> Record:
     """What the last build wrote in ``out_dir`` (nothing if unknown or another version),
     without what is no longer as it wrote it (``check``: 25 ms at 1,000 articles)."""
     try:
-        data = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))
+        data = msgspec.json.decode((out_dir / MARKER).read_bytes())
         files, made_from, sizes = data["files"], data.get("made_from", {}), data.get("sizes", {})
         if (
             data.get("sitegen") == __version__
@@ -108,7 +109,7 @@ def read_record(out_dir: Path, check: bool = True) -> Record:
             made_from = {k: v for k, v in made_from.items() if _str_map(v)}
             record = Record(files, made_from, sizes)
             return _checked(out_dir, record) if check else record
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, msgspec.DecodeError):
         pass
     return Record({}, {})
 

@@ -12,7 +12,6 @@ folder's checks, lock, exchange and recovery are ``folder.py``'s.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import shutil
@@ -90,9 +89,10 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> tuple[list[str], Known 
     ``locked(out_dir)``. Only over a last build's output. The record of what each
     file is made from is updated with them, so it stays true to the folder if the
     rest of the build fails, and the rest does not render them again (it is given
-    that record, with the files found damaged, as ``Known``)."""
+    that record as ``Known``, and checks the files: not here, where the page being
+    edited waits)."""
     out_dir = out_dir.resolve()
-    record = read_record(out_dir)
+    record = read_record(out_dir, check=False)
     previous = record.files
     if not previous:
         return [], None
@@ -108,9 +108,7 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> tuple[list[str], Known 
         with held():
             _move_in(staging, out_dir, changed, [])
             os.replace(staging / MARKER, out_dir / MARKER)
-    damaged = tuple(p for p in record.damaged if p not in files)
-    known = Known(dataclasses.replace(written, damaged=damaged), stamp) if stamp else None
-    return changed, known
+    return changed, Known(written, stamp) if stamp else None
 
 
 @dataclass(frozen=True)
