@@ -183,7 +183,7 @@ class SiteIndex:
         sources: dict[Key, set[str]] = {name: set() for name in wanted}
         for k in keys if wanted else ():
             article = self._resolved[k]
-            for name in wanted.intersection((m.label, m.name) for m in article.mentions):
+            for name in wanted.intersection(_names_of(article)):
                 sources[name].add(article.document.source)
         return tuple(
             dataclasses.replace(c, sources=tuple(sorted(sources[c.label, c.name])))
@@ -205,6 +205,17 @@ def _contribution(article: Article) -> _Contribution:
         Counter((m.label, m.name) for m in article.mentions),
         frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
     )
+
+
+def _names_of(article: Article) -> frozenset[Key]:
+    """The (label, name) of each of ``article``'s mentions (made once per article key:
+    a preview's edit then reads the mentions of the article edited, not of every one)."""
+    if not article.key:  # made by hand, not by a build: nothing names its inputs
+        return frozenset((m.label, m.name) for m in article.mentions)
+    return _NAMES.get(article.key, lambda: frozenset((m.label, m.name) for m in article.mentions))
+
+
+_NAMES: Memo[frozenset[Key]] = Memo()
 
 
 def _ids(article: Article) -> set[str]:
