@@ -30,6 +30,7 @@ import json
 import mimetypes
 import re
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -352,8 +353,11 @@ def serve(
     preview.prefix = base_path(base_url)
     preview.port = sockets[0].getsockname()[1]
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.001)  # a page asked for during a build: sent in 15 ms, not 45
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(preview, sockets))
+    sys.setswitchinterval(interval)
     for signum, handler in handlers.items():  # (the loop leaves Python's defaults)
         if handler is not None:
             signal.signal(signum, handler)
@@ -372,9 +376,8 @@ async def _main(preview: Preview, sockets: list[Any]) -> None:
     options = preview.options
     server = HTTPServer(application(preview))
     server.add_sockets(sockets)
-    everywhere = options.host in ("0.0.0.0", "::", "")
     print(f"Serving {options.site_dir} at {preview.url} (Ctrl-C to stop)", flush=True)
-    if everywhere:
+    if options.host in ("0.0.0.0", "::", ""):
         print(
             f"Listening on all network interfaces ({options.host}): anyone who can reach "
             "this machine can read the preview.",
