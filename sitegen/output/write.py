@@ -24,7 +24,7 @@ from ..model import Page
 from ..stopping import held
 from .derived import Derived, MadeDerived, PageFiles, make_derived, reuse
 from .folder import check_relative, safe_path, staging_folder, swap
-from .record import MARKER, Known, Record, marker_stamp, read_known, read_record, write_record
+from .record import MARKER, Known, Record, read_known, read_record, write_record
 from .shares import render_shared
 
 #: When more than this share of the files change, a whole new tree is made and
@@ -103,12 +103,11 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> tuple[list[str], Known 
         files = previous | {page.path: page.key for page in pages}
         sizes = _sizes(files, changed, staging, out_dir, record.sizes)
         written = Record(files, record.made_from, sizes)
-        write_record(staging / MARKER, written)
-        stamp = marker_stamp(staging)
+        marker = write_record(staging / MARKER, written)
         with held():
             _move_in(staging, out_dir, changed, [])
             os.replace(staging / MARKER, out_dir / MARKER)
-    return changed, Known(written, stamp) if stamp else None
+    return changed, Known(written, marker)
 
 
 @dataclass(frozen=True)
