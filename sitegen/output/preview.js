@@ -76,7 +76,8 @@
   // The page again, from the server: its <main> is put in place of the old one
   // (no reload: the place, the focus and the scripts' state stay), unless what
   // the theme's scripts read once (anything outside <main>, the legend) changed:
-  // then it reloads. (The entity cards' data, in <main>, cards.js reads when used.)
+  // then it reloads. (The entity cards' data, in <main>, the theme's cards.js reads
+  // when a card is shown; a site's own cards.js that does not say so reloads too.)
   var asked = 0;  // a later save's page wins over an earlier one still on its way
 
   function update() {
@@ -119,7 +120,9 @@
   function swap(fresh) {
     var main = document.getElementById("main"), next = fresh.getElementById("main");
     if (!main || !next || outside(fresh) !== outside(document)) return false;
-    if (inner(fresh, "legend", ".marks-toggle") !== inner(document, "legend", ".marks-toggle")) return false;
+    var same = function (id, skip) { return inner(fresh, id, skip) === inner(document, id, skip); };
+    if (!window.sitegenLiveCards && !same("sitegen-entities", "*")) return false;
+    if (!same("legend", ".marks-toggle")) return false;
     var legend = document.getElementById("legend");
     if (legend) fresh.getElementById("legend").replaceWith(legend);  // with the theme's button
     main.replaceWith(document.adoptNode(next));

@@ -6,14 +6,15 @@
   if (!document.getElementById("sitegen-entities")) return;
   var read = null;
   var cards = {};
-  // The page's card data, read again when it changed (the live preview puts a saved
-  // article's new text in place, its new names' cards with it, without a reload).
+  // The page's card data, read again when it is another element: the live preview
+  // puts a saved article's new <main> in place, its new names' cards with it, without
+  // a reload (and reloads a page whose cards script does not say it reads them so).
+  window.sitegenLiveCards = true;
   function known() {
     var data = document.getElementById("sitegen-entities");
-    var text = data ? data.textContent : "{}";
-    if (text !== read) {
-      read = text;
-      cards = JSON.parse(text);
+    if (data !== read) {
+      read = data;
+      cards = data ? JSON.parse(data.textContent) : {};
     }
     return cards;
   }
