@@ -183,8 +183,8 @@ class Kept(Generic[V]):
         _bound(self, limit)
 
     def get(self, key: str, owner: object, make: Callable[[], V]) -> V:
-        """``owner``: the object, or a tuple of the objects and plain values (tuples),
-        it is worked out from."""
+        """``owner``: the object, or a tuple of the objects and plain values (tuples,
+        bytes), it is worked out from."""
         kept = self._values.get(key)
         if kept is not None and _same(kept[0], owner):
             return kept[1]
@@ -195,6 +195,9 @@ class Kept(Generic[V]):
         return value
 
 
+_PLAIN = (tuple, bytes)
+
+
 def _same(kept: object, owner: object) -> bool:
     """The very object, or tuples of the very objects, in which plain values (tuples
     themselves, or bytes) need only be equal."""
@@ -203,9 +206,6 @@ def _same(kept: object, owner: object) -> bool:
     if type(kept) is not tuple or type(owner) is not tuple or len(kept) != len(owner):
         return False
     return all(k is o or (type(k) in _PLAIN and k == o) for k, o in zip(kept, owner, strict=True))
-
-
-_PLAIN = (tuple, bytes)
 
 
 class Latest(Generic[V]):

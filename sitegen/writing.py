@@ -71,9 +71,9 @@ class SiteWriter:
         from .render.search import search_bundles
         from .render.search_ahead import IndexedAhead, index_ahead
 
-        first, known = self._write_early(site, fresh, early)
-        settings, theme, salt = self.settings, self.theme, self.salt
         few = 0 < len(fresh) <= EARLY_ARTICLES
+        first, known = self._write_early(site, fresh, early) if few else ([], None)
+        settings, theme, salt = self.settings, self.theme, self.salt
         with IndexedAhead() as ahead:
             with without_gc(self.once):
                 memos.load_stored(self.cache, (a.key for a in site.articles))
@@ -82,12 +82,13 @@ class SiteWriter:
                 extra = deploy_files(cname)
                 pages = ahead.rendered(plan_site(site, settings, theme, salt, extra))
                 keys = {page.path: page.key for page in pages}
-                searched = searched_keys(site, theme, salt, keys) if settings.search else {}
+                if settings.search:  # (the pages of the index by what Pagefind reads of them)
+                    keys |= searched_keys(site, theme, salt, keys)
             if self.once:  # a fifth of a large site's memory, which writing it then uses
                 memos.store_made(self.cache)
                 memos.empty_memos()
             index = (
-                search_bundles(site, pages, settings.language, search, ahead.ready, searched)
+                search_bundles(site, keys, settings.language, search, ahead.ready)
                 if settings.search
                 else []
             )
@@ -102,7 +103,7 @@ class SiteWriter:
     ) -> tuple[list[str], Known | None]:
         """The pages of the few articles ``fresh`` that changed, written before the
         rest of the site is planned: the files that changed, and the record written."""
-        if early is None or not 0 < len(fresh) <= EARLY_ARTICLES:
+        if early is None:
             return [], None
         from .render.pages import first_pages
 

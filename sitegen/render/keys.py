@@ -68,8 +68,6 @@ def _entity_parts(article: Article) -> dict[str, bytes]:
 
 def named_ids(article: Article) -> tuple[str, ...]:
     """The entities ``article`` names, each once, in order (made once per article key)."""
-    if not article.key:  # made by hand, not by a build: nothing names its inputs
-        return tuple(dict.fromkeys(m.entity for m in article.mentions))
     return _NAMED_IDS.get(
         article.key, lambda: tuple(dict.fromkeys(m.entity for m in article.mentions))
     )

@@ -33,7 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ..errors import SitegenError
-from ..model import HIGHLIGHT_STYLES, OutputFile, Page, Site
+from ..model import HIGHLIGHT_STYLES, OutputFile, Site
 from ..output.derived import Derived, PageFiles
 from ..output.write import link_file
 from .search_stable import stable_bundle
@@ -157,19 +157,17 @@ Ready = Callable[["Shard", Mapping[str, str]], "dict[str, bytes] | None"]
 
 def search_bundles(
     site: Site,
-    pages: Sequence[Page],
+    keys: Mapping[str, str],
     language: str,
     refresh: bool = True,
     ready: Ready | None = None,
-    searched: Mapping[str, str] | None = None,
 ) -> list[Derived]:
     """Pagefind's index of the site's article and entity pages, one Derived per shard
-    (see above), made by the writer from the written HTML, and again
-    only when one of its pages changed (or Pagefind did); ``ready`` has the shards
-    made ahead. ``searched``: keys of what Pagefind reads of pages (``keys.py``), in
-    place of their own keys."""
+    (see above), made by the writer from the written HTML, and again only when one of
+    its pages' ``keys`` changed (or Pagefind did); ``ready`` has the shards made ahead.
+    A page's key here is the key of what Pagefind reads of it (``searched_keys``) if
+    it has one, else the page's own."""
     version = pagefind_version()  # missing: say so now, whether or not the index is stale
-    keys = {page.path: page.key for page in pages} | dict(searched or {})
     bundles = []
     for shard in site_shards(site):
         inputs = {PAGEFIND: version, **{p: keys[p] for p in shard.paths}}

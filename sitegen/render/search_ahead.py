@@ -70,7 +70,8 @@ class IndexedAhead:
     ) -> None:
         """Index ``shards`` (article pages all, each planned in ``plan``) from the
         pages as ``plan`` has them: those whose key is the one the output holds are
-        linked from it, the others rendered. ``searched``: as ``search_bundles``'."""
+        linked from it, the others rendered. ``searched``: the keys of what Pagefind
+        reads of pages (``searched_keys``), in place of their own."""
         self._folder = folder = Path(tempfile.mkdtemp(prefix="sitegen-search-"))
         planned = {page.path: page for page in plan}
 

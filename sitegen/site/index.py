@@ -210,8 +210,6 @@ def _contribution(article: Article) -> _Contribution:
 def _names_of(article: Article) -> frozenset[Key]:
     """The (label, name) of each of ``article``'s mentions (made once per article key:
     a preview's edit then reads the mentions of the article edited, not of every one)."""
-    if not article.key:  # made by hand, not by a build: nothing names its inputs
-        return frozenset((m.label, m.name) for m in article.mentions)
     return _NAMES.get(article.key, lambda: frozenset((m.label, m.name) for m in article.mentions))
 
 
