@@ -210,30 +210,14 @@ def test_an_edits_shard_is_indexed_while_the_rest_of_the_site_is_planned(
     site = built_then_edited(make_site, fake_annotator)
     events = indexing_order(monkeypatch)
     article = rendered_by(monkeypatch, "article", lambda article, *_: article.slug)
-    build_site_folder(site, fake_annotator, use_cache=True)
-    # c's shard, with a and b, was indexed before the site was planned, and no page of
-    # it after (not even c's, to see whether it changed what search reads); c's page
-    # was rendered once, for both, and a's and b's pages not at all.
-    assert SHARED in events and events.index(SHARED) < events.index("plan")
-    assert not [e for e in events[events.index("plan") :] if "c/index.html" in e]
-    assert article == ["c"]
-    assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
-
-
-def test_pages_whose_searched_part_is_unchanged_are_not_read_by_pagefind_again(
-    make_site: MakeSite,
-    fake_annotator: SpacyAnnotator,
-    shared_shard: None,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    site = built_then_edited(make_site, fake_annotator)
-    events = indexing_order(monkeypatch)
     report = build_site_folder(site, fake_annotator, use_cache=True)
-    # The pages of the entities c names changed (their passages), but not the header
-    # search reads of them: Pagefind reads c's shard alone, not them to find that out.
+    # c's shard, with a and b, was indexed before the site was planned, and no page
+    # after: not c's, to see whether it changed what search reads, nor those of the
+    # entities c names, which changed (their passages) but not the header search
+    # reads of them. c's page was rendered once, for both, a's and b's not at all.
     assert {"entities/gpe/washington/index.html", "c/index.html"} <= set(report.changed)
     assert events == [SHARED, "plan"]
+    assert article == ["c"]
     assert tree(site / "build") == fresh_build(site, tmp_path / "fresh", fake_annotator)
 
 
