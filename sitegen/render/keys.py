@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from ..cache import digest
 from ..memos import Kept, Stored, Table
@@ -196,7 +196,11 @@ SEARCHED_TEMPLATES = frozenset(
 
 
 def searched_keys(
-    site: Site, theme: Theme, salt: str, keys: Mapping[str, str] | None
+    site: Site,
+    theme: Theme,
+    salt: str,
+    keys: Mapping[str, str] | None,
+    slugs: Collection[str] | None = None,
 ) -> dict[str, str]:
     """A key for each page of the search index that changes only where what Pagefind
     reads of it may, if the site uses the default theme's ``SEARCHED_TEMPLATES`` (else
@@ -210,7 +214,7 @@ def searched_keys(
     index, so a search shard is not indexed again when only they changed (an edit
     that changes which articles are related changes hundreds of pages; Pagefind
     reading each costs 6 ms). ``keys``: the pages' keys, for the entity pages (None:
-    article pages only)."""
+    article pages only); ``slugs``: the pages of these articles only (a shard's)."""
     if not SEARCHED_TEMPLATES.isdisjoint(overridden(theme)):
         return {}
     named = {e.id: digest(e.id, e.name, e.label) for e in site.entities}
@@ -220,6 +224,7 @@ def searched_keys(
         ).hex()
         for a in site.articles
         if a.key  # (made by hand, not by a build: nothing names its inputs)
+        and (slugs is None or a.slug in slugs)
     }
     if keys is None:
         return found

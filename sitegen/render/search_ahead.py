@@ -138,5 +138,5 @@ def index_ahead(
         return
     wanted = {path.removesuffix("/index.html") for shard in shards for path in shard.paths}
     plan = first_pages(site, settings, theme, salt, wanted)
-    searched = searched_keys(site, theme, salt, None)
+    searched = searched_keys(site, theme, salt, None, wanted)
     ahead.start(plan, shards, pagefind_version(), settings.language, out_dir, searched)
