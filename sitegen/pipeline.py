@@ -23,7 +23,7 @@ import datetime as dt
 import subprocess
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from . import memos, writing
 from .cache import CACHE_DIR, Cache, code_digest, digest
@@ -63,6 +63,7 @@ NO_BASE_URL = (
     "no base_url: feeds, sitemap.xml and canonical links are left out "
     "(set base_url under [site] in sitegen.toml, or pass --base-url)"
 )
+T = TypeVar("T")
 #: ``progress(description, total)`` starts a task and returns its ``advance(n)``.
 Progress = Callable[[str, int], Callable[[int], None]]
 
@@ -362,21 +363,22 @@ class Pipeline:
 
 def _settings(site_dir: Path) -> tuple[SiteConfig, Catalog]:
     """``sitegen.toml`` and ``entities.toml``, the problems of both reported at once."""
-    found: list[object] = []
     errors: list[SitegenError] = []
-    for load in (load_config, load_catalog):
+
+    def load(loader: Callable[[Path], T]) -> T | None:
         try:
-            found.append(load(site_dir))
+            return loader(site_dir)
         except BuildFailed as exc:
-            errors += exc.errors
+            errors.extend(exc.errors)
         except SitegenError as exc:
             if type(exc) is not SitegenError:  # (a usage error, say: as it is)
                 raise
             errors.append(exc)
-    if errors:
+        return None
+
+    config, catalog = load(load_config), load(load_catalog)
+    if config is None or catalog is None:
         raise BuildFailed(errors)
-    config, catalog = found
-    assert isinstance(config, SiteConfig) and isinstance(catalog, Catalog)
     return config, catalog
 
 
