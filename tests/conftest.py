@@ -160,6 +160,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: How long a browser test waits for what it expects (a page, a search result, a
+#: rebuilt page): generous, as it only runs out when the test fails anyway, and a CI
+#: machine running Chromium, builds and Pagefind on two cores can take ten seconds.
+BROWSER_WAIT_MS = 30_000
 
 
 @pytest.fixture(scope="module")

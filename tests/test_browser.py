@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import BROWSER_WAIT_MS
 from sitebuild import ARTICLE, ARTICLE_TEXT, ARTICLE_TITLE, ENTITY, PREFIX, ROOT, sample_build
 
 from sitegen.model import LABELS
@@ -152,7 +153,7 @@ def open_page(browser: Any, base_url: str) -> Iterator[Callable[..., Any]]:
         options.setdefault("viewport", {"width": SCREENSHOT_WIDTH, "height": 900})
         context = browser.new_context(**options)
         contexts.append(context)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(BROWSER_WAIT_MS)
         context.route("**/*", route)
         page = context.new_page()
         page.on("response", on_response)

@@ -21,6 +21,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
+from conftest import BROWSER_WAIT_MS
 from pagesserver import serve
 
 from sitegen.scaffold import init_site
@@ -251,7 +252,7 @@ def test_every_page_passes_the_nu_html_checker(demo: Demo) -> None:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(BROWSER_WAIT_MS)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, make_fake_annotator
+from conftest import BROWSER_WAIT_MS, ROOT, make_fake_annotator
 from test_golden import tree
 
 from sitegen.output.serve import (
@@ -105,6 +105,7 @@ def served(sample_site: Path, real_nlp: object, chromium: Path) -> Iterator[tupl
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     page = browser.new_page()
+    page.set_default_timeout(BROWSER_WAIT_MS)
     yield page
     page.close()
 
@@ -121,7 +122,7 @@ def wait_text(page: Any, text: str, present: bool = True) -> None:
         if present
         else ("t => !document.body.innerText.includes(t)")
     )
-    page.wait_for_function(check, arg=text, timeout=30_000)
+    page.wait_for_function(check, arg=text, timeout=BROWSER_WAIT_MS)
 
 
 @pytest.mark.model
@@ -171,7 +172,7 @@ def test_a_save_updates_the_pages_it_changed_and_leaves_the_others_alone(
         assert edited.evaluate("window.__before") is True
         edited.locator("main a.ent", has_text="Angela Merkel").first.hover()
         card = edited.locator("#ent-card")
-        card.wait_for(state="visible", timeout=10_000)
+        card.wait_for(state="visible", timeout=BROWSER_WAIT_MS)
         assert "Angela Merkel" in card.inner_text()
     finally:
         edited.close()
@@ -188,7 +189,7 @@ def test_a_build_error_shows_over_the_page_until_fixed(
     original = (site / ARTICLE).read_text(encoding="utf-8")
     (site / ARTICLE).write_text("---\ntitle: [unclosed\n---\n" + original, encoding="utf-8")
     overlay = page.locator("#sitegen-preview[role=alert]")
-    overlay.wait_for(timeout=30_000)
+    overlay.wait_for(timeout=BROWSER_WAIT_MS)
     assert f"{ARTICLE}:2: front matter" in overlay.inner_text()
     assert PHRASE in page.inner_text("main")  # still the last good build
     page.emulate_media(media="print")
@@ -211,7 +212,7 @@ def test_a_first_build_that_fails_shows_its_error_and_the_site_once_fixed(
     try:
         page.goto(server.url)
         alert = page.locator("#sitegen-preview[role=alert]")
-        alert.wait_for(timeout=30_000)
+        alert.wait_for(timeout=BROWSER_WAIT_MS)
         assert "front matter" in alert.inner_text()
         assert "Build failed: nothing is built yet." in alert.inner_text()
         article.write_text(good, encoding="utf-8")
@@ -230,12 +231,12 @@ def test_a_stylesheet_change_applies_without_a_reload(
     connected = "addEventListener('LiveReloadConnect', () => { window.__connected = true; })"
     page.add_init_script(connected)  # (livereload.js swaps stylesheets once it listens)
     page.goto(server.url)
-    page.wait_for_function("window.__connected === true", timeout=30_000)
+    page.wait_for_function("window.__connected === true", timeout=BROWSER_WAIT_MS)
     page.evaluate("window.__before = true")
     with (site / "static" / "style.css").open("a") as css:
         css.write("\nbody { outline: 7px solid rgb(1, 2, 3); }\n")
     page.wait_for_function(
-        "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=30_000
+        "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'", timeout=BROWSER_WAIT_MS
     )
     assert page.evaluate("window.__before") is True
 

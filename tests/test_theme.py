@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM_ARGS
+from conftest import BROWSER_WAIT_MS, CHROMIUM_ARGS
 from sitebuild import ARTICLE, ENTITY, PREFIX, ROOT, sample_build
 from test_browser import contrast, over, parse_color
 
@@ -84,7 +84,7 @@ def visit(browser: Any, server: Any) -> Iterator[Callable[..., Any]]:
     def open_(path: str = "", **options: Any) -> Any:
         context = browser.new_context(**({**DESKTOP, **options}))
         contexts.append(context)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(BROWSER_WAIT_MS)
         context.route("**/*", route)
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
