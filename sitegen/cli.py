@@ -77,8 +77,9 @@ def run(
     try:
         return command(args)
     except BuildFailed as exc:
+        site = _named_site(args)
         for error in exc.errors:
-            print(f"error: {printable(str(error))}", file=sys.stderr)
+            print(f"error: {printable(error.seen_from(site))}", file=sys.stderr)
         if args.command == "build":
             print(f"build failed: {exc.message}; nothing was written", file=sys.stderr)
         else:
@@ -87,7 +88,7 @@ def run(
     except SitegenError as exc:
         if args.debug:
             raise
-        print(f"error: {printable(str(exc))}", file=sys.stderr)
+        print(f"error: {printable(exc.seen_from(_named_site(args)))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (``Terminated``)
         return stopped(exc)
@@ -102,6 +103,13 @@ def run(
             file=sys.stderr,
         )
         return 70
+
+
+def _named_site(args: argparse.Namespace) -> Path:
+    """The site folder as the command line names it (``--site``; the working folder
+    if not given): the paths of problems are printed as seen from where it runs."""
+    site = getattr(args, "site", None)
+    return site if isinstance(site, Path) else Path(".")
 
 
 def _site_dir(args: argparse.Namespace) -> Path:
@@ -166,7 +174,7 @@ def _build(
         )
     if not args.quiet:
         for warning in report.warnings if args.verbose else ():
-            print(f"warning: {printable(warning)}", file=sys.stderr)
+            print(f"warning: {printable(warning.seen_from(args.site))}", file=sys.stderr)
         hidden = "" if args.verbose or not report.warnings else " (-v lists them)"
         _say(
             f"Built {plural(report.articles, 'article')}, "

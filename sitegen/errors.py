@@ -1,18 +1,23 @@
 """One exception hierarchy for every problem a user can act on.
 
 Each error names a place (file and, where known, line) so the message reads
-``content/foo.md:3: front matter: ...``. The CLI maps these to exit codes and
-prints them without a traceback.
+``content/foo.md:3: front matter: ...``: a path in the site folder (or an absolute
+one, or ``theme:name.html``). The CLI maps these to exit codes and prints them
+without a traceback, each path as seen from where the command runs
+(``mysite/content/foo.md:3`` after ``--site mysite``), so a terminal or editor can
+open it.
 """
 
 from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class SitegenError(Exception):
@@ -27,14 +32,55 @@ class SitegenError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        if self.path is None:
-            return self.message
-        if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+        return placed(self.message, self.path, self.line)
+
+    def seen_from(self, site: Path) -> str:
+        """The message with its path as seen from where the command runs, which named
+        the site folder ``site``."""
+        return placed(self.message, seen_from(self.path, site), self.line)
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path or "", self.line or 0, self.message)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A warning as a build's report keeps it (plain data: the report is cached)."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return placed(self.message, self.path, self.line)
+
+    def seen_from(self, site: Path) -> str:
+        """See ``SitegenError.seen_from``."""
+        return placed(self.message, seen_from(self.path, site), self.line)
+
+
+def placed(message: str, path: str | None, line: int | None) -> str:
+    """``path:line: message``, or less where the place is not known."""
+    if path is None:
+        return message
+    if line is None:
+        return f"{path}: {message}"
+    return f"{path}:{line}: {message}"
+
+
+def seen_from(path: str | None, site: Path) -> str | None:
+    """``path``, a path in the folder ``site`` (as the command line named it) or an
+    absolute one, as seen from where the command runs: relative to the working folder
+    when it is in it (``mysite/content/a.md`` for ``content/a.md`` after ``--site
+    mysite``), else as named. A template of sitegen's own theme (``theme:home.html``)
+    is as it is."""
+    if path is None or path.startswith("theme:"):
+        return path
+    named = site / path  # (an absolute path as it is; "." and a final "/" dropped)
+    full, here = os.path.abspath(named), os.getcwd()
+    inside = full == here or full.startswith(os.path.join(here, ""))
+    seen = Path(os.path.relpath(full, here)).as_posix() if inside else named.as_posix()
+    return seen + "/" if path.endswith("/") and seen != "." else seen
 
 
 #: What must not reach a terminal raw: control characters (C0, DEL, C1), bidi overrides,

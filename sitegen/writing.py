@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import memos
 from .cache import Cache
-from .errors import Problems, SitegenError
+from .errors import Problems, Reported, SitegenError
 from .model import BuildReport, Site
 from .output.folder import write_locked
 from .output.pages import deploy_files
@@ -127,7 +127,10 @@ def report(
         articles=len(site.articles),
         entities=len(site.entities),
         files=written.files,
-        warnings=tuple(str(w) for w in sorted(problems.warnings, key=SitegenError.sort_key)),
+        warnings=tuple(
+            Reported(w.message, w.path, w.line)
+            for w in sorted(problems.warnings, key=SitegenError.sort_key)
+        ),
         rendered=written.rendered,
         changed=tuple(sorted({*written.changed, *first})),
         annotated=annotated,

@@ -3,6 +3,7 @@ real in CI (CI=true) and fail there if it is missing; elsewhere they skip."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -246,6 +247,15 @@ class Counting:
     def annotate(self, texts: Sequence[str], progress: Any = None) -> list[BlockNLP]:
         self.runs.append(len(texts))
         return self.inner.annotate(texts, progress)
+
+
+def run_in(folder: Path, argv: Sequence[str]) -> int:
+    """``sitegen argv`` run in this process from ``folder``, as a user in it runs it:
+    the paths of problems are shown as seen from there (``content/a.md:3``)."""
+    from sitegen.cli import main
+
+    with contextlib.chdir(folder):
+        return main(argv)
 
 
 def build_elsewhere(site: Path, *args: str, timeout: int = 300) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FindsPhrases, build_site_folder
+from conftest import FindsPhrases, build_site_folder, run_in
 from htmltext import text_content
 from test_golden import tree
 
@@ -103,7 +103,7 @@ def test_cli_prints_content_error_and_exits_1(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = make_site({"content/a.md": "---\ntitle: A\nslug: a/b\n---\nBody.\n"})
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
@@ -159,7 +159,7 @@ def test_unknown_config_key_names_file_and_line(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = make_site({"sitegen.toml": '[site]\ntitle = "A"\ntitel = "B"\n', "content/a.md": GOOD})
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == (
         "error: sitegen.toml:3: [site] unknown key 'titel' "
         "(known: title, description, language, base_url, cname, page_size, search)\n" + FAILED_1
@@ -170,7 +170,7 @@ def test_bad_toml_names_file_and_line(
     make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = make_site({"sitegen.toml": '[site]\ntitle = "A"\n\n[nlp\n', "content/a.md": GOOD})
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == (
         "error: sitegen.toml:4: invalid TOML: Expected ']' at the end of a table declaration\n"
         + FAILED_1
@@ -187,7 +187,7 @@ def test_problems_of_both_settings_files_are_reported_at_once(
             "content/a.md": GOOD,
         }
     )
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err.splitlines() == [
         "error: entities.toml:1: invalid TOML: Expected ']]' at the end of an array declaration",
         "error: sitegen.toml:2: [site] unknown key 'titel' "
@@ -250,7 +250,7 @@ def test_broken_site_lists_all_its_errors(
 ) -> None:
     site = tmp_path / "broken"
     shutil.copytree(BROKEN_SITE, site)
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
@@ -351,7 +351,7 @@ def test_refuses_output_folder_with_foreign_files(
     out = tmp_path / "out"
     out.mkdir()
     (out / "notes.txt").write_text("my notes")
-    assert main(["build", "--site", str(site), "--out", str(out)]) == 2
+    assert run_in(site, ["build", "--site", str(site), "--out", str(out)]) == 2
     assert capsys.readouterr().err == (
         f"error: output folder {out} has files sitegen did not write; "
         "empty it or choose another --out\n"
@@ -460,7 +460,7 @@ def test_a_missing_model_is_one_line_saying_how_to_install_it(
             "sitegen.toml": '[nlp]\nmodel = "xx_no_such_model"\n',
         }
     )
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     err = capsys.readouterr().err
     assert err == (
         "error: spaCy model 'xx_no_such_model' is not installed; install it with "

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_in
 from htmltext import text_content
 
 from sitegen import __version__, cli
@@ -180,8 +180,9 @@ def test_mention_offsets_point_at_their_text_in_the_page(built: Path) -> None:
 def test_verbose_build_lists_warnings_and_succeeds(
     real_nlp: object, make_site: Callable[..., Path]
 ) -> None:
+    """Each warning names its file as seen from where the command runs, as errors do."""
     site = make_site({"content/a.md": UNDATED})
-    result = run_cli("build", "--site", site, "-v", "--base-url", "https://example.org/")
+    result = run_cli("build", "-v", "--base-url", "https://example.org/", cwd=site)
     assert result.returncode == 0, result.stderr
     assert (
         result.stderr
@@ -189,17 +190,33 @@ def test_verbose_build_lists_warnings_and_succeeds(
     )
     assert result.stdout.startswith("Built ")
     assert (site / "build" / "a" / "index.html").is_file()
+    (site / "sitegen.toml").write_text("[site]\ntitle = 'Elsewhere'\n")
+    elsewhere = run_cli("build", "--site", site.name, "-v", cwd=site.parent)
+    assert elsewhere.stderr.splitlines() == [
+        f"warning: {site.name}/content/a.md:1: no date: the article is listed after dated ones",
+        f"warning: {site.name}/sitegen.toml: no base_url: feeds, sitemap.xml and canonical "
+        "links are left out (set base_url under [site] in sitegen.toml, or pass --base-url)",
+    ]
 
 
 def test_strict_turns_warnings_into_errors(make_site: Callable[..., Path]) -> None:
     site = make_site({"content/a.md": UNDATED})
-    result = run_cli("build", "--site", site, "--strict", "--base-url", "https://example.org/")
+    command = ["build", "--strict", "--base-url", "https://example.org/"]
+    result = run_cli(*command, cwd=site)
     assert result.returncode == 1
     assert result.stderr == (
         "error: content/a.md:1: no date: the article is listed after dated ones\n"
         "build failed: 1 problem found; nothing was written\n"
     )
     assert not (site / "build").exists()
+    # run from elsewhere: the path as a terminal or an editor there opens it
+    for named in (site, site.name):
+        assert run_cli(*command, "--site", named, cwd=site.parent).stderr.startswith(
+            f"error: {site.name}/content/a.md:1: no date"
+        )
+    assert run_cli(*command, "--site", site, cwd=ROOT).stderr.startswith(
+        f"error: {site}/content/a.md:1: no date"
+    )
 
 
 @pytest.mark.model
@@ -274,10 +291,10 @@ def test_no_base_url_is_said_of_sitegen_toml_only_where_there_is_one(
         "no base_url: feeds, sitemap.xml and canonical links are left out "
         "(set base_url under [site] in sitegen.toml, or pass --base-url)"
     )
-    assert cli.main(["build", "--site", str(site), "-v"]) == 0
+    assert run_in(site, ["build", "--site", str(site), "-v"]) == 0
     assert f"warning: {said}" in capsys.readouterr().err.splitlines()
     (site / "sitegen.toml").write_text('[site]\ntitle = "A"\n')
-    assert cli.main(["build", "--site", str(site), "-v"]) == 0
+    assert run_in(site, ["build", "--site", str(site), "-v"]) == 0
     assert f"warning: sitegen.toml: {said}" in capsys.readouterr().err.splitlines()
 
 
@@ -321,6 +338,8 @@ def test_annotate_reports_content_errors_without_mentioning_a_build(
     )
     assert "build failed" not in result.stderr
     assert "nothing was written" not in result.stderr
+    elsewhere = run_cli("annotate", f"{site.name}/content/a.md", cwd=site.parent)
+    assert elsewhere.stderr.startswith(f"error: {site.name}/content/a.md:3: front matter: slug")
 
 
 @pytest.mark.parametrize("command", ["build", "serve", "entities"])

@@ -9,9 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site_folder
+from conftest import build_site_folder, run_in
 
-from sitegen.cli import main
 from sitegen.errors import SitegenError
 from sitegen.nlp.annotator import Annotator
 
@@ -149,7 +148,7 @@ def test_verbose_build_says_what_was_skipped(
     )
     link(site / "static" / "env.txt", "/proc/self/environ")
     link(site / "content" / "leak.md", outside / "secret.md")
-    assert main(["build", "--site", str(site), "-v"]) == 0
+    assert run_in(site, ["build", "--site", str(site), "-v"]) == 0
     err = capsys.readouterr().err
     assert err.splitlines() == [
         "skipped content/.git/: hidden",
@@ -157,7 +156,7 @@ def test_verbose_build_says_what_was_skipped(
         "skipped static/env.txt: a link to outside the site folder",
         "skipped static/sub/.env: hidden",
     ]
-    assert main(["build", "--site", str(site)]) == 0
+    assert run_in(site, ["build", "--site", str(site)]) == 0
     assert "skipped" not in capsys.readouterr().err
 
 
@@ -175,7 +174,7 @@ def test_settings_files_that_link_out_of_the_site_are_refused(
     site = make_site({"content/a.md": GOOD})
     (outside / "entities.toml").write_text("[ignore]\nnames = []\n")
     link(site / "entities.toml", outside / "entities.toml")
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == (
         "error: entities.toml: a link to a file outside the site folder; "
         "sitegen reads only files inside it (copy the file in instead)\n"

@@ -14,10 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import missing
+from conftest import missing, run_in
 from test_golden import tree
-
-from sitegen.cli import main
 
 GOOD = "---\ntitle: Talks\ndate: 2015-09-21\n---\nJohn Kerry flew to Moscow.\n"
 MakeSite = Callable[..., Path]
@@ -54,7 +52,7 @@ def test_a_read_only_output_parent_fails_before_the_nlp(
     parent = tmp_path / "locked"
     parent.mkdir()
     with read_only(parent):
-        code = main(["build", "--site", str(site), "--out", str(parent / "build")])
+        code = run_in(site, ["build", "--site", str(site), "--out", str(parent / "build")])
     err = capsys.readouterr().err
     assert code == 1
     assert re.fullmatch(
@@ -74,7 +72,8 @@ def test_a_missing_output_parent_under_a_read_only_folder_fails(
     parent = tmp_path / "locked"
     parent.mkdir()
     with read_only(parent):
-        code = main(["build", "--site", str(site), "--out", str(parent / "a" / "b" / "build")])
+        out = parent / "a" / "b" / "build"
+        code = run_in(site, ["build", "--site", str(site), "--out", str(out)])
     assert code == 1
     assert capsys.readouterr().err.startswith(f"error: {parent}: cannot write the output folder")
     assert fake_cli == []
@@ -86,7 +85,7 @@ def test_an_output_path_through_a_file_is_a_usage_error(
     site = make_site({"content/a.md": GOOD})
     (tmp_path / "notes.txt").write_text("mine")
     out = tmp_path / "notes.txt" / "build"
-    assert main(["build", "--site", str(site), "--out", str(out)]) == 2
+    assert run_in(site, ["build", "--site", str(site), "--out", str(out)]) == 2
     assert capsys.readouterr().err == (
         f"error: output folder {out}: {tmp_path / 'notes.txt'} is a file; choose another --out\n"
     )
@@ -123,7 +122,7 @@ def test_a_failure_while_writing_is_exit_1_and_keeps_the_previous_output(
 ) -> None:
     site = make_site({"content/a.md": GOOD})
     out = site / "build"
-    assert main(["build", "--site", str(site)]) == 0
+    assert run_in(site, ["build", "--site", str(site)]) == 0
     before = tree(out)
     capsys.readouterr()
 
@@ -134,8 +133,8 @@ def test_a_failure_while_writing_is_exit_1_and_keeps_the_previous_output(
 
     monkeypatch.setattr(Path, "write_bytes", fail)
     (site / "content" / "a.md").write_text(GOOD.replace("Talks", "Changed"))
-    assert main(["build", "--site", str(site)]) == 1
-    assert capsys.readouterr().err == f"error: {out}: cannot write the output folder: {cause}\n"
+    assert run_in(site, ["build", "--site", str(site)]) == 1
+    assert capsys.readouterr().err == f"error: build: cannot write the output folder: {cause}\n"
     assert tree(out) == before
     assert not [p.name for p in site.iterdir() if "sitegen-tmp" in p.name or "old" in p.name]
 
@@ -155,7 +154,7 @@ def test_an_unreadable_content_file_names_the_file(
         return read_bytes(self)
 
     monkeypatch.setattr(Path, "read_bytes", unreadable)
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == (
         "error: content/b.md: cannot read the file: permission denied\n"
         "build failed: 1 problem found; nothing was written\n"
@@ -178,7 +177,7 @@ def test_an_unreadable_static_file_names_the_file(
         return read_bytes(self)
 
     monkeypatch.setattr(Path, "read_bytes", unreadable)
-    assert main(["build", "--site", str(site)]) == 1
+    assert run_in(site, ["build", "--site", str(site)]) == 1
     assert capsys.readouterr().err == (
         "error: static/logo.svg: cannot read the file: input/output error\n"
     )

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import build_site_folder
+from conftest import build_site_folder, run_in
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sitegen.cli import main
 from sitegen.nlp.annotator import Annotator
 
 GOOD = "---\ntitle: Talks\ndate: 2015-09-21\n---\nJohn Kerry flew to Moscow.\n"
@@ -226,7 +225,7 @@ def test_any_input_is_built_or_refused_with_a_file_named(
         write_site(site, site_files)
         shutil.copytree(previous, out)
         before_out, before_site = files_in(out), files_in(site)
-        code = main(["build", "--site", str(site), "--out", str(out), "-v", "--no-cache"])
+        code = run_in(site, ["build", "--site", str(site), "--out", str(out), "-v", "--no-cache"])
         err = capsys.readouterr().err
         event(f"exit {code}")
         assert code in (0, 1), err

@@ -688,7 +688,7 @@ def test_a_build_with_nothing_new_still_reports_its_warnings_and_checks_the_outp
 ) -> None:
     site = make_site(SITE | {"content/d.md": "---\ntitle: D\n---\nKerry spoke.\n"})
     first = build_site_folder(site, fake_annotator, use_cache=True)
-    assert any("content/d.md:1: no date" in w for w in first.warnings)
+    assert any("content/d.md:1: no date" in str(w) for w in first.warnings)
     # nothing new: the shortcut answers, no article is even looked at
     monkeypatch.setattr(Pipeline, "analyse", lambda *a, **k: pytest.fail("shortcut not taken"))
     again = build_site_folder(site, fake_annotator, use_cache=True)

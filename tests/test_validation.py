@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import build_site_folder
+from conftest import build_site_folder, run_in
 
 from sitegen.catalog import load_catalog
 from sitegen.cli import main
@@ -21,7 +21,7 @@ MakeSite = Callable[..., Path]
 
 
 def cli_errors(site: Path, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str]:
-    code = main(["build", "--site", str(site), *options])
+    code = run_in(site, ["build", "--site", str(site), *options])
     return code, capsys.readouterr().err
 
 

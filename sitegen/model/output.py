@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..errors import Reported
+
 
 @dataclass(frozen=True)
 class OutputFile:
@@ -39,7 +41,7 @@ class BuildReport:
     entities: int
     files: int
     """Files in the output folder."""
-    warnings: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[Reported, ...] = field(default_factory=tuple)
     rendered: int = 0
     """Pages rendered (the rest were unchanged since the last build)."""
     changed: tuple[str, ...] = ()

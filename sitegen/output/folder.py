@@ -74,7 +74,7 @@ def locked(out_dir: Path) -> Iterator[None]:
             raise SitegenError(
                 f"another sitegen build ({holder}) is writing this output folder; "
                 "wait for it to finish or choose another --out",
-                str(out_dir),
+                str(out_dir.absolute()),
             ) from None
         lock.truncate(0)
         lock.write(f"process {os.getpid()}")

@@ -18,7 +18,7 @@ from ..errors import SitegenError, UsageError, cause
 
 def write_error(exc: OSError, out_dir: Path) -> SitegenError:
     """An OSError met while writing the site, as an error naming ``out_dir``."""
-    return SitegenError(f"cannot write the output folder: {cause(exc)}", str(out_dir))
+    return SitegenError(f"cannot write the output folder: {cause(exc)}", str(out_dir.absolute()))
 
 
 def check_writable(out_dir: Path) -> None:

@@ -121,12 +121,13 @@ def page_url(prefix: str, path: str) -> str:
     return unquote(prefix) + path.removesuffix("index.html")
 
 
-def describe(exc: BaseException) -> list[str]:
-    """One line per problem, as the terminal shows them."""
+def describe(exc: BaseException, site: Path) -> list[str]:
+    """One line per problem, as the terminal shows them (paths as seen from where the
+    command runs, which named the site folder ``site``)."""
     if isinstance(exc, BuildFailed):
-        return [str(e) for e in exc.errors]
+        return [e.seen_from(site) for e in exc.errors]
     if isinstance(exc, SitegenError):
-        return [str(exc)]
+        return [exc.seen_from(site)]
     return [f"internal error: {type(exc).__name__}: {exc} (please report it)"]
 
 
@@ -216,13 +217,14 @@ class Preview:
         """Tell the terminal and every open page how the build went."""
         sent, self._sent = self._sent, set()
         if isinstance(outcome, BuildReport):
-            self.state = State([], list(outcome.warnings))
+            site = self.options.site_dir
+            self.state = State([], [w.seen_from(site) for w in outcome.warnings])
             files = len(outcome.changed)
             said = f"{files} file{'s' if files != 1 else ''} changed" if files else "no change"
             print(f"Built: {said}.", flush=True)
             self.reload([path for path in outcome.changed if path not in sent])
         else:
-            self.state = State(describe(outcome), [])
+            self.state = State(describe(outcome, self.options.site_dir), [])
             for line in self.state.errors:
                 print(f"error: {printable(line)}", flush=True)
             built_before = (self.options.out_dir / MARKER).is_file()
@@ -366,7 +368,7 @@ def serve(
         try:
             build(True, None)
         except SitegenError as exc:
-            print(f"error: {printable(str(exc))}", flush=True)
+            print(f"error: {printable(exc.seen_from(options.site_dir))}", flush=True)
     print("Stopped.", flush=True)
 
 

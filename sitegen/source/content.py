@@ -45,9 +45,7 @@ class ContentReader:
     def read(self, content: Path, problems: Problems) -> list[ContentFile]:
         """The content files under ``content``; unreadable ones are errors in ``problems``."""
         if not content.is_dir():
-            raise SitegenError(
-                "no content/ folder: put your Markdown articles there", self.site_dir.as_posix()
-            )
+            raise SitegenError("no content/ folder: put your Markdown articles there", ".")
         paths = find_content(content)
         if not paths:
             problems.error("no Markdown (*.md) files found", "content/")
