@@ -20,15 +20,8 @@ import pytest
 from conftest import BROWSER_WAIT_MS, ROOT, make_fake_annotator
 from test_golden import tree
 
-from sitegen.output.serve import (
-    Options,
-    Preview,
-    application,
-    inject,
-    page_url,
-    reloads,
-    resolve,
-)
+from sitegen.output.handlers import application, inject, resolve
+from sitegen.output.serve import Options, Preview, page_url, reloads
 from sitegen.pipeline import Pipeline
 
 ARTICLE = "content/us-russia-syria-talks.md"
