@@ -193,6 +193,27 @@ def test_a_build_error_shows_over_the_page_until_fixed(
     assert page.locator("#sitegen-preview[role=alert]").count() == 0
 
 
+@pytest.mark.browser
+def test_the_box_of_warnings_fits_a_phone_screen(served: tuple[Path, Server], page: Any) -> None:
+    """On a 390 px wide screen the preview's warnings stay on the screen, long paths
+    wrapped, none of it off its left edge."""
+    site, server = served
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.url + "us-russia-syria-talks/")
+    undated = "an-undated-article-whose-file-name-is-longer-than-a-phone-screen-is-wide"
+    (site / "content" / f"{undated}.md").write_text("---\ntitle: U\n---\nKerry spoke.\n")
+    box = page.locator("#sitegen-preview[role=status]")
+    box.locator("summary").click()  # (waits for the box)
+    assert undated in box.inner_text()
+    left, right, overflow = page.evaluate(
+        """() => {
+          const box = document.getElementById('sitegen-preview'), r = box.getBoundingClientRect();
+          return [r.left, r.right, box.scrollWidth - box.clientWidth];
+        }"""
+    )
+    assert left >= 0 and right <= 390 and overflow <= 0, (left, right, overflow)
+
+
 @pytest.mark.model
 @pytest.mark.browser
 def test_a_first_build_that_fails_shows_its_error_and_the_site_once_fixed(

@@ -36,9 +36,10 @@
       role: errors.length ? "alert" : "status",
       "aria-label": "sitegen preview",
       style: "position:fixed;z-index:2147483647;right:1rem;bottom:1rem;" +
-        (errors.length ? "left:1rem;border:3px solid #a00;" : "max-width:40rem;border:2px solid #555;") +
+        (errors.length ? "left:1rem;border:3px solid #a00;"
+          : "max-width:min(40rem,calc(100vw - 2rem));border:2px solid #555;") +
         "max-height:60vh;overflow:auto;padding:.75rem 4.5rem .75rem 1.25rem;border-radius:6px;" +
-        "background:#fff;color:#111;font:15px/1.45 system-ui,sans-serif;" +
+        "background:#fff;color:#111;font:15px/1.45 system-ui,sans-serif;overflow-wrap:anywhere;" +
         "box-shadow:0 4px 24px rgba(0,0,0,.35)",
     });
     box.appendChild(element("style", "@media print{#sitegen-preview{display:none!important}}"));
