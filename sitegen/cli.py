@@ -255,20 +255,29 @@ def _annotate(args: argparse.Namespace) -> int:
         site_dir = pipeline.site_dir.resolve()
         try:
             shown = path.resolve().relative_to(site_dir).as_posix()
+            place = shown  # (its problems' paths: in the site, or absolute)
         except ValueError:
-            shown = path.as_posix()
+            shown, place = path.as_posix(), str(path.absolute())
         inside = path.resolve().is_relative_to(pipeline.config.content_dir.resolve())
         own = inside and path.suffix == ".md"
         extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
         problems = Problems()
-        site = pipeline.analyse(problems, drafts=True, extra=extra)
-    errors = [e for e in problems.errors if e.path == shown]
+        try:
+            site = pipeline.analyse(problems, drafts=True, extra=extra)
+        except BuildFailed as exc:
+            raise BuildFailed(_placed(exc.errors, shown, place)) from None
+    errors = [e for e in _placed(problems.errors, shown, place) if e.path == place]
     if errors:
         raise BuildFailed(errors)
     article = next(a for a in site.articles if a.document.source == shown)
     data = article_annotations(article)
     _say(to_json(data) if args.format == "json" else to_text(data), end="")
     return 0
+
+
+def _placed(errors: list[SitegenError], shown: str, place: str) -> list[SitegenError]:
+    """``errors``, those of the file read as ``shown`` at its ``place``."""
+    return [SitegenError(e.message, place, e.line) if e.path == shown else e for e in errors]
 
 
 def _site_of(path: Path) -> Path:

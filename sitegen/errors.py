@@ -10,6 +10,7 @@ open it.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -77,10 +78,24 @@ def seen_from(path: str | None, site: Path) -> str | None:
     if path is None or path.startswith("theme:"):
         return path
     named = site / path  # (an absolute path as it is; "." and a final "/" dropped)
-    full, here = os.path.abspath(named), os.getcwd()
+    try:
+        here = _working_folder()
+    except OSError:  # (removed meanwhile)
+        return named.as_posix()
+    full = os.path.normpath(os.path.join(here, named))  # (``abspath``, from the shell's folder)
     inside = full == here or full.startswith(os.path.join(here, ""))
     seen = Path(os.path.relpath(full, here)).as_posix() if inside else named.as_posix()
     return seen + "/" if path.endswith("/") and seen != "." else seen
+
+
+def _working_folder() -> str:
+    """The working folder as the shell names it (``$PWD``, through links), if that is it;
+    else as the system does."""
+    here, shell = os.getcwd(), os.environ.get("PWD", "")
+    with contextlib.suppress(OSError):
+        if os.path.isabs(shell) and shell != here and os.path.samefile(shell, here):
+            return os.path.normpath(shell)
+    return here
 
 
 #: What must not reach a terminal raw: control characters (C0, DEL, C1), bidi overrides,

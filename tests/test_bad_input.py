@@ -113,6 +113,24 @@ def test_cli_prints_content_error_and_exits_1(
     assert not (site / "build").exists()
 
 
+def test_paths_are_shown_from_the_working_folder_as_the_shell_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through a link to the folder (``$PWD``), paths stay short; from a folder removed
+    meanwhile, they are shown as named, not a crash."""
+    (tmp_path / "real" / "mysite").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    monkeypatch.chdir(tmp_path / "link")
+    monkeypatch.setenv("PWD", str(tmp_path / "link"))
+    error = SitegenError("no date", "content/a.md", 1)
+    assert error.seen_from(tmp_path / "link" / "mysite") == "mysite/content/a.md:1: no date"
+    assert error.seen_from(Path("mysite")) == "mysite/content/a.md:1: no date"
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    assert error.seen_from(Path("/srv/site")) == "/srv/site/content/a.md:1: no date"
+
+
 def test_duplicate_slug_names_both_files(make_site: MakeSite, fake_annotator: Annotator) -> None:
     site = make_site({"content/talks.md": GOOD, "content/2015/talks.md": GOOD})
     assert build_errors(site, fake_annotator) == [

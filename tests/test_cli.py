@@ -340,6 +340,9 @@ def test_annotate_reports_content_errors_without_mentioning_a_build(
     assert "nothing was written" not in result.stderr
     elsewhere = run_cli("annotate", f"{site.name}/content/a.md", cwd=site.parent)
     assert elsewhere.stderr.startswith(f"error: {site.name}/content/a.md:3: front matter: slug")
+    (site.parent / "notes.md").write_text("---\ntitle: N\ndate: soon\n---\nKerry.\n")
+    outside = run_cli("annotate", "--site", site.name, "notes.md", cwd=site.parent)
+    assert outside.stderr.startswith("error: notes.md:3: front matter: date must look like")
 
 
 @pytest.mark.parametrize("command", ["build", "serve", "entities"])
