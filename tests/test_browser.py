@@ -191,7 +191,12 @@ def test_opened_from_disk_a_link_to_a_folder_opens_its_page(
         page.wait_for_url("**/entities/index.html")
         page.get_by_role("link", name="Articles", exact=True).click()
         page.wait_for_url(f"**/{PREFIX}/index.html")
-        page.locator(".article-list").get_by_role("link", name=ARTICLE_TITLE).click()
+        link = page.locator(".article-list").get_by_role("link", name=ARTICLE_TITLE)
+        with page.context.expect_page() as opened:  # a middle click: a new tab
+            link.click(button="middle")
+        assert opened.value.url.endswith(f"/{ARTICLE}/index.html"), opened.value.url
+        opened.value.close()
+        link.click()
         page.wait_for_url(f"**/{ARTICLE}/index.html")
         assert page.locator("h1").inner_text() == ARTICLE_TITLE
     finally:
