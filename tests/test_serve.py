@@ -202,15 +202,20 @@ def test_the_box_of_warnings_fits_a_phone_screen(served: tuple[Path, Server], pa
     page.goto(server.url + "us-russia-syria-talks/")
     undated = "an-undated-article-whose-file-name-is-longer-than-a-phone-screen-is-wide"
     (site / "content" / f"{undated}.md").write_text("---\ntitle: U\n---\nKerry spoke.\n")
-    box = page.locator("#sitegen-preview[role=status]")
-    box.locator("summary").click()  # (waits for the box)
-    assert undated in box.inner_text()
-    left, right, overflow = page.evaluate(
-        """() => {
-          const box = document.getElementById('sitegen-preview'), r = box.getBoundingClientRect();
+    # The warnings opened and measured at once (each message of a build draws the box anew).
+    measured = page.wait_for_function(
+        """name => {
+          const box = document.getElementById('sitegen-preview');
+          const details = box && box.querySelector('details');
+          if (!details) return null;
+          details.open = true;
+          if (!box.innerText.includes(name)) return null;
+          const r = box.getBoundingClientRect();
           return [r.left, r.right, box.scrollWidth - box.clientWidth];
-        }"""
+        }""",
+        arg=undated,
     )
+    left, right, overflow = measured.json_value()
     assert left >= 0 and right <= 390 and overflow <= 0, (left, right, overflow)
 
 
