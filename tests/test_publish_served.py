@@ -311,7 +311,9 @@ def test_search_excerpts_hold_the_text_not_notes_or_ledgers(demo: Demo, page: An
     page.goto(demo.served + "search/")
     page.locator(".pagefind-ui__search-input").fill("talks")
     excerpt = page.locator(".pagefind-ui__result-excerpt").first
-    excerpt.wait_for()
+    page.wait_for_function(  # (Pagefind's UI shows ". . ." until the fragment has loaded)
+        "() => /\\w/.test(document.querySelector('.pagefind-ui__result-excerpt')?.innerText)"
+    )
     text = excerpt.inner_text()
     assert "Scholz said after the talks" in text, text
     for note in (" 1", "Quote", "Olaf Scholz", "People quoted", "mentions"):
