@@ -49,7 +49,7 @@ def digest(*parts: str | bytes) -> bytes:
     """A 16-byte key for ``parts`` (each part delimited, so ("ab", "c") != ("a", "bc"))."""
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.digest()

@@ -118,10 +118,12 @@ def last_build(cache: Cache | None, inputs: bytes, out_dir: Path) -> BuildReport
 
 
 def remember_build(cache: Cache | None, inputs: bytes, out_dir: Path, report: BuildReport) -> None:
-    """Keep the report of the last build into ``out_dir`` (one per output folder)."""
+    """Keep the report of the last build into ``out_dir`` (one per output folder), but
+    the folder's name (given again when it is read: a name need not be UTF-8)."""
     if cache is not None:
         key = digest("build", str(out_dir.resolve()))
-        cache.put("builds", [(key, _encode((inputs.hex(), report, manifest_digest(out_dir))))])
+        kept = dataclasses.replace(report, out_dir="")
+        cache.put("builds", [(key, _encode((inputs.hex(), kept, manifest_digest(out_dir))))])
 
 
 @contextlib.contextmanager

@@ -192,6 +192,19 @@ def test_a_file_name_that_is_not_utf8_is_an_error(
     )
 
 
+def test_a_site_in_a_folder_whose_name_is_not_utf8_builds_with_its_cache(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    """The folder is the user's to name; only the site's own files are checked."""
+    name = b"caf\xe9-site".decode("utf-8", "surrogateescape")
+    site = make_site({"content/a.md": GOOD}, name=name)
+    first = build_site_folder(site, fake_annotator, use_cache=True)
+    again = build_site_folder(site, fake_annotator, use_cache=True)  # the last build's report
+    assert first.articles == again.articles == 1
+    assert again.out_dir == str(site / "build") and again.rendered == 0
+    assert (site / "build" / "a" / "index.html").is_file()
+
+
 # --- commands ---------------------------------------------------------------------------------
 
 
