@@ -310,11 +310,14 @@ def test_search_excerpts_hold_the_text_not_notes_or_ledgers(demo: Demo, page: An
     its source notes, their text, or the lists after it."""
     page.goto(demo.served + "search/")
     page.locator(".pagefind-ui__search-input").fill("talks")
-    excerpt = page.locator(".pagefind-ui__result-excerpt").first
-    page.wait_for_function(  # (Pagefind's UI shows ". . ." until the fragment has loaded)
-        "() => /\\w/.test(document.querySelector('.pagefind-ui__result-excerpt')?.innerText)"
-    )
-    text = excerpt.inner_text()
+    # Read once loaded, in one step: Pagefind's UI shows ". . ." until a result's fragment
+    # has loaded, and may draw the list anew meanwhile.
+    text = page.wait_for_function(
+        """() => {
+          const text = document.querySelector('.pagefind-ui__result-excerpt')?.innerText;
+          return text && /\\w/.test(text) ? text : null;
+        }"""
+    ).json_value()
     assert "Scholz said after the talks" in text, text
     for note in (" 1", "Quote", "Olaf Scholz", "People quoted", "mentions"):
         assert note not in text, text

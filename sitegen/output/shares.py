@@ -74,7 +74,8 @@ def _render_watching(
 ) -> tuple[list[str], dict[Connection, list[str]]]:
     """``render(pages)`` in runs of RUN pages, looking between runs whether a copy has
     said anything: a copy that failed (or died) stops this share at once, its error
-    raised here, not once this share is rendered; what the copies that finished said."""
+    raised here, not once this share is rendered (of two failures, the first seen is
+    reported); what the copies that finished said."""
     done: list[str] = []
     said: dict[Connection, list[str]] = {}
     for start in range(0, len(pages), RUN):
