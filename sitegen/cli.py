@@ -160,7 +160,7 @@ def _build(
     today = build_date(args.now)
     bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
     with (
-        verbose_notes(enabled=args.verbose),
+        verbose_notes(args.verbose, args.site),
         bar as progress,
         _pipeline(args, progress, once=True, worker=worker, quiet=args.quiet) as pipeline,
     ):

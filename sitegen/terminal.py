@@ -1,5 +1,7 @@
 """What the command line prints as a build goes: with ``-v``, the notes sitegen logs
-(the files it skipped), each once, with control characters escaped."""
+(the files it skipped), each once, with control characters escaped. Each note names
+the file it is about as its first argument, a path in the site folder, shown as
+problems are: as seen from where the command runs (``errors.seen_from``)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from .errors import printable
+from .errors import printable, seen_from
 
 
 class _Once(logging.Filter):
@@ -26,19 +29,27 @@ class _Once(logging.Filter):
 
 
 class _Printable(logging.Formatter):
+    def __init__(self, site: Path) -> None:
+        super().__init__("%(message)s")
+        self.site = site
+
     def format(self, record: logging.LogRecord) -> str:
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(args[0], str):
+            record.args = (seen_from(args[0], self.site), *args[1:])
         return printable(super().format(record))
 
 
 @contextmanager
-def verbose_notes(enabled: bool) -> Iterator[None]:
-    """With ``-v``, print what sitegen logs as it goes (such as the files it skipped)."""
+def verbose_notes(enabled: bool, site: Path) -> Iterator[None]:
+    """With ``-v``, print what sitegen logs as it goes (such as the files it skipped);
+    ``site``: the site folder as the command line names it."""
     if not enabled:
         yield
         return
     logger = logging.getLogger("sitegen")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Printable("%(message)s"))
+    handler.setFormatter(_Printable(site))
     handler.addFilter(_Once())
     level = logger.level
     logger.addHandler(handler)

@@ -271,12 +271,22 @@ def test_verbose_names_each_article_left_out_and_why(
         }
     )
     build = ["build", "--site", str(site), "--now", "2015-09-22", "--base-url", "https://e.org/"]
-    assert cli.main([*build, "-v"]) == 0
+    assert run_in(site, [*build, "-v"]) == 0
     skipped = [line for line in capsys.readouterr().err.splitlines() if "skipped" in line]
     assert skipped == [
         "skipped content/b.md: a draft (--drafts builds it)",
         "skipped content/c.md: dated 2015-09-30, after 2015-09-22 (--future builds it)",
     ]
+    (site / "content" / ".notes").mkdir()
+    assert run_in(site.parent, [*build, "-v"]) == 0  # the files as seen from there
+    skipped = [line for line in capsys.readouterr().err.splitlines() if "skipped" in line]
+    assert skipped == [
+        f"skipped {site.name}/content/.notes/: hidden",
+        f"skipped {site.name}/content/b.md: a draft (--drafts builds it)",
+        f"skipped {site.name}/content/c.md: dated 2015-09-30, after 2015-09-22"
+        " (--future builds it)",
+    ]
+    (site / "content" / ".notes").rmdir()
     assert cli.main([*build, "-v", "--drafts", "--future"]) == 0
     assert "skipped" not in capsys.readouterr().err
     assert cli.main(build) == 0
