@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from .errors import seen_from
 from .names import BUILT
 from .names import CACHE_DIR as CACHE_DIR  # (where the rest of sitegen finds it)
 from .names import CACHE_FILE as FILE
@@ -256,7 +257,9 @@ class Cache:
 
     @property
     def _shown(self) -> str:
-        return f"{CACHE_DIR}/{FILE}"
+        """The cache file as seen from where the command runs (its folder is in the
+        site folder as the command line names it)."""
+        return str(seen_from(f"{CACHE_DIR}/{FILE}", self.folder.parent))
 
     def _open(self) -> sqlite3.Connection | None:
         if self._disabled:

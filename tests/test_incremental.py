@@ -438,6 +438,20 @@ def test_sitegens_annotation_logic_is_part_of_the_key(
 # A cache never trusted --------------------------------------------------------
 
 
+def test_the_cache_is_named_as_seen_from_where_the_command_runs(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(SITE)
+    (site / CACHE_DIR).mkdir()
+    (site / CACHE_DIR / FILE).write_bytes(b"this is not a database" * 100)
+    monkeypatch.chdir(site.parent)  # sitegen build --site site
+    pipeline = Pipeline(Path(site.name), annotator=fake_annotator)
+    pipeline.build(Path(site.name) / "build")
+    assert pipeline.notices == [
+        f"{site.name}/{CACHE_DIR}/{FILE}: unusable (file is not a database); rebuilding it"
+    ]
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other schema"])
 def test_a_broken_cache_is_reported_and_rebuilt(
     make_site: MakeSite,
