@@ -21,7 +21,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-class SitegenError(Exception):
+class Placed:
+    """A message with the place it is about: a path in the site folder (or absolute,
+    or ``theme:name.html``) and, where known, a line."""
+
+    message: str
+    path: str | None
+    line: int | None
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}"
+
+    def seen_from(self, site: Path) -> str:
+        """The message with its path as seen from where the command runs, which named
+        the site folder ``site``."""
+        return str(Reported(self.message, seen_from(self.path, site), self.line))
+
+
+class SitegenError(Placed, Exception):
     """A problem in the user's input or setup, with the place it comes from."""
 
     exit_code = 1
@@ -32,41 +53,17 @@ class SitegenError(Exception):
         self.path = path
         self.line = line
 
-    def __str__(self) -> str:
-        return placed(self.message, self.path, self.line)
-
-    def seen_from(self, site: Path) -> str:
-        """The message with its path as seen from where the command runs, which named
-        the site folder ``site``."""
-        return placed(self.message, seen_from(self.path, site), self.line)
-
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path or "", self.line or 0, self.message)
 
 
 @dataclass(frozen=True)
-class Reported:
+class Reported(Placed):
     """A warning as a build's report keeps it (plain data: the report is cached)."""
 
     message: str
     path: str | None = None
     line: int | None = None
-
-    def __str__(self) -> str:
-        return placed(self.message, self.path, self.line)
-
-    def seen_from(self, site: Path) -> str:
-        """See ``SitegenError.seen_from``."""
-        return placed(self.message, seen_from(self.path, site), self.line)
-
-
-def placed(message: str, path: str | None, line: int | None) -> str:
-    """``path:line: message``, or less where the place is not known."""
-    if path is None:
-        return message
-    if line is None:
-        return f"{path}: {message}"
-    return f"{path}:{line}: {message}"
 
 
 def seen_from(path: str | None, site: Path) -> str | None:
