@@ -190,6 +190,8 @@ class Problems:
 
     errors: list[SitegenError] = field(default_factory=list)
     warnings: list[SitegenError] = field(default_factory=list)
+    skipped: list[Reported] = field(default_factory=list)
+    """The articles left out of the build, each with why (said with ``-v``)."""
 
     def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
         self.errors.append(SitegenError(message, path, line))

@@ -48,7 +48,7 @@ from .render.theme import (
     template_digest,
 )
 from .source.content import ContentFile, ContentReader
-from .source.select import build_date, publish, published
+from .source.select import build_date, publish, published, say_skipped
 from .stored import Articles, Enriched, last_build, remember_build, without_gc
 from .writing import SiteWriter
 
@@ -181,6 +181,7 @@ class Pipeline:
         flags = repr((drafts, strict, future, today, search, config.cname))
         inputs = digest(salt, flags, *(f.digest for f in files), *static_digests(self.theme))
         if shortcut and (same := last_build(self.cache, inputs, out_dir)) is not None:
+            say_skipped(same.skipped)
             self._built()
             return same
         if not settings.base_url:

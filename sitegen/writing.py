@@ -134,4 +134,5 @@ def report(
         rendered=written.rendered,
         changed=tuple(sorted({*written.changed, *first})),
         annotated=annotated,
+        skipped=tuple(problems.skipped),
     )

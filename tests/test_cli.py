@@ -3,6 +3,7 @@ of the sample site, with the real spaCy model where entities matter."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -17,6 +18,8 @@ from conftest import ROOT, run_in
 from htmltext import text_content
 
 from sitegen import __version__, cli
+from sitegen.nlp.annotator import SpacyAnnotator
+from sitegen.pipeline import Pipeline
 
 SLUG = "us-russia-syria-talks"
 SOURCE = f"content/{SLUG}.md"
@@ -291,6 +294,30 @@ def test_verbose_names_each_article_left_out_and_why(
     assert "skipped" not in capsys.readouterr().err
     assert cli.main(build) == 0
     assert "skipped" not in capsys.readouterr().err
+
+
+def test_verbose_says_what_was_left_out_again_when_nothing_changed(
+    make_site: Callable[..., Path],
+    fake_annotator: SpacyAnnotator,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A build with nothing new repeats the last one's report: its skipped files too."""
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nKerry spoke.\n",
+            "content/b.md": "---\ntitle: B\ndate: 2015-09-21\ndraft: true\n---\nHi.\n",
+        }
+    )
+    monkeypatch.setattr(cli, "Pipeline", functools.partial(Pipeline, annotator=fake_annotator))
+    build = ["build", "--site", str(site), "--base-url", "https://e.org/", "-v"]
+    said = []
+    for _ in range(2):
+        assert run_in(site.parent, build) == 0
+        said.append([line for line in capsys.readouterr().err.splitlines() if "skipped" in line])
+        # the second: the shortcut answers, no article is even looked at
+        monkeypatch.setattr(Pipeline, "analyse", lambda *a, **k: pytest.fail("no shortcut"))
+    assert said[0] == said[1] == [f"skipped {site.name}/content/b.md: a draft (--drafts builds it)"]
 
 
 def test_no_base_url_is_said_of_sitegen_toml_only_where_there_is_one(

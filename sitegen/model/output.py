@@ -48,3 +48,5 @@ class BuildReport:
     """Output files written, replaced or removed (unchanged ones keep their mtime)."""
     annotated: int = 0
     """Prose blocks spaCy read (the rest came from the annotation cache)."""
+    skipped: tuple[Reported, ...] = ()
+    """The articles left out (drafts, future ones), each with why."""

@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..errors import Problems, UsageError
+from ..errors import Problems, Reported, UsageError
 from ..model import Document
 from .content import check_slugs
 
@@ -68,11 +68,23 @@ def publish(
     check_slugs(shown, problems)
     problems.raise_if_any(strict)
     kept = {id(d) for d in shown}
-    for doc in (d for d in in_order.values() if id(d) not in kept):  # (said with -v)
-        if doc.draft and not drafts:
-            log.info("skipped %s: a draft (--drafts builds it)", doc.source)
-        else:
-            log.info(
-                "skipped %s: dated %s, after %s (--future builds it)", doc.source, doc.date, today
-            )
+    left = [
+        Reported(
+            "a draft (--drafts builds it)"
+            if doc.draft and not drafts
+            else f"dated {doc.date}, after {today} (--future builds it)",
+            doc.source,
+        )
+        for doc in in_order.values()
+        if id(doc) not in kept
+    ]
+    problems.skipped += left
+    say_skipped(left)
     return {k: d for k, d in in_order.items() if id(d) in kept}
+
+
+def say_skipped(skipped: Iterable[Reported]) -> None:
+    """Log the articles a build left out, and why (``-v`` prints them): again when a
+    build with nothing changed repeats the last one's report."""
+    for note in skipped:
+        log.info("skipped %s: %s", note.path, note.message)
