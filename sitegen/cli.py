@@ -27,6 +27,7 @@ from .errors import (
     SitegenError,
     UsageError,
     printable,
+    seen_from,
     stopped,
 )
 from .model import BuildReport
@@ -277,7 +278,9 @@ def _annotate(args: argparse.Namespace) -> int:
 
 def _placed(errors: list[SitegenError], shown: str, place: str) -> list[SitegenError]:
     """``errors``, those of the file read as ``shown`` at its ``place``."""
-    return [SitegenError(e.message, place, e.line) if e.path == shown else e for e in errors]
+    return [
+        SitegenError(e.message, place, e.line, e.cites) if e.path == shown else e for e in errors
+    ]
 
 
 def _site_of(path: Path) -> Path:
@@ -301,7 +304,8 @@ def _entities(args: argparse.Namespace) -> int:
         rows: list[dict[str, Any]] = [dataclasses.asdict(c) for c in site.conflicts]
         text = (
             "\n".join(
-                f"{c.sources[0] if c.sources else '-'}: {conflict_message(c)}"
+                f"{seen_from(c.sources[0], _named_site(args)) if c.sources else '-'}: "
+                f"{conflict_message(c)}"
                 for c in site.conflicts
             )
             or "no conflicts"

@@ -23,11 +23,13 @@ from pathlib import Path
 
 class Placed:
     """A message with the place it is about: a path in the site folder (or absolute,
-    or ``theme:name.html``) and, where known, a line."""
+    or ``theme:name.html``) and, where known, a line; ``cites``: other files of the
+    site the message names (written in it as they are here)."""
 
     message: str
     path: str | None
     line: int | None
+    cites: tuple[str, ...]
 
     def __str__(self) -> str:
         if self.path is None:
@@ -37,9 +39,12 @@ class Placed:
         return f"{self.path}:{self.line}: {self.message}"
 
     def seen_from(self, site: Path) -> str:
-        """The message with its path as seen from where the command runs, which named
-        the site folder ``site``."""
-        return str(Reported(self.message, seen_from(self.path, site), self.line))
+        """The message with its paths (its place and the files it cites) as seen from
+        where the command runs, which named the site folder ``site``."""
+        message = self.message
+        for cited in self.cites:
+            message = message.replace(cited, seen_from(cited, site) or cited)
+        return str(Reported(message, seen_from(self.path, site), self.line))
 
 
 class SitegenError(Placed, Exception):
@@ -47,11 +52,18 @@ class SitegenError(Placed, Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        cites: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.path = path
         self.line = line
+        self.cites = cites
 
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path or "", self.line or 0, self.message)
@@ -64,6 +76,7 @@ class Reported(Placed):
     message: str
     path: str | None = None
     line: int | None = None
+    cites: tuple[str, ...] = ()
 
 
 def seen_from(path: str | None, site: Path) -> str | None:
@@ -193,8 +206,14 @@ class Problems:
     skipped: list[Reported] = field(default_factory=list)
     """The articles left out of the build, each with why (said with ``-v``)."""
 
-    def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        self.errors.append(SitegenError(message, path, line))
+    def error(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        cites: tuple[str, ...] = (),
+    ) -> None:
+        self.errors.append(SitegenError(message, path, line, cites))
 
     def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
         self.warnings.append(SitegenError(message, path, line))

@@ -26,8 +26,8 @@ from .output.record import manifest_digest, read_record
 #: The warnings of reading and enriching a file, kept with its article.
 Warnings = tuple[SitegenError, ...]
 Enriched = tuple[Article, Warnings]
-#: How the cache stores warnings: (message, path, line).
-_Stored = tuple[tuple[str, str | None, int | None], ...]
+#: How the cache stores warnings: (message, path, line, the files the message cites).
+_Stored = tuple[tuple[str, str | None, int | None, tuple[str, ...]], ...]
 _encode = msgspec.msgpack.Encoder(enc_hook=dict).encode
 _decode_article = msgspec.msgpack.Decoder(tuple[Article, _Stored]).decode
 _decode_build = msgspec.msgpack.Decoder(tuple[str, BuildReport, str]).decode
@@ -86,7 +86,7 @@ class Articles:
 
 def _encode_enriched(value: Enriched) -> bytes:
     article, warnings = value
-    return _encode((article, tuple((w.message, w.path, w.line) for w in warnings)))
+    return _encode((article, tuple((w.message, w.path, w.line, w.cites) for w in warnings)))
 
 
 def _decode_enriched(value: bytes) -> Enriched:

@@ -128,7 +128,7 @@ def report(
         entities=len(site.entities),
         files=written.files,
         warnings=tuple(
-            Reported(w.message, w.path, w.line)
+            Reported(w.message, w.path, w.line, w.cites)
             for w in sorted(problems.warnings, key=SitegenError.sort_key)
         ),
         rendered=written.rendered,

@@ -170,6 +170,24 @@ def test_duplicate_slug_ignores_case(make_site: MakeSite, fake_annotator: Annota
     ]
 
 
+def test_the_file_a_message_cites_is_named_as_its_own_file_is(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From the site's parent folder both files of a slug used twice read from there."""
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\n---\nBody.\n",
+            "content/b.md": "---\ntitle: B\nslug: a\n---\n",
+        }
+    )
+    assert run_in(site.parent, ["build", "--site", site.name]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if "slug" in line]
+    mine = f"{site.name}/content"
+    assert errors == [
+        f"error: {mine}/b.md:3: slug 'a' is already used by {mine}/a.md; set another 'slug:'"
+    ]
+
+
 # --- sitegen.toml -----------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_site_folder, make_fake_annotator
+from conftest import ROOT, build_site_folder, make_fake_annotator, run_in
 
 from sitegen import cli
 from sitegen.nlp.annotator import SpacyAnnotator
@@ -127,11 +127,15 @@ def test_entities_command_lists_entities_and_conflicts(
     rows = json.loads(capsys.readouterr().out)
     kerry = next(r for r in rows if r["id"] == "person/kerry")
     assert (kerry["articles"], kerry["mentions"]) == (1, 1)  # only b.md has it alone
-    assert cli.main(["entities", "--site", str(site), "--conflicts"]) == 0
-    assert capsys.readouterr().out.strip() == (
-        "content/b.md: 'Kerry' could be 'John Kerry' or 'Teresa Kerry'; it is kept apart "
+    conflict = (
+        "'Kerry' could be 'John Kerry' or 'Teresa Kerry'; it is kept apart "
         "(add it to an entity's aliases in entities.toml to decide)"
     )
+    assert run_in(site, ["entities", "--site", str(site), "--conflicts"]) == 0
+    assert capsys.readouterr().out.strip() == f"content/b.md: {conflict}"
+    # the file as seen from where the command runs, as problems name theirs
+    assert run_in(site.parent, ["entities", "--site", site.name, "--conflicts"]) == 0
+    assert capsys.readouterr().out.strip() == f"{site.name}/content/b.md: {conflict}"
 
 
 @pytest.mark.model

@@ -85,4 +85,5 @@ def check_slugs(documents: Sequence[Document], problems: Problems) -> None:
                 f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'",
                 doc.source,
                 doc.lines.get("slug", 1),
+                cites=(first.source,),
             )
