@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import functools
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -76,6 +77,7 @@ def run(
     }
     command = commands[args.command]
     try:
+        _check_working_folder()
         return command(args)
     except BuildFailed as exc:
         site = _named_site(args)
@@ -104,6 +106,17 @@ def run(
             file=sys.stderr,
         )
         return 70
+
+
+def _check_working_folder() -> None:
+    """A folder removed while a shell is still in it: every relative path is lost, and
+    Pagefind and spaCy fail on it in ways that do not say so."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        raise UsageError(
+            "the current folder no longer exists (removed?): change to one that does"
+        ) from None
 
 
 def _named_site(args: argparse.Namespace) -> Path:

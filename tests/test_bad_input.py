@@ -131,6 +131,27 @@ def test_paths_are_shown_from_the_working_folder_as_the_shell_names_it(
     assert error.seen_from(Path("/srv/site")) == "/srv/site/content/a.md:1: no date"
 
 
+def test_a_removed_working_folder_is_said_plainly(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not Pagefind's panic, nor a traceback of spaCy's import."""
+    site = make_site({"content/a.md": GOOD})
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "--site", str(site)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "error: the current folder no longer exists (removed?): change to one that does\n",
+    )
+    assert not (site / "build").exists()
+
+
 def test_duplicate_slug_names_both_files(make_site: MakeSite, fake_annotator: Annotator) -> None:
     site = make_site({"content/talks.md": GOOD, "content/2015/talks.md": GOOD})
     assert build_errors(site, fake_annotator) == [
