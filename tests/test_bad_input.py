@@ -179,6 +179,17 @@ def test_a_slug_naming_one_of_sitegens_folders_is_an_error(
     ]
 
 
+def test_a_file_name_that_makes_no_slug_asks_for_one(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    site = make_site({"content/---.md": GOOD, "content/b.md": "---\ntitle: B\nslug: '---'\n---\n"})
+    assert build_errors(site, fake_annotator) == [
+        "content/---.md:1: front matter: cannot make a URL from the file name; add 'slug:'",
+        "content/b.md:3: front matter: slug '---' is not a valid URL segment; use letters,"
+        " digits, '-' and '_'",
+    ]
+
+
 def test_duplicate_slug_ignores_case(make_site: MakeSite, fake_annotator: Annotator) -> None:
     site = make_site(
         {

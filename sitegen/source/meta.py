@@ -209,7 +209,7 @@ def _slug(value: Any, path: str, fail: Any) -> str | None:
     if value is None:
         slug = make_slug(PurePosixPath(path).stem)
         if not slug:
-            fail("slug", f"cannot make a URL from the file name; add 'slug:' ({path})")
+            fail("slug", "cannot make a URL from the file name; add 'slug:'")
             return None
     elif isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         slug = str(value)
