@@ -53,6 +53,16 @@ CASES = {
         "content/a.md:1: missing title: add 'title:' to the front matter "
         "or open with a '# Title' line",
     ),
+    "empty title": (
+        b"---\ntitle:\ndate: 2015-01-01\n---\n\nHello.\n",
+        "content/a.md:2: missing title: add 'title:' to the front matter "
+        "or open with a '# Title' line",
+    ),
+    "null title": (
+        b"---\ntitle: ~\n---\nHello.\n",
+        "content/a.md:2: missing title: add 'title:' to the front matter "
+        "or open with a '# Title' line",
+    ),
     "slug with ..": (
         b"---\ntitle: A\nslug: ../evil\n---\nBody.\n",
         "content/a.md:3: front matter: slug '../evil' would escape the output folder; "
@@ -78,7 +88,12 @@ CASES = {
     # PyYAML alone would raise ValueError on 2015-02-30, with no file or line.
     "date that does not exist": (
         b"---\ntitle: A\ndate: 2015-02-30\n---\nBody.\n",
-        "content/a.md:3: front matter: date must look like 2015-09-21, not '2015-02-30'",
+        "content/a.md:3: front matter: date 2015-02-30 is not a day of the calendar",
+    ),
+    "date with words after it": (
+        b'---\ntitle: A\ndate: "2015-09-21 or maybe later"\n---\nBody.\n',
+        "content/a.md:3: front matter: date must look like 2015-09-21, "
+        "not '2015-09-21 or maybe later'",
     ),
     "tags as a mapping": (
         b"---\ntitle: A\ntags:\n  politics: yes\n---\nBody.\n",

@@ -57,6 +57,15 @@ def test_slug_defaults_to_the_file_name() -> None:
     assert doc is not None and doc.slug == "my-article"
 
 
+def test_a_date_may_have_a_time_of_day_which_is_left_out() -> None:
+    """As other generators' front matter often has them (quoted: then YAML leaves it
+    text)."""
+    for when in ("2015-09-21T10:00:00Z", "2015-09-21 10:00:00 +0200", "2015-09-21 10:00"):
+        doc, problems = parse(f'---\ntitle: T\ndate: "{when}"\n---\nText\n')
+        assert doc is not None and not problems.errors, when
+        assert doc.date == dt.date(2015, 9, 21)
+
+
 def test_missing_date_is_a_warning() -> None:
     doc, problems = parse("---\ntitle: T\n---\nText\n")
     assert doc is not None

@@ -41,6 +41,11 @@ _BYLINE = re.compile(
     r"^(?P<author>\D.*?)[ \t,]+(?P<day>\d{1,2})[ \t]+(?P<month>[A-Za-z]+)[ \t]+(?P<year>\d{4})$"
 )
 _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+#: A date as text, perhaps with a time of day and a zone ("2015-09-21 10:00 +0200"),
+#: which sitegen does not use.
+_WHEN = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
 
 def _title(meta: dict[str, Any], source: Source, problems: Problems, fail: Any) -> str | None:
     title = _text(meta.get("title"), "title", fail)
-    if "title" not in meta or (title is not None and not title.strip()):
+    if meta.get("title") is None or (title is not None and not title.strip()):
         problems.error(
             "missing title: add 'title:' to the front matter or open with a '# Title' line",
             source.path,
@@ -164,13 +169,15 @@ def _date(value: Any, fail: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    fail("date", f"date must look like 2015-09-21, not {value!r}")
-    return None
+    when = _WHEN.fullmatch(value.strip()) if isinstance(value, str) else None
+    if when is None:
+        fail("date", f"date must look like 2015-09-21, not {value!r}")
+        return None
+    try:
+        return dt.date.fromisoformat(when.group(1))
+    except ValueError:
+        fail("date", f"date {when.group(1)} is not a day of the calendar")
+        return None
 
 
 def _tags(value: Any, fail: Any) -> tuple[str, ...]:
