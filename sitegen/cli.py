@@ -14,6 +14,7 @@ import dataclasses
 import functools
 import json
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -195,7 +196,7 @@ def _build(
             f"{plural(report.entities, 'entity page')} "
             f"({report.files} files, {len(report.changed)} changed) into {out_dir}/. "
             f"{plural(len(report.warnings), 'warning')}{hidden}.\n"
-            f"Preview it with live reload: sitegen serve --site {args.site}",
+            f"Preview it with live reload: {_serve_command(args)}",
         )
         if args.verbose:
             _say(
@@ -205,6 +206,12 @@ def _build(
     if end is not None:  # here, while ``pipeline`` still holds what the build made
         end(0)
     return 0
+
+
+def _serve_command(args: argparse.Namespace) -> str:
+    """The ``sitegen serve`` of the site and output folder ``args`` built, as typed."""
+    out = ["--out", str(args.out)] if args.out is not None else []
+    return shlex.join(["sitegen", "serve", "--site", str(args.site), *out])
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -241,7 +248,7 @@ def _init(args: argparse.Namespace) -> int:
     for rel in created.files:
         _say(f"created {args.dir / rel}")
     _say(
-        f"\nBuild it: sitegen build --site {args.dir}\n"
+        f"\nBuild it: {shlex.join(['sitegen', 'build', '--site', str(args.dir)])}\n"
         "Publish it: push to a GitHub repository and set Settings > Pages > Source "
         "to 'GitHub Actions'."
     )
@@ -272,12 +279,13 @@ def _annotate(args: argparse.Namespace) -> int:
             place = shown  # (its problems' paths: in the site, or absolute)
         except ValueError:
             shown, place = path.as_posix(), str(path.absolute())
-        inside = path.resolve().is_relative_to(pipeline.config.content_dir.resolve())
-        own = inside and path.suffix == ".md"
-        extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
         problems = Problems()
+        files = pipeline.reader.read(pipeline.config.content_dir, problems)
+        # A file the build does not read (outside content/, hidden) is read with it.
+        own = any(file.path == shown for file in files)
+        extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
         try:
-            site = pipeline.analyse(problems, drafts=True, extra=extra)
+            site = pipeline.analyse(problems, drafts=True, future=True, files=files, extra=extra)
         except BuildFailed as exc:
             raise BuildFailed(_placed(exc.errors, shown, place)) from None
     errors = [e for e in _placed(problems.errors, shown, place) if e.path == place]

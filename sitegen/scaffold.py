@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from .errors import SitegenError, UsageError
+from .errors import SitegenError, UsageError, cause
 
 DEFAULT_REQUIREMENT = "sitegen @ git+https://github.com/OWNER/sitegen"
 """What the workflow installs when sitegen's own origin is unknown (edit OWNER)."""
@@ -195,7 +195,11 @@ def init_site(target: Path, *, force: bool = False, requirement: str | None = No
     """Write a new site into ``target`` (see the module docstring)."""
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is a file, not a folder")
-    if target.is_dir() and any(target.iterdir()) and not force:
+    try:
+        filled = target.is_dir() and any(target.iterdir())
+    except OSError as exc:
+        raise SitegenError(f"cannot read {target}: {cause(exc)}") from None
+    if filled and not force:
         raise UsageError(f"{target} is not empty; use --force to add the site's files to it")
     requirement = requirement or installed_requirement()
     files = site_files(target.resolve().name or "sitegen", requirement)
@@ -212,7 +216,10 @@ def init_site(target: Path, *, force: bool = False, requirement: str | None = No
     for rel, text in files.items():
         path = target / rel
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise SitegenError(f"cannot write {path}: {cause(exc)}") from None
             written.append(rel)
     return Created(tuple(written), requirement)

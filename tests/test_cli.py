@@ -354,6 +354,28 @@ def test_annotate_reads_a_file_with_the_site_it_is_in(
     assert [e["id"] for e in annotations["entities"]] == ["person/john-kerry"]
 
 
+@pytest.mark.parametrize(
+    "name", ["content/later.md", "content/.hidden.md", "content/draft.md", "notes.md"]
+)
+def test_annotate_reads_a_file_the_build_leaves_out(
+    make_site: Callable[..., Path],
+    fake_cli: list[int],
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+) -> None:
+    """Dated after today, hidden, a draft, outside content/: annotated all the same."""
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nJohn Kerry spoke.\n",
+            name: "---\ntitle: L\ndate: 2099-01-01\ndraft: true\n---\nKerry left.\n",
+        }
+    )
+    assert run_in(site, ["annotate", name]) == 0
+    annotations = json.loads(capsys.readouterr().out)
+    assert annotations["article"]["source"] == name
+    assert [e["id"] for e in annotations["entities"]] == ["person/john-kerry"]
+
+
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
 def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
     result = run_cli("serve", "--port", port, cwd=tmp_path)

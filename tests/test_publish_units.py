@@ -237,6 +237,25 @@ def test_init_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["init", str(target)]) == 2
 
 
+def test_init_where_it_cannot_write_says_where_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    assert main(["init", str(tmp_path / "a-file" / "site")]) == 1
+    assert capsys.readouterr().err == (
+        f"error: cannot write {tmp_path / 'a-file' / 'site' / 'sitegen.toml'}: "
+        "part of the path is a file, not a folder\n"
+    )
+
+
+def test_init_says_how_to_build_a_site_whose_name_has_a_space(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "my site"
+    assert main(["init", str(target), "--sitegen", "sitegen"]) == 0
+    assert f"Build it: sitegen build --site '{target}'\n" in capsys.readouterr().out
+
+
 def check_workflow(path: Path) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "check_jsonschema"]
     command += ["--builtin-schema", "vendor.github-workflows", str(path)]
