@@ -376,6 +376,20 @@ def test_annotate_reads_a_file_the_build_leaves_out(
     assert [e["id"] for e in annotations["entities"]] == ["person/john-kerry"]
 
 
+def test_the_preview_suggested_after_a_build_is_of_what_was_built(
+    make_site: Callable[..., Path],
+    fake_cli: list[int],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Its folders quoted as a shell needs, the output folder too."""
+    site = make_site({"content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nHi.\n"})
+    out = tmp_path / "out dir"
+    assert cli.main(["build", "--site", str(site), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"Preview it with live reload: sitegen serve --site {site} --out '{out}'\n" in said
+
+
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
 def test_a_port_out_of_range_is_a_usage_error(tmp_path: Path, port: str) -> None:
     result = run_cli("serve", "--port", port, cwd=tmp_path)
