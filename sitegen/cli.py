@@ -17,6 +17,7 @@ import os
 import shlex
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,7 +92,7 @@ def run(
         return exc.exit_code
     except SitegenError as exc:
         if args.debug:
-            raise
+            traceback.print_exc()
         print(f"error: {printable(exc.seen_from(_named_site(args)))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (``Terminated``)
@@ -100,7 +101,7 @@ def run(
         return 0  # (sitegen's own pipes, to its workers, catch theirs)
     except Exception as exc:  # a bug in sitegen: say so in one line
         if args.debug:
-            raise
+            traceback.print_exc()
         print(
             f"internal error: {type(exc).__name__}: {printable(str(exc))} (run with --debug "
             "for the traceback, and please report it)",

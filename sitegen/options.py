@@ -45,7 +45,7 @@ folder, full disk), 2 usage errors, 130 Ctrl-C, 143 SIGTERM (both stop cleanly;
 serve stops on either with 0)"""
 
 
-_DEBUG = "show tracebacks for errors"
+_DEBUG = "also show the traceback of an error (the exit status stays the same)"
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -117,7 +117,11 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
     loud = b.add_mutually_exclusive_group()
     loud.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     loud.add_argument(
-        "-v", "--verbose", action="store_true", help="also list the warnings and the files skipped"
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also list the warnings, the files skipped, and how many paragraphs were "
+        "annotated and pages rendered",
     )
     b.set_defaults(command="build")
     return b
@@ -129,8 +133,13 @@ def _annotate_command(commands: Any) -> argparse.ArgumentParser:
         help="print one file's annotations without building",
         description="Print the annotations of one Markdown file, as in annotations.json.",
     )
-    a.add_argument("file", type=Path, metavar="FILE.md")
-    a.add_argument("--format", choices=("json", "text"), default="json")
+    a.add_argument("file", type=Path, metavar="FILE.md", help="the Markdown file")
+    a.add_argument(
+        "--format",
+        choices=("json", "text"),
+        default="json",
+        help="JSON as in annotations.json, or a listing to read (default: json)",
+    )
     help = "the site folder the file is read with (default: the one it is in, else .)"
     a.add_argument("--site", type=Path, metavar="DIR", help=help)
     _no_cache_option(a)
@@ -183,13 +192,13 @@ def _cache_command(commands: Any) -> argparse.ArgumentParser:
 def _where_options(command: argparse.ArgumentParser, renders: bool = False) -> None:
     """Where blocks missing from the cache are annotated (``renders``: and pages rendered)."""
     where = command.add_mutually_exclusive_group()
-    render = " and render pages with as many" if renders else ""
+    render = " and render pages" if renders else ""
     where.add_argument(
         "--jobs",
         type=_positive,
         metavar="N",
-        help=f"annotate with N processes here, even if sitegen.toml sets [nlp] dask"
-        f"{render} (default: all {default_jobs()} cores)",
+        help=f"annotate{render} with N processes here, even where sitegen.toml sets "
+        f"[nlp] dask (default: all {default_jobs()} cores)",
     )
     where.add_argument(
         "--dask",
@@ -275,7 +284,7 @@ def _init_command(commands: Any) -> argparse.ArgumentParser:
         description="Create a site in DIR: sitegen.toml, content/ with an example "
         "article, entities.toml, .gitignore and .github/workflows/pages.yml.",
     )
-    i.add_argument("dir", type=Path, metavar="DIR")
+    i.add_argument("dir", type=Path, metavar="DIR", help="the new site's folder (made if need be)")
     i.add_argument(
         "--force",
         action="store_true",

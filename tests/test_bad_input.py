@@ -395,9 +395,10 @@ def test_errors_print_no_traceback(make_site: MakeSite, files: dict[str, str], c
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = run_cli("--debug", "build", "--site", tmp_path / "nowhere")
-    assert result.returncode != 0
+    assert result.returncode == 2  # a usage error's, as without --debug
     assert "Traceback (most recent call last)" in result.stderr
     assert "UsageError: no such site folder" in result.stderr
+    assert result.stderr.endswith(f"error: no such site folder: {tmp_path / 'nowhere'}\n")
 
 
 # --- a failed build changes nothing -----------------------------------------------------------
