@@ -220,6 +220,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     site_dir = _site_dir(args)
     out_dir = args.out if args.out is not None else site_dir / "build"
+    today = build_date(args.now) if args.now is not None else None  # (else each build's)
     with _pipeline(args) as pipeline:
         try:
             pipeline.refresh()
@@ -227,19 +228,25 @@ def _serve(args: argparse.Namespace) -> int:
         except SitegenError:
             base_url = ""  # the first build reports it
 
+        def shown(**options: Any) -> BuildReport:
+            """A build of the articles the command line asks for."""
+            return pipeline.build(
+                out_dir, drafts=args.drafts, future=args.future, today=today, **options
+            )
+
         def build(search: bool, early: Callable[[Sequence[str]], None] | None) -> BuildReport:
             try:
-                return pipeline.build(out_dir, drafts=args.drafts, search=search, early=early)
+                return shown(search=search, early=early)
             finally:
                 _notices(pipeline, quiet=False)
 
         def warm_up() -> None:  # the first build may have found nothing changed
             try:
-                pipeline.build(out_dir, drafts=args.drafts, search=False, shortcut=False)
+                shown(search=False, shortcut=False)
             finally:  # (a build error is the next save's to report)
                 pipeline.preload()
 
-        options = Options(site_dir, out_dir, args.host, args.port, args.open, args.drafts)
+        options = Options(site_dir, out_dir, args.host, args.port, args.open)
         serve(options, build, base_url, warm_up)
     return 0
 

@@ -101,16 +101,7 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
         help="the absolute URL the site is served from, such as https://user.github.io/repo/ "
         "(overrides [site] base_url; feeds, sitemap and canonical links need it)",
     )
-    b.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
-    b.add_argument(
-        "--future", action="store_true", help="include articles dated after today (see --now)"
-    )
-    b.add_argument(
-        "--now",
-        metavar="DATE",
-        help="today's date for --future, as 2015-09-21 (default: SOURCE_DATE_EPOCH if set, "
-        "else today in UTC)",
-    )
+    _which_articles(b)
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     _where_options(b, renders=True)
     _no_cache_option(b)
@@ -125,6 +116,22 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
     )
     b.set_defaults(command="build")
     return b
+
+
+def _which_articles(command: argparse.ArgumentParser) -> None:
+    """The options that publish drafts and articles dated after today."""
+    command.add_argument(
+        "--drafts", action="store_true", help="include articles with 'draft: true'"
+    )
+    command.add_argument(
+        "--future", action="store_true", help="include articles dated after today (see --now)"
+    )
+    command.add_argument(
+        "--now",
+        metavar="DATE",
+        help="today's date for --future, as 2015-09-21 (default: SOURCE_DATE_EPOCH if set, "
+        "else today in UTC)",
+    )
 
 
 def _annotate_command(commands: Any) -> argparse.ArgumentParser:
@@ -271,7 +278,7 @@ def _serve_command(commands: Any) -> argparse.ArgumentParser:
         "--port", type=_port, default=8000, help="port (default: 8000; 0 picks a free one)"
     )
     s.add_argument("--open", action="store_true", help="open the site in a web browser")
-    s.add_argument("--drafts", action="store_true", help="include articles with 'draft: true'")
+    _which_articles(s)
     _no_cache_option(s)
     s.set_defaults(command="serve")
     return s

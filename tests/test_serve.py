@@ -292,6 +292,32 @@ def test_only_the_output_folder_is_served_and_builds_never_hold_the_preview_scri
         assert b"_sitegen" not in content and b"livereload" not in content, path
 
 
+@pytest.mark.model
+def test_an_article_dated_later_is_said_left_out_unless_future(
+    make_site: Any, real_nlp: object
+) -> None:
+    """Re-dated while the preview runs, an article is said to be left out, once; with
+    --future (and --now) the preview shows it, as the build does."""
+    site = make_site({"content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nHello.\n"})
+    server = Server(site, "--now", "2015-09-22")
+    try:
+        edit(site / "content" / "a.md", "2015-09-21", "2099-01-01")
+        said = server.wait_for("skipped ")
+        assert said == (
+            f"skipped {site}/content/a.md: dated 2099-01-01, after 2015-09-22 (--future builds it)"
+        )
+        assert server.wait_for("Built") and not (site / "build" / "a").exists()
+    finally:
+        assert server.stop() == 0, server.log
+    assert [line for line in server.log if line.startswith("skipped")] == [said]
+    server = Server(site, "--now", "2015-09-22", "--future")
+    try:
+        assert (site / "build" / "a" / "index.html").is_file()
+    finally:
+        assert server.stop() == 0, server.log
+    assert not any(line.startswith("skipped") for line in server.log)
+
+
 def test_a_port_in_use_is_a_clear_message(make_site: Any) -> None:
     site = make_site({"content/a.md": "---\ntitle: A\n---\nHello.\n"})
     with socket.socket() as taken:

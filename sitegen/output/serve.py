@@ -35,7 +35,7 @@ from urllib.parse import unquote
 
 from livereload.handlers import LiveReloadHandler
 
-from ..errors import BuildFailed, SitegenError, printable
+from ..errors import BuildFailed, Reported, SitegenError, printable
 from ..model import BuildReport
 from ..render.urls import base_path
 from .handlers import application
@@ -64,7 +64,6 @@ class Options:
     host: str = "127.0.0.1"
     port: int = 8000
     open_browser: bool = False
-    drafts: bool = False
 
 
 def reloads(changed: Sequence[str]) -> tuple[list[str], list[str], bool]:
@@ -124,6 +123,8 @@ class Preview:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._sent: set[str] = set()
         """Files of the running build whose pages were reloaded ahead of it."""
+        self._skipped: tuple[Reported, ...] = ()
+        """The articles the last build that succeeded left out."""
         self.state = State()
         self.generation = 0
         """How many times open pages were told to reload; pages are sent with it."""
@@ -174,6 +175,10 @@ class Preview:
             self.state = State([], [w.seen_from(site) for w in outcome.warnings])
             files = len(outcome.changed)
             said = f"{files} file{'s' if files != 1 else ''} changed" if files else "no change"
+            for note in outcome.skipped:  # (a draft, or dated after today: said once)
+                if note not in self._skipped:
+                    print(f"skipped {printable(note.seen_from(site))}", flush=True)
+            self._skipped = outcome.skipped
             print(f"Built: {said}.", flush=True)
             self.reload([path for path in outcome.changed if path not in sent])
         else:
