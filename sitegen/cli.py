@@ -131,7 +131,8 @@ def _named_site(args: argparse.Namespace) -> Path:
 def _site_dir(args: argparse.Namespace) -> Path:
     site_dir: Path = args.site
     if not site_dir.is_dir():
-        raise UsageError(f"no such site folder: {site_dir}")
+        what = "is a file, not a folder" if site_dir.exists() else "does not exist"
+        raise UsageError(f"the site folder {site_dir} {what}")
     return site_dir
 
 
@@ -351,6 +352,9 @@ def _cache(args: argparse.Namespace) -> int:
         return _fill(args)
     cache = Cache(_site_dir(args) / CACHE_DIR, lambda note: print(f"note: {note}", file=sys.stderr))
     if args.action == "clear":
+        if not cache.folder.exists():
+            _say(f"No annotation cache ({cache.folder}/): nothing to clear.")
+            return 0
         cache.clear()
         _say(f"Cleared the annotation cache {cache.folder}/.")
         return 0

@@ -366,7 +366,23 @@ def test_missing_site_folder_is_a_usage_error(
 ) -> None:
     missing = tmp_path / "nowhere"
     assert main(["build", "--site", str(missing)]) == 2
-    assert capsys.readouterr().err == f"error: no such site folder: {missing}\n"
+    assert capsys.readouterr().err == f"error: the site folder {missing} does not exist\n"
+
+
+def test_a_site_folder_that_is_a_file_or_a_content_folder_is_said_so(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a-file").write_text("")
+    assert main(["build", "--site", str(tmp_path / "a-file")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: the site folder {tmp_path / 'a-file'} is a file, not a folder\n"
+    )
+    site = make_site({"content/a.md": GOOD})
+    assert run_in(site / "content", ["build"]) == 1  # from the site's content/ folder
+    assert capsys.readouterr().err.startswith(
+        "error: .: no content/ folder: put your Markdown articles there"
+        " (or run sitegen from the site folder, or give --site)\n"
+    )
 
 
 def test_unknown_option_exits_2_with_usage(tmp_path: Path) -> None:
@@ -397,8 +413,8 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = run_cli("--debug", "build", "--site", tmp_path / "nowhere")
     assert result.returncode == 2  # a usage error's, as without --debug
     assert "Traceback (most recent call last)" in result.stderr
-    assert "UsageError: no such site folder" in result.stderr
-    assert result.stderr.endswith(f"error: no such site folder: {tmp_path / 'nowhere'}\n")
+    assert "UsageError: the site folder" in result.stderr
+    assert result.stderr.endswith(f"error: the site folder {tmp_path / 'nowhere'} does not exist\n")
 
 
 # --- a failed build changes nothing -----------------------------------------------------------

@@ -683,6 +683,9 @@ def test_cache_command_shows_and_clears_the_cache(
     assert "4 annotated paragraphs, 3 enriched articles" in out and "MiB" in out
     assert cli.main(["cache", "clear", "--site", str(site)]) == 0
     assert not (site / CACHE_DIR).exists()
+    assert "Cleared the annotation cache" in capsys.readouterr().out
+    assert cli.main(["cache", "clear", "--site", str(site)]) == 0
+    assert "nothing to clear" in capsys.readouterr().out
     assert build_site_folder(site, fake_annotator, use_cache=True).annotated == 4
 
 

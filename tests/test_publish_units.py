@@ -40,6 +40,8 @@ from sitegen.source.select import build_date, published
         ("https://user.github.io/repo///", "https://user.github.io/repo/"),
         ("https://User.GitHub.io", "https://user.github.io/"),
         ("  http://127.0.0.1:8000/x/y/ ", "http://127.0.0.1:8000/x/y/"),
+        ("https://example.org/a b/", "https://example.org/a%20b/"),
+        ("https://example.org/a%20b/", "https://example.org/a%20b/"),
         ("", ""),
     ],
 )
@@ -48,7 +50,14 @@ def test_base_url_is_normalised_to_one_trailing_slash(given: str, expected: str)
 
 
 @pytest.mark.parametrize(
-    "bad", ["user.github.io/repo", "/repo/", "ftp://x.org/", "https://x.org/?a=1"]
+    "bad",
+    [
+        "user.github.io/repo",
+        "/repo/",
+        "ftp://x.org/",
+        "https://x.org/?a=1",
+        "https://ex ample.org/",
+    ],
 )
 def test_bad_base_url_is_refused(bad: str) -> None:
     with pytest.raises(BaseUrlError):

@@ -214,7 +214,10 @@ def test_annotate_with_a_missing_site_folder_is_a_usage_error(
     site = make_site({"content/a.md": GOOD})
     missing = tmp_path / "missing"
     code = main(["annotate", str(site / "content" / "a.md"), "--site", str(missing)])
-    assert (code, capsys.readouterr().err) == (2, f"error: no such site folder: {missing}\n")
+    assert (code, capsys.readouterr().err) == (
+        2,
+        f"error: the site folder {missing} does not exist\n",
+    )
 
 
 def test_ignored_names_match_whatever_their_case(make_site: MakeSite) -> None:

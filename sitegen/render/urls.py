@@ -45,6 +45,10 @@ def relative_url(target: str, page: str) -> str:
     return rel
 
 
+#: What a URL's path keeps as it is (a "%" too: what is escaped already stays so).
+_URL_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
 def normalise_base_url(value: str) -> str:
     """``base_url`` checked and ending in one ``/``; ``""`` stays ``""`` (not set).
 
@@ -61,7 +65,9 @@ def normalise_base_url(value: str) -> str:
         )
     if parts.query or parts.fragment:
         raise BaseUrlError(f"base_url must not have a query or fragment: {quoted(value)}")
-    path = parts.path.rstrip("/") + "/"
+    if any(c.isspace() or not c.isprintable() for c in parts.netloc):
+        raise BaseUrlError(f"base_url's host must not hold spaces: {quoted(value)}")
+    path = quote(parts.path.rstrip("/") + "/", safe=_URL_SAFE)  # (a space as %20)
     return f"{parts.scheme}://{parts.netloc.lower()}{path}"
 
 
@@ -74,7 +80,7 @@ def absolute_url(base_url: str, target: str) -> str:
     """``target`` as an absolute URL under ``base_url`` (which must be normalised and set)."""
     if not base_url:
         raise BaseUrlError("an absolute URL needs base_url")
-    return base_url + quote(target, safe="/:@!$&'()*+,;=-._~%")
+    return base_url + quote(target, safe=_URL_SAFE)
 
 
 def rooted_url(base_url: str, target: str) -> str:

@@ -45,7 +45,9 @@ class ContentReader:
     def read(self, content: Path, problems: Problems) -> list[ContentFile]:
         """The content files under ``content``; unreadable ones are errors in ``problems``."""
         if not content.is_dir():
-            raise SitegenError("no content/ folder: put your Markdown articles there", ".")
+            inside = content.parent.resolve().name == "content"  # run from content/ itself
+            hint = " (or run sitegen from the site folder, or give --site)" if inside else ""
+            raise SitegenError(f"no content/ folder: put your Markdown articles there{hint}", ".")
         paths = find_content(content)
         if not paths:
             problems.error("no Markdown (*.md) files found", "content/")
