@@ -126,7 +126,7 @@ def _validate(data: dict[str, Any], lines: list[str], problems: Problems) -> Cat
         problems.error(
             "'entity' must be [[entity]] tables, each with a name and a type",
             CATALOG_NAME,
-            _find(lines, r"^\s*entity\s*=", 0),
+            _find(lines, r"^\s*(?:entity\s*=|\[\s*entity\s*\])", 0),
         )
         tables = []
     starts = [i for i, line in enumerate(lines) if re.match(r"^\s*\[\[\s*entity\s*\]\]", line)]
@@ -140,8 +140,11 @@ def _validate(data: dict[str, Any], lines: list[str], problems: Problems) -> Cat
         for name in (entity.name, *entity.aliases):
             other = by_key.setdefault(key(name), entity)
             if other is not entity:
+                again = name == other.name == entity.name  # the same entity given twice
                 problems.error(
-                    f"'{name}' is already a name of '{other.name}'",
+                    f"'{name}' is given twice: curate each entity once"
+                    if again
+                    else f"'{name}' is already a name of '{other.name}'",
                     CATALOG_NAME,
                     _find(lines, re.escape(f'"{name}"'), start),
                 )
@@ -163,8 +166,10 @@ def _entity(table: Any, lines: list[str], start: int, problems: Problems) -> Cur
     name, label = table.get("name"), table.get("type")
     if not isinstance(name, str) or not name.strip():
         fail('needs a name = "..."', "name" if "name" in table else None)
-    if not isinstance(label, str) or label not in LABELS:
-        fail(f"type must be one of {', '.join(LABELS)}", "type" if "type" in table else None)
+    if "type" not in table:
+        fail(f'needs a type = "..." (one of {", ".join(LABELS)})')
+    elif not isinstance(label, str) or label not in LABELS:
+        fail(f"type must be one of {', '.join(LABELS)}", "type")
     aliases = table.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         fail("aliases must be a list of names", "aliases")

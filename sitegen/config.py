@@ -138,8 +138,12 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
         keys = _SCHEMA.get(section)
         if keys is None or not isinstance(table, dict):
             known = ", ".join(f"[{s}]" for s in _SCHEMA)
+            homes = [f"[{s}]" for s, schema in _SCHEMA.items() if section in schema]
             problems.error(
-                f"unknown section [{section}] (known: {known})",
+                f"unknown section [{section}] (known: {known})"
+                if isinstance(table, dict)
+                else f"'{section}' is outside any section: put it under "
+                + (" or ".join(homes) if homes else f"one of {known}"),
                 CONFIG_NAME,
                 _line_of(text, rf"\[\s*{re.escape(section)}\s*\]|^{re.escape(section)}\s*="),
             )

@@ -193,6 +193,15 @@ def test_ignored_names_are_not_highlighted(tmp_path: Path) -> None:
         ),
         ('[[entity]]\ntype = "ORG"\n', 'entities.toml:1: [[entity]] needs a name = "..."'),
         (
+            '[[entity]]\nname = "X"\n',
+            'entities.toml:1: [[entity]] needs a type = "..." (one of PERSON, ORG, GPE, LOC, '
+            "NORP, FAC, EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE)",
+        ),
+        (
+            '[[entity]]\nname = "X"\ntype = "ORG"\n\n[[entity]]\nname = "X"\ntype = "ORG"\n',
+            "entities.toml:6: 'X' is given twice: curate each entity once",
+        ),
+        (
             '[[entity]]\nname = "X"\ntype = "ORG"\n\n[[entity]]\nname = "Y"\ntype = "ORG"\n'
             'aliases = ["X"]\n',
             "entities.toml:8: 'X' is already a name of 'X'",

@@ -36,6 +36,10 @@ CATALOGS = {
         'entity = "x"\n\n[ignore]\nnames = []\n',
         "entities.toml:1: 'entity' must be [[entity]] tables, each with a name and a type",
     ),
+    "[entity] as one table": (
+        '[entity]\nname = "X"\ntype = "ORG"\n',
+        "entities.toml:1: 'entity' must be [[entity]] tables, each with a name and a type",
+    ),
     "type = [1, 2]": (
         '[[entity]]\nname = "Kerry"\ntype = [1, 2]\n',
         "entities.toml:3: [[entity]] type must be one of PERSON, ORG, GPE, LOC, NORP, FAC, "
@@ -72,6 +76,10 @@ def test_bad_entities_toml_is_an_error(
 # --- sitegen.toml -----------------------------------------------------------------------------
 
 CONFIGS = {
+    "a key outside any section": (
+        'title = "x"\n\n[site]\ndescription = "y"\n',
+        "sitegen.toml:1: 'title' is outside any section: put it under [site]",
+    ),
     "huge batch_size": (
         "[nlp]\nbatch_size = 9223372036854775807\n",
         "sitegen.toml:2: [nlp] batch_size must be between 1 and 100000",
