@@ -464,9 +464,9 @@ def test_refuses_output_folder_with_foreign_files(
     [
         (".", "output folder {out} holds the site itself; choose another --out"),
         ("..", "output folder {out} holds the site itself; choose another --out"),
-        ("content", "output folder {out} is inside {site}/content; choose another --out"),
-        ("static", "output folder {out} is inside {site}/static; choose another --out"),
-        ("static/x", "output folder {out} is inside {site}/static; choose another --out"),
+        ("content", "output folder {out} is inside the site's content/; choose another --out"),
+        ("static", "output folder {out} is inside the site's static/; choose another --out"),
+        ("static/x", "output folder {out} is inside the site's static/; choose another --out"),
     ],
     ids=["site folder", "its parent", "content folder", "static folder", "inside static"],
 )

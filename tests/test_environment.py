@@ -89,6 +89,11 @@ def test_an_output_path_through_a_file_is_a_usage_error(
     assert capsys.readouterr().err == (
         f"error: output folder {out}: {tmp_path / 'notes.txt'} is a file; choose another --out\n"
     )
+    # from where the file is, as the command line names it
+    assert run_in(tmp_path, ["build", "--site", str(site), "--out", "notes.txt/build"]) == 2
+    assert capsys.readouterr().err == (
+        "error: output folder notes.txt/build: notes.txt is a file; choose another --out\n"
+    )
     assert fake_cli == []
 
 

@@ -32,7 +32,8 @@ def check_out_dir(out_dir: Path, site_dir: Path, inputs: Iterable[Path]) -> None
         raise UsageError(f"output folder {out_dir} holds the site itself; choose another --out")
     for path in (p.resolve() for p in inputs):
         if out == path or path in out.parents:
-            raise UsageError(f"output folder {out_dir} is inside {path}; choose another --out")
+            named = f"the site's {path.relative_to(site)}/" if path.is_relative_to(site) else path
+            raise UsageError(f"output folder {out_dir} is inside {named}; choose another --out")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output folder {out_dir} is a file")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():

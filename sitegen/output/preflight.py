@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import SitegenError, UsageError, cause
+from ..errors import SitegenError, UsageError, cause, seen_from
 
 
 def write_error(exc: OSError, out_dir: Path) -> SitegenError:
@@ -27,7 +27,8 @@ def check_writable(out_dir: Path) -> None:
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # the writer creates the missing folders in here
     if not folder.is_dir():
-        raise UsageError(f"output folder {out_dir}: {folder} is a file; choose another --out")
+        shown = seen_from(str(folder), Path("."))  # (as seen from here, where it is)
+        raise UsageError(f"output folder {out_dir}: {shown} is a file; choose another --out")
     try:
         handle, probe = tempfile.mkstemp(prefix=".sitegen-probe-", dir=folder)
         os.close(handle)
