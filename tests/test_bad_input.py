@@ -95,6 +95,20 @@ CASES = {
         "content/a.md:3: front matter: date must look like 2015-09-21, "
         "not '2015-09-21 or maybe later'",
     ),
+    "a source without a url": (
+        b"---\ntitle: A\nsources:\n  - name: NYT\n    url: https://nytimes.com/\n"
+        b"  - name: WSJ\n---\nBody.\n",
+        "content/a.md:3: front matter: sources: the second has no 'url:'",
+    ),
+    "a source with another key": (
+        b"---\ntitle: A\nsources:\n  - name: NYT\n    link: https://nytimes.com/\n---\nB.\n",
+        "content/a.md:3: front matter: sources: the first has an unknown key 'link' "
+        "(known: name, url)",
+    ),
+    "sources as text": (
+        b"---\ntitle: A\nsources: NYT\n---\nBody.\n",
+        "content/a.md:3: front matter: sources must be a list of 'name:' and 'url:' pairs",
+    ),
     "tags as a mapping": (
         b"---\ntitle: A\ntags:\n  politics: yes\n---\nBody.\n",
         "content/a.md:3: front matter: tags must be a list of words",

@@ -195,21 +195,37 @@ def _sources(value: Any, fail: Any) -> tuple[tuple[str, str], ...]:
     """``sources: [{name: New York Times, url: https://...}]``: links for source notes."""
     if value is None:
         return ()
-    ok = isinstance(value, list) and all(
-        isinstance(s, dict)
-        and isinstance(s.get("name"), str)
-        and isinstance(s.get("url"), str)
-        and set(s) <= {"name", "url"}
-        for s in value
-    )
-    if not ok:
+    if not isinstance(value, list):
         fail("sources", "sources must be a list of 'name:' and 'url:' pairs")
         return ()
+    for number, source in enumerate(value, 1):
+        wrong = _source_fault(source)
+        if wrong:
+            fail("sources", f"sources: the {_ordinal(number)} {wrong}")
+            return ()
     bad = [s["url"] for s in value if not re.match(r"^https?://", s["url"])]
     if bad:
         fail("sources", f"sources: url must start with http:// or https://, not {bad[0]!r}")
         return ()
     return tuple((" ".join(s["name"].split()), s["url"]) for s in value)
+
+
+def _source_fault(source: Any) -> str | None:
+    """What is wrong with one item of ``sources``, if anything."""
+    if not isinstance(source, dict):
+        return "is not a 'name:' and 'url:' pair"
+    unknown = sorted(str(k) for k in source if k not in ("name", "url"))
+    if unknown:
+        return f"has an unknown key '{unknown[0]}' (known: name, url)"
+    for key in ("name", "url"):
+        if not isinstance(source.get(key), str):
+            return f"has no '{key}:'" if key not in source else f"'{key}:' must be text"
+    return None
+
+
+def _ordinal(number: int) -> str:
+    small = ("first", "second", "third", "fourth", "fifth")
+    return small[number - 1] if number <= len(small) else f"number {number}"
 
 
 def _slug(value: Any, path: str, fail: Any) -> str | None:
