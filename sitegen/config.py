@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,8 @@ class SiteConfig:
     """Which mentions are highlighted: ``first`` strongly and later lightly, ``all``, ``none``."""
     entity_page_size: int = 50
     """Articles per page of an entity's page (with their passages)."""
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """The line of sitegen.toml that sets each field given there (for messages)."""
 
     @property
     def content_dir(self) -> Path:
@@ -164,6 +167,8 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
                 )
                 continue
             values[name] = value
+            if line is not None:
+                values.setdefault("lines", {})[name] = line
     if "labels" in values:
         values["labels"] = _check_labels(values["labels"], text, problems)
     if values.get("highlight", "first") not in HIGHLIGHT_MODES:

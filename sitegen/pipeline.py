@@ -31,7 +31,7 @@ from .catalog import CATALOG_NAME, Catalog, load_catalog
 from .config import SiteConfig, load_config
 from .cores import default_jobs
 from .enrich.warnings import conflict_message, warn_about
-from .errors import BuildFailed, Problems, SitegenError
+from .errors import BuildFailed, ModelMissingError, Problems, SitegenError
 from .model import Article, BuildReport, Document, Site
 from .names import CONFIG_NAME
 from .nlp.annotator import Annotator, model_fingerprint
@@ -125,7 +125,7 @@ class Pipeline:
         if self._stamp is None or stamp[2:] != self._stamp[2:]:
             self.theme = make_theme(self.site_dir)
         given = self.annotators.given
-        fingerprint = given.fingerprint if given else model_fingerprint(self.config.model)
+        fingerprint = given.fingerprint if given else self._fingerprint()
         self.annotators.config, self.annotators.fingerprint = self.config, fingerprint
         self.annotator = CachedAnnotator(self.annotators.inner, fingerprint, self.cache)
         self.annotator.start = self.progress
@@ -141,6 +141,17 @@ class Pipeline:
             c.entity_page_size,
         )
         self._stamp = stamp
+
+    def _fingerprint(self) -> str:
+        """The model's (see ``model_fingerprint``); a model not installed is said of the
+        line of sitegen.toml that names it, if one does."""
+        try:
+            return model_fingerprint(self.config.model)
+        except ModelMissingError as exc:
+            line = self.config.lines.get("model")
+            if line is None:
+                raise
+            raise ModelMissingError(exc.message, CONFIG_NAME, line) from None
 
     @property
     def enrich_digest(self) -> str:

@@ -577,7 +577,7 @@ def test_a_missing_model_is_one_line_saying_how_to_install_it(
     assert run_in(site, ["build", "--site", str(site)]) == 1
     err = capsys.readouterr().err
     assert err == (
-        "error: spaCy model 'xx_no_such_model' is not installed; install it with "
-        "'pip install xx-no-such-model' (or set [nlp] model in sitegen.toml)\n"
+        "error: sitegen.toml:2: spaCy model 'xx_no_such_model' is not installed; install it "
+        "with 'pip install xx-no-such-model' (or set [nlp] model in sitegen.toml)\n"
     )
     assert not (site / "build").exists()
