@@ -131,7 +131,9 @@ def test_a_template_including_a_file_outside_the_site_is_an_error(
     link(site / "templates" / "passwd", "/etc/passwd")
     with pytest.raises(SitegenError) as failed:
         build_site_folder(site, fake_annotator, site / "build")
-    assert str(failed.value) == "templates/home.html:1: template: passwd"
+    assert str(failed.value) == (
+        "templates/home.html:1: template: 'passwd' leads out of the site: not read"
+    )
     assert not (site / "build").exists()
 
 

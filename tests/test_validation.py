@@ -138,6 +138,17 @@ def test_a_template_nested_too_deeply_is_an_error(
     assert str(failed.value) == "templates/home.html: template: nested too deeply"
 
 
+def test_a_template_that_includes_one_there_is_not_says_where_it_looked(
+    make_site: MakeSite, fake_annotator: Annotator
+) -> None:
+    site = make_site({"content/a.md": GOOD, "templates/home.html": '\n{% include "nav.html" %}'})
+    with pytest.raises(SitegenError) as failed:
+        build_site_folder(site, fake_annotator)
+    assert str(failed.value) == (
+        "templates/home.html:2: template: 'nav.html' is in neither templates/ nor the default theme"
+    )
+
+
 # --- control characters -----------------------------------------------------------------------
 
 

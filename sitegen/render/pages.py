@@ -361,6 +361,14 @@ class _Renderer:
                 filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
             tb = tb.tb_next
         shown = self._shown(name, filename)
+        if isinstance(exc, jinja2.TemplateNotFound):  # (its message is the name alone)
+            own = self.theme.site_dir / "templates" / str(exc.name)
+            why = (
+                "leads out of the site: not read"  # (a link, see loader.py)
+                if own.exists()
+                else "is in neither templates/ nor the default theme"
+            )
+            return SitegenError(f"template: {exc.name!r} {why}", shown, line)
         return SitegenError(f"template: {exc.message or type(exc).__name__}", shown, line)
 
     def _shown(self, name: str, filename: str | None = None) -> str:
