@@ -3,6 +3,8 @@ in headless Chromium, files edited on disk as an author's editor would."""
 
 from __future__ import annotations
 
+import asyncio
+import http.client
 import queue
 import shutil
 import socket
@@ -19,6 +21,8 @@ from typing import Any
 import pytest
 from conftest import BROWSER_WAIT_MS, ROOT, make_fake_annotator
 from test_golden import tree
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
 
 from sitegen.output.handlers import application, inject, resolve
 from sitegen.output.serve import Options, Preview, page_url, reloads
@@ -366,6 +370,46 @@ def test_preview_helpers() -> None:
     assert page_url("/repo/", "a/index.html") == "/repo/a/"
     assert page_url("/", "404.html") == "/404.html"
     assert page_url("/my%20site/", "a/index.html") == "/my site/a/"  # as preview.js has it
+
+
+def test_the_project_path_without_its_slash_leads_to_the_site(tmp_path: Path) -> None:
+    """``/repo`` as ``/repo/``, as ``/`` does, and a stand-in page until a build succeeds."""
+    preview = Preview(Options(tmp_path, tmp_path / "build"), lambda search, early: pytest.fail())
+    preview.prefix = "/repo/"
+    sockets = bind_sockets(0, "127.0.0.1")
+    port = sockets[0].getsockname()[1]
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        server = HTTPServer(application(preview))
+        server.add_sockets(sockets)
+        await stop.wait()
+        server.stop()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(run(),))
+    thread.start()
+    try:
+        answers, bodies = {}, {}
+        for path in ("/", "/repo", "/repo/", "/elsewhere"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)
+            response = connection.getresponse()
+            answers[path] = (response.status, response.getheader("Location"))
+            bodies[path] = response.read().decode()
+            connection.close()
+        assert answers == {
+            "/": (302, "/repo/"),
+            "/repo": (302, "/repo/"),
+            "/repo/": (404, None),
+            "/elsewhere": (404, None),
+        }
+        assert "No build has succeeded yet: the site is served at /repo/ once" in bodies["/repo/"]
+        assert bodies["/elsewhere"] == "Not found: the site is served at /repo/"
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(30)
+        loop.close()
 
 
 def test_a_page_sent_before_its_file_changed_is_stale(tmp_path: Path) -> None:

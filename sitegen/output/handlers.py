@@ -124,9 +124,9 @@ class _Site(_Handler):
 def _not_built(prefix: str) -> bytes:
     """The page for a path the output folder lacks when it has no 404 page either (no
     build has succeeded): the preview shows the build's errors over it."""
-    text = escape(f"Not found. The site is at {prefix} once a build succeeds.")
-    head = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Not found</title>'
-    body = f"<main data-sitegen-unbuilt><h1>Not found</h1><p>{text}</p></main>"
+    text = escape(f"No build has succeeded yet: the site is served at {prefix} once one does.")
+    head = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Not built</title>'
+    body = f"<main data-sitegen-unbuilt><h1>Not built yet</h1><p>{text}</p></main>"
     return f"{head}</head>\n<body>{body}</body></html>\n".encode()
 
 
@@ -134,7 +134,7 @@ class _Outside(_Handler):
     """Anything outside the prefix: ``/`` leads to the site, the rest is not found."""
 
     def get(self) -> None:
-        if self.request.path == "/":
+        if self.request.path in ("/", self.preview.prefix.rstrip("/")):  # (/repo: /repo/)
             self.redirect(self.preview.prefix)
             return
         self.set_status(404)
