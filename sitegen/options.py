@@ -51,7 +51,7 @@ _DEBUG = "also show the traceback of an error (the exit status stays the same)"
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The options of ``argv``. An argument no option takes is a usage error, which
     says how to give it when it names a folder (``sitegen build mysite``)."""
-    parser = make_parser()
+    parser, commands = _parsers()
     argv = list(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
     if extra:
@@ -60,11 +60,16 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
             at = len(argv) - 1 - argv[::-1].index(extra[0])
             fix = shlex.join(["sitegen", *argv[:at], "--site", *argv[at:]])
             message += f" (a site folder is given with --site: {fix})"
-        parser.error(message)
+        commands[args.command].error(message)  # (with the usage of the command given)
     return args
 
 
 def make_parser() -> argparse.ArgumentParser:
+    return _parsers()[0]
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The ``sitegen`` parser, and the parser of each command by name."""
     parser = argparse.ArgumentParser(
         prog="sitegen",
         description=DESCRIPTION,
@@ -74,6 +79,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument("--debug", action="store_true", help=_DEBUG)
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    named = {}
     for add in (
         _build_command,
         _serve_command,
@@ -84,7 +90,8 @@ def make_parser() -> argparse.ArgumentParser:
     ):
         command = add(commands)
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
-    return parser
+        named[command.get_default("command")] = command
+    return parser, named
 
 
 def _build_command(commands: Any) -> argparse.ArgumentParser:

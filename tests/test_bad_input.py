@@ -402,8 +402,8 @@ def test_a_site_folder_that_is_a_file_or_a_content_folder_is_said_so(
 def test_unknown_option_exits_2_with_usage(tmp_path: Path) -> None:
     result = run_cli("build", "--site", tmp_path, "--colour")
     assert result.returncode == 2
-    assert result.stderr.startswith("usage: sitegen")
-    assert result.stderr.endswith("sitegen: error: unrecognized arguments: --colour\n")
+    assert result.stderr.startswith("usage: sitegen build [-h] [--site DIR]")  # the command's
+    assert result.stderr.endswith("sitegen build: error: unrecognized arguments: --colour\n")
 
 
 @pytest.mark.parametrize(
