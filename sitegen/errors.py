@@ -136,7 +136,13 @@ def toml_error(exc: Exception, path: str) -> SitegenError:
     """A ``tomllib.TOMLDecodeError`` as an error naming the file and line."""
     match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    message = re.sub(r"\(((?:'[^']*',? ?)+)\)", _table_name, message)  # ('a', 'b'): [a.b]
     return SitegenError(f"invalid TOML: {message}", path, int(match.group(1)) if match else None)
+
+
+def _table_name(match: re.Match[str]) -> str:
+    """tomllib's name of a table, a Python tuple, as TOML writes it: ``[a.b]``."""
+    return "[" + ".".join(re.findall(r"'([^']*)'", match.group(1))) + "]"
 
 
 #: OSErrors that say something about the machine, not about sitegen: their causes.

@@ -76,6 +76,10 @@ def test_bad_entities_toml_is_an_error(
 # --- sitegen.toml -----------------------------------------------------------------------------
 
 CONFIGS = {
+    "a section twice": (
+        '[site]\ntitle = "a"\n\n[site]\n',
+        "sitegen.toml:4: invalid TOML: Cannot declare [site] twice",
+    ),
     "a key outside any section": (
         'title = "x"\n\n[site]\ndescription = "y"\n',
         "sitegen.toml:1: 'title' is outside any section: put it under [site]",
