@@ -366,7 +366,7 @@ def _cache(args: argparse.Namespace) -> int:
     stats = cache.stats()
     cache.close()
     _say(
-        f"{stats.path}: {stats.size / 2**20:.1f} MiB, "
+        f"{stats.path}: {_size(stats.size)}, "
         f"{plural(stats.entries['blocks'], 'annotated paragraph')}, "
         f"{plural(stats.entries['articles'], 'enriched article')}"
     )
@@ -395,6 +395,11 @@ def _notices(pipeline: Pipeline, quiet: bool) -> None:
     for note in pipeline.notices if not quiet else ():
         print(f"note: {printable(note)}", file=sys.stderr)
     pipeline.notices.clear()
+
+
+def _size(size: int) -> str:
+    """A file's size to read: ``4.2 MiB``, ``96 KiB``."""
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{max(1, round(size / 2**10))} KiB"
 
 
 def plural(count: int, noun: str) -> str:
