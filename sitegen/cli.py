@@ -282,6 +282,11 @@ def _annotate(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file: {path}")
     if args.site is None:
         args.site = _site_of(path)
+        if args.site == Path(".") and not Path("content").is_dir():  # (none found)
+            raise UsageError(
+                f"{path} is in no site folder (none above it has a sitegen.toml or a "
+                "content/ folder): give the site with --site"
+            )
     with _pipeline(args) as pipeline:
         pipeline.refresh()
         site_dir = pipeline.site_dir.resolve()

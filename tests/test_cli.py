@@ -258,6 +258,16 @@ def test_annotate_text_is_a_readable_listing(built: Path) -> None:
     assert "{" not in result.stdout
 
 
+def test_annotate_a_file_in_no_site_says_to_give_the_site(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("---\ntitle: N\n---\nKerry.\n")
+    result = run_cli("annotate", "notes.md", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (
+        2,
+        "error: notes.md is in no site folder (none above it has a sitegen.toml or a content/"
+        " folder): give the site with --site\n",
+    )
+
+
 def test_annotate_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("annotate", "content/nope.md", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (2, "error: no such file: content/nope.md\n")
