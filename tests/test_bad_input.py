@@ -90,6 +90,14 @@ CASES = {
         b"---\ntitle: A\ndate: 2015-02-30\n---\nBody.\n",
         "content/a.md:3: front matter: date 2015-02-30 is not a day of the calendar",
     ),
+    "date in other digits": (
+        '---\ntitle: A\ndate: "٢٠١٥-٠٩-٢١"\n---\nBody.\n'.encode(),
+        "content/a.md:3: front matter: date must look like 2015-09-21, not '٢٠١٥-٠٩-٢١'",
+    ),
+    "date with a time that is none": (
+        b'---\ntitle: A\ndate: "2015-09-21 25:99"\n---\nBody.\n',
+        "content/a.md:3: front matter: date must look like 2015-09-21, not '2015-09-21 25:99'",
+    ),
     "date with words after it": (
         b'---\ntitle: A\ndate: "2015-09-21 or maybe later"\n---\nBody.\n',
         "content/a.md:3: front matter: date must look like 2015-09-21, "

@@ -60,10 +60,23 @@ def test_slug_defaults_to_the_file_name() -> None:
 def test_a_date_may_have_a_time_of_day_which_is_left_out() -> None:
     """As other generators' front matter often has them (quoted: then YAML leaves it
     text)."""
-    for when in ("2015-09-21T10:00:00Z", "2015-09-21 10:00:00 +0200", "2015-09-21 10:00"):
+    for when in (
+        "2015-09-21T10:00:00Z",
+        "2015-09-21t10:00:00z",
+        "2015-09-21 10:00:00 +0200",
+        "2015-09-21T10:00:00+02",
+        "2015-09-21  10:00",
+        "2015-09-21\t10:00:00.5-05:00",
+    ):
         doc, problems = parse(f'---\ntitle: T\ndate: "{when}"\n---\nText\n')
         assert doc is not None and not problems.errors, when
         assert doc.date == dt.date(2015, 9, 21)
+
+
+def test_a_title_left_empty_is_taken_from_the_heading() -> None:
+    doc, problems = parse("---\ntitle:\n---\n# Real title\n\nText.\n")
+    assert doc is not None and not problems.errors
+    assert doc.title == "Real title" and [b.text for b in doc.blocks] == ["Text."]
 
 
 def test_missing_date_is_a_warning() -> None:

@@ -44,7 +44,9 @@ _SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 #: A date as text, perhaps with a time of day and a zone ("2015-09-21 10:00 +0200"),
 #: which sitegen does not use.
 _WHEN = re.compile(
-    r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})"  # the day, then perhaps the time (RFC 3339, YAML)
+    r"(?:(?:[Tt]|[ \t]+)(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?"
+    r"(?:[ \t]*(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?))?)?"
 )
 
 
@@ -71,10 +73,11 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
     before = len(problems.errors)
     meta = dict(source.meta)
     body = source.body
-    if "title" not in meta:
+    if meta.get("title") is None:  # (none, or "title:" left empty)
         body, found = _title_from_body(body)
         for key, value in found.items():
-            meta.setdefault(key, value)
+            if meta.get(key) is None:
+                meta[key] = value
 
     def fail(key: str, message: str) -> None:
         problems.error(f"front matter: {message}", source.path, source.meta_lines.get(key, 1))
@@ -94,7 +97,7 @@ def read_meta(source: Source, problems: Problems) -> Meta | None:
     if date is None:
         problems.warn("no date: the article is listed after dated ones", source.path, 1)
     extra = {k: v for k, v in meta.items() if k not in KNOWN_KEYS}
-    from_body = "title" not in source.meta
+    from_body = source.meta.get("title") is None
     return Meta(
         title.strip(),
         from_body,
@@ -225,7 +228,7 @@ def _source_fault(source: Any) -> str | None:
 
 def _ordinal(number: int) -> str:
     small = ("first", "second", "third", "fourth", "fifth")
-    return small[number - 1] if number <= len(small) else f"number {number}"
+    return small[number - 1] if number <= len(small) else f"item {number}"
 
 
 def _slug(value: Any, path: str, fail: Any) -> str | None:
