@@ -140,15 +140,10 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
     for section, table in data.items():
         keys = _SCHEMA.get(section)
         if keys is None or not isinstance(table, dict):
-            known = ", ".join(f"[{s}]" for s in _SCHEMA)
-            homes = [f"[{s}]" for s, schema in _SCHEMA.items() if section in schema]
             problems.error(
-                f"unknown section [{section}] (known: {known})"
-                if isinstance(table, dict)
-                else f"'{section}' is outside any section: put it under "
-                + (" or ".join(homes) if homes else f"one of {known}"),
+                _not_a_section(section, table),
                 CONFIG_NAME,
-                _line_of(text, rf"\[\s*{re.escape(section)}\s*\]|^{re.escape(section)}\s*="),
+                _line_of(text, rf"\[+\s*{re.escape(section)}\s*\]|^{re.escape(section)}\s*="),
             )
             continue
         for key, value in table.items():
@@ -232,6 +227,19 @@ def _check_labels(labels: list[Any], text: str, problems: Problems) -> tuple[str
             _line_of(text, r"^\s*labels\s*="),
         )
     return tuple(dict.fromkeys(x for x in labels if isinstance(x, str) and x in LABELS))
+
+
+def _not_a_section(name: str, value: object) -> str:
+    """What is wrong with the top-level ``name`` of sitegen.toml, which is ``value``."""
+    known = ", ".join(f"[{s}]" for s in _SCHEMA)
+    homes = [f"[{s}]" for s, schema in _SCHEMA.items() if name in schema]
+    if name in _SCHEMA:  # ([[site]], or site = 3)
+        return f"[{name}] must be one table of keys"
+    if isinstance(value, dict):
+        return f"unknown section [{name}] (known: {known})"
+    if homes:
+        return f"'{name}' is outside any section: put it under {' or '.join(homes)}"
+    return f"unknown key '{name}' outside any section (known sections: {known})"
 
 
 def _line_of(text: str, pattern: str, section: str | None = None) -> int | None:

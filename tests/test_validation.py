@@ -80,6 +80,19 @@ CONFIGS = {
         '[site]\ntitle = "a"\n\n[site]\n',
         "sitegen.toml:4: invalid TOML: Cannot declare [site] twice",
     ),
+    "[[site]]": (
+        '[[site]]\ntitle = "x"\n',
+        "sitegen.toml:1: [site] must be one table of keys",
+    ),
+    "an unknown key outside any section": (
+        'colour = "red"\n',
+        "sitegen.toml:1: unknown key 'colour' outside any section"
+        " (known sections: [site], [nlp], [entities])",
+    ),
+    "a quoted table twice": (
+        '["my site"]\n\n["my site"]\n',
+        'sitegen.toml:3: invalid TOML: Cannot declare ["my site"] twice',
+    ),
     "a key outside any section": (
         'title = "x"\n\n[site]\ndescription = "y"\n',
         "sitegen.toml:1: 'title' is outside any section: put it under [site]",
@@ -142,15 +155,32 @@ def test_a_template_nested_too_deeply_is_an_error(
     assert str(failed.value) == "templates/home.html: template: nested too deeply"
 
 
-def test_a_template_that_includes_one_there_is_not_says_where_it_looked(
-    make_site: MakeSite, fake_annotator: Annotator
+@pytest.mark.parametrize(
+    ("include", "why"),
+    [
+        ('"nav.html"', "'nav.html' is in neither templates/ nor the default theme"),
+        ('".nav.html"', "'.nav.html' is hidden: not read"),
+        ('"parts"', "'parts' is a folder, not a template"),
+        (
+            '["a.html", "b.html"]',
+            "none of 'a.html', 'b.html' is in templates/ or the default theme",
+        ),
+    ],
+)
+def test_a_template_that_includes_one_there_is_not_says_why(
+    make_site: MakeSite, fake_annotator: Annotator, include: str, why: str
 ) -> None:
-    site = make_site({"content/a.md": GOOD, "templates/home.html": '\n{% include "nav.html" %}'})
+    site = make_site(
+        {
+            "content/a.md": GOOD,
+            "templates/home.html": f"\n{{% include {include} %}}",
+            "templates/.nav.html": "hidden",
+            "templates/parts/x.html": "a folder's",
+        }
+    )
     with pytest.raises(SitegenError) as failed:
         build_site_folder(site, fake_annotator)
-    assert str(failed.value) == (
-        "templates/home.html:2: template: 'nav.html' is in neither templates/ nor the default theme"
-    )
+    assert str(failed.value) == f"templates/home.html:2: template: {why}"
 
 
 # --- control characters -----------------------------------------------------------------------

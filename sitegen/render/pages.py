@@ -362,14 +362,24 @@ class _Renderer:
             tb = tb.tb_next
         shown = self._shown(name, filename)
         if isinstance(exc, jinja2.TemplateNotFound):  # (its message is the name alone)
-            own = self.theme.site_dir / "templates" / str(exc.name)
-            why = (
-                "leads out of the site: not read"  # (a link, see loader.py)
-                if own.exists()
-                else "is in neither templates/ nor the default theme"
-            )
-            return SitegenError(f"template: {exc.name!r} {why}", shown, line)
+            return SitegenError(f"template: {self._not_found(exc)}", shown, line)
         return SitegenError(f"template: {exc.message or type(exc).__name__}", shown, line)
+
+    def _not_found(self, exc: jinja2.TemplateNotFound) -> str:
+        """Why no template of the name(s) ``exc`` gives was found (see loader.py)."""
+        names = [str(n) for n in getattr(exc, "templates", None) or [exc.name]]
+        if len(names) > 1:
+            listed = ", ".join(repr(n) for n in names)
+            return f"none of {listed} is in templates/ or the default theme"
+        name, site = names[0], self.theme.site_dir.resolve()
+        own = site / "templates" / name
+        if any(part.startswith(".") for part in Path(name).parts):
+            return f"{name!r} is hidden: not read"
+        if own.is_dir():
+            return f"{name!r} is a folder, not a template"
+        if own.exists() and not own.resolve().is_relative_to(site):
+            return f"{name!r} leads out of the site: not read"
+        return f"{name!r} is in neither templates/ nor the default theme"
 
     def _shown(self, name: str, filename: str | None = None) -> str:
         """A template as the user knows it: ``templates/home.html`` or ``theme:home.html``."""
