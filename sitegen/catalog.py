@@ -140,7 +140,7 @@ def _validate(data: dict[str, Any], lines: list[str], problems: Problems) -> Cat
         for name in (entity.name, *entity.aliases):
             other = by_key.setdefault(key(name), entity)
             if other is not entity:
-                again = name == other.name == entity.name  # the same entity given twice
+                again = key(name) == key(other.name) == key(entity.name)  # one, twice
                 problems.error(
                     f"'{name}' is given twice: curate each entity once"
                     if again

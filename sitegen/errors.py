@@ -10,6 +10,7 @@ open it.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import errno
 import json
@@ -136,13 +137,16 @@ def toml_error(exc: Exception, path: str) -> SitegenError:
     """A ``tomllib.TOMLDecodeError`` as an error naming the file and line."""
     match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-    message = re.sub(r"\(((?:'[^']*',? ?)+)\)", _table_name, message)  # ('a', 'b'): [a.b]
+    message = re.sub(r"\((?:(?:'[^']*'|\"[^\"]*\"),? ?)+\)", _table_name, message)
     return SitegenError(f"invalid TOML: {message}", path, int(match.group(1)) if match else None)
 
 
 def _table_name(match: re.Match[str]) -> str:
-    """tomllib's name of a table, a Python tuple, as TOML writes it: ``[a.b]``."""
-    return "[" + ".".join(re.findall(r"'([^']*)'", match.group(1))) + "]"
+    """tomllib's name of a table, a Python tuple (``('a', 'my b')``), as TOML writes it
+    (``[a."my b"]``)."""
+    keys = ast.literal_eval(match.group())
+    bare = re.compile(r"[A-Za-z0-9_-]+")
+    return "[" + ".".join(k if bare.fullmatch(k) else quoted(k) for k in keys) + "]"
 
 
 #: OSErrors that say something about the machine, not about sitegen: their causes.
@@ -188,7 +192,11 @@ def stopped(exc: KeyboardInterrupt) -> int:
 
 
 class ModelMissingError(SitegenError):
-    """The configured spaCy pipeline is not installed."""
+    """The configured spaCy pipeline is not installed, or cannot be used."""
+
+
+class ModelNotInstalledError(ModelMissingError):
+    """No package of the configured spaCy pipeline's name is installed."""
 
 
 class BuildFailed(SitegenError):

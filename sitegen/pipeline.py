@@ -31,7 +31,7 @@ from .catalog import CATALOG_NAME, Catalog, load_catalog
 from .config import SiteConfig, load_config
 from .cores import default_jobs
 from .enrich.warnings import conflict_message, warn_about
-from .errors import BuildFailed, ModelMissingError, Problems, SitegenError
+from .errors import BuildFailed, ModelNotInstalledError, Problems, SitegenError
 from .model import Article, BuildReport, Document, Site
 from .names import CONFIG_NAME
 from .nlp.annotator import Annotator, model_fingerprint
@@ -147,11 +147,11 @@ class Pipeline:
         line of sitegen.toml that names it, if one does."""
         try:
             return model_fingerprint(self.config.model)
-        except ModelMissingError as exc:
+        except ModelNotInstalledError as exc:
             line = self.config.lines.get("model")
             if line is None:
                 raise
-            raise ModelMissingError(exc.message, CONFIG_NAME, line) from None
+            raise ModelNotInstalledError(exc.message, CONFIG_NAME, line) from None
 
     @property
     def enrich_digest(self) -> str:

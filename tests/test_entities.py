@@ -202,6 +202,10 @@ def test_ignored_names_are_not_highlighted(tmp_path: Path) -> None:
             "entities.toml:6: 'X' is given twice: curate each entity once",
         ),
         (
+            '[[entity]]\nname = "X"\ntype = "ORG"\n\n[[entity]]\nname = "x"\ntype = "ORG"\n',
+            "entities.toml:6: 'x' is given twice: curate each entity once",
+        ),
+        (
             '[[entity]]\nname = "X"\ntype = "ORG"\n\n[[entity]]\nname = "Y"\ntype = "ORG"\n'
             'aliases = ["X"]\n',
             "entities.toml:8: 'X' is already a name of 'X'",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import ModelMissingError
+from ..errors import ModelMissingError, ModelNotInstalledError
 from ..model import BlockNLP, EntitySpan
 from .cues import find_cues, needs_parse
 
@@ -103,9 +103,9 @@ def load_model(name: str) -> Any:
     return nlp
 
 
-def _missing(name: str) -> ModelMissingError:
+def _missing(name: str) -> ModelNotInstalledError:
     package = name.replace("_", "-")
-    return ModelMissingError(
+    return ModelNotInstalledError(
         f"spaCy model '{name}' is not installed; install it with "
         f"'pip install {package}' (or set [nlp] model in sitegen.toml)"
     )

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import SitegenError, UsageError, cause, seen_from
+from ..errors import SitegenError, UsageError, cause
 
 
 def write_error(exc: OSError, out_dir: Path) -> SitegenError:
@@ -23,12 +23,11 @@ def write_error(exc: OSError, out_dir: Path) -> SitegenError:
 
 def check_writable(out_dir: Path) -> None:
     """Fail now if the site could not be written to ``out_dir`` (nor beside it)."""
-    folder = out_dir.absolute().parent
+    folder = out_dir.parent  # (as given: a relative path is named as the user did)
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # the writer creates the missing folders in here
     if not folder.is_dir():
-        shown = seen_from(str(folder), Path("."))  # (as seen from here, where it is)
-        raise UsageError(f"output folder {out_dir}: {shown} is a file; choose another --out")
+        raise UsageError(f"output folder {out_dir}: {folder} is a file; choose another --out")
     try:
         handle, probe = tempfile.mkstemp(prefix=".sitegen-probe-", dir=folder)
         os.close(handle)
@@ -36,5 +35,5 @@ def check_writable(out_dir: Path) -> None:
     except OSError as exc:
         raise SitegenError(
             f"cannot write the output folder {out_dir} here: {cause(exc)}; choose another --out",
-            str(folder),
+            str(folder.absolute()),
         ) from None

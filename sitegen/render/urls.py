@@ -85,7 +85,7 @@ def absolute_url(base_url: str, target: str) -> str:
 
 def rooted_url(base_url: str, target: str) -> str:
     """``target`` as a path-absolute link (``/repo/static/style.css``), for ``404.html``."""
-    return base_path(base_url) + quote(target, safe="/:@!$&'()*+,;=-._~%")
+    return base_path(base_url) + quote(target, safe=_URL_SAFE)
 
 
 def page_url(path: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import Problems, SitegenError
 from ..model import Document
+from ..names import CONFIG_NAME
 from .files import read_bytes
 from .load import content_name, file_digest, find_content
 
@@ -45,7 +46,10 @@ class ContentReader:
     def read(self, content: Path, problems: Problems) -> list[ContentFile]:
         """The content files under ``content``; unreadable ones are errors in ``problems``."""
         if not content.is_dir():
-            inside = content.parent.resolve().name == "content"  # run from content/ itself
+            here = content.parent.resolve()  # run from a site's content/ itself?
+            inside = here.name == "content" and (
+                (here.parent / CONFIG_NAME).is_file() or any(here.glob("*.md"))
+            )
             hint = " (or run sitegen from the site folder, or give --site)" if inside else ""
             raise SitegenError(f"no content/ folder: put your Markdown articles there{hint}", ".")
         paths = find_content(content)
