@@ -40,7 +40,7 @@ from .pipeline import ContentFile, Pipeline, Progress, conflict_message
 from .render.urls import BaseUrlError, normalise_base_url
 from .scaffold import DEFAULT_REQUIREMENT, init_site
 from .source.select import build_date
-from .terminal import verbose_notes
+from .terminal import file_size, plural, progress_bar, verbose_notes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,8 +81,21 @@ def run(
     try:
         _check_working_folder()
         return command(args)
-    except BuildFailed as exc:
-        site = _named_site(args)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (``Terminated``)
+        return stopped(exc)
+    except BrokenPipeError:  # the reader stopped reading (``| head``): not an error
+        return 0  # (sitegen's own pipes, to its workers, catch theirs)
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        return _failed(exc, args)
+
+
+def _failed(exc: Exception, args: argparse.Namespace) -> int:
+    """Say on stderr what went wrong, each file as seen from where the command runs;
+    the exit status."""
+    site = _named_site(args)
+    if isinstance(exc, BuildFailed):
         for error in exc.errors:
             print(f"error: {printable(error.seen_from(site))}", file=sys.stderr)
         if args.command == "build":
@@ -90,24 +103,15 @@ def run(
         else:
             print(exc.message, file=sys.stderr)
         return exc.exit_code
-    except SitegenError as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"error: {printable(exc.seen_from(_named_site(args)))}", file=sys.stderr)
+    if isinstance(exc, SitegenError):
+        print(f"error: {printable(exc.seen_from(site))}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (``Terminated``)
-        return stopped(exc)
-    except BrokenPipeError:  # the reader stopped reading (``| head``): not an error
-        return 0  # (sitegen's own pipes, to its workers, catch theirs)
-    except Exception as exc:  # a bug in sitegen: say so in one line
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"internal error: {type(exc).__name__}: {printable(str(exc))} (run with --debug "
-            "for the traceback, and please report it)",
-            file=sys.stderr,
-        )
-        return 70
+    print(  # a bug in sitegen: said in one line
+        f"internal error: {type(exc).__name__}: {printable(str(exc))} (run with --debug "
+        "for the traceback, and please report it)",
+        file=sys.stderr,
+    )
+    return 70
 
 
 def _check_working_folder() -> None:
@@ -175,7 +179,7 @@ def _build(
         except BaseUrlError as exc:
             raise UsageError(f"--base-url: {exc}") from None
     today = build_date(args.now)
-    bar = _progress(enabled=not args.quiet and sys.stderr.isatty())
+    bar = progress_bar(enabled=not args.quiet and sys.stderr.isatty())
     with (
         verbose_notes(args.verbose, args.site),
         bar as progress,
@@ -211,9 +215,13 @@ def _build(
 
 
 def _serve_command(args: argparse.Namespace) -> str:
-    """The ``sitegen serve`` of the site and output folder ``args`` built, as typed."""
-    out = ["--out", str(args.out)] if args.out is not None else []
-    return shlex.join(["sitegen", "serve", "--site", str(args.site), *out])
+    """The ``sitegen serve`` of what ``args`` built (site, output folder and articles),
+    as typed."""
+    command = ["sitegen", "serve", "--site", str(args.site)]
+    command += ["--out", str(args.out)] if args.out is not None else []
+    command += [flag for flag in ("--drafts", "--future") if getattr(args, flag[2:])]
+    command += ["--now", args.now] if args.now is not None else []
+    return shlex.join(command)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -297,8 +305,9 @@ def _annotate(args: argparse.Namespace) -> int:
             shown, place = path.as_posix(), str(path.absolute())
         problems = Problems()
         files = pipeline.reader.read(pipeline.config.content_dir, problems)
-        # A file the build does not read (outside content/, hidden) is read with it.
-        own = any(file.path == shown for file in files)
+        # A file the build does not read (outside content/, hidden) is read with it;
+        # one it read, or tried to (its errors are said), is not read again.
+        own = shown in {file.path for file in files} | {e.path for e in problems.errors}
         extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
         try:
             site = pipeline.analyse(problems, drafts=True, future=True, files=files, extra=extra)
@@ -371,7 +380,7 @@ def _cache(args: argparse.Namespace) -> int:
     stats = cache.stats()
     cache.close()
     _say(
-        f"{stats.path}: {_size(stats.size)}, "
+        f"{stats.path}: {file_size(stats.size)}, "
         f"{plural(stats.entries['blocks'], 'annotated paragraph')}, "
         f"{plural(stats.entries['articles'], 'enriched article')}"
     )
@@ -382,7 +391,7 @@ def _fill(args: argparse.Namespace) -> int:
     from .fill import fill  # (it imports the parse stage, which a build with nothing new skips)
 
     with (
-        _progress(enabled=not args.quiet and sys.stderr.isatty()) as progress,
+        progress_bar(enabled=not args.quiet and sys.stderr.isatty()) as progress,
         _pipeline(args, progress, quiet=args.quiet) as pipeline,
     ):
         filled = fill(pipeline)
@@ -400,42 +409,6 @@ def _notices(pipeline: Pipeline, quiet: bool) -> None:
     for note in pipeline.notices if not quiet else ():
         print(f"note: {printable(note)}", file=sys.stderr)
     pipeline.notices.clear()
-
-
-def _size(size: int) -> str:
-    """A file's size to read: ``4.2 MiB``, ``96 KiB``."""
-    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{max(1, round(size / 2**10))} KiB"
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Progress | None]:
-    """A rich progress bar on a terminal; nothing otherwise."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import MofNCompleteColumn
-    from rich.progress import Progress as Bar
-
-    # Drawn when it moves, with no refresh thread: a build with no other thread may
-    # fork copies of itself to render pages (output/shares.py).
-    columns = (*Bar.get_default_columns(), MofNCompleteColumn())
-    with Bar(*columns, transient=True, auto_refresh=False) as bar:
-
-        def start(description: str, total: int) -> Callable[[int], None]:
-            task = bar.add_task(description, total=total)
-            bar.refresh()
-
-            def advance(n: int) -> None:
-                bar.advance(task, n)
-                bar.refresh()
-
-            return advance
-
-        yield start
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,17 +1,22 @@
 """What the command line prints as a build goes: with ``-v``, the notes sitegen logs
 (the files it skipped), each once, with control characters escaped. Each note names
 the file it is about as its first argument, a path in the site folder, shown as
-problems are: as seen from where the command runs (``errors.seen_from``)."""
+problems are: as seen from where the command runs (``errors.seen_from``). On a
+terminal, a progress bar; and how counts and sizes are written."""
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import printable, seen_from
+
+if TYPE_CHECKING:
+    from .pipeline import Progress
 
 
 class _Once(logging.Filter):
@@ -59,3 +64,41 @@ def verbose_notes(enabled: bool, site: Path) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
+
+
+def file_size(size: int) -> str:
+    """A file's size to read: ``4.2 MiB``, ``96 KiB``."""
+    kib = max(1, round(size / 2**10))
+    return f"{size / 2**20:.1f} MiB" if kib >= 1000 else f"{kib} KiB"
+
+
+def plural(count: int, noun: str) -> str:
+    """``3 articles``, ``1 article``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on a terminal; nothing otherwise."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import MofNCompleteColumn
+    from rich.progress import Progress as Bar
+
+    # Drawn when it moves, with no refresh thread: a build with no other thread may
+    # fork copies of itself to render pages (output/shares.py).
+    columns = (*Bar.get_default_columns(), MofNCompleteColumn())
+    with Bar(*columns, transient=True, auto_refresh=False) as bar:
+
+        def start(description: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(description, total=total)
+            bar.refresh()
+
+            def advance(n: int) -> None:
+                bar.advance(task, n)
+                bar.refresh()
+
+            return advance
+
+        yield start

@@ -365,19 +365,26 @@ def test_annotate_reads_a_file_with_the_site_it_is_in(
 
 
 @pytest.mark.parametrize(
-    "name", ["content/later.md", "content/.hidden.md", "content/draft.md", "notes.md"]
+    ("name", "meta"),
+    [
+        ("content/later.md", "date: 2099-01-01"),
+        ("content/.hidden.md", "date: 2015-09-21"),
+        ("content/draft.md", "draft: true"),
+        ("notes.md", "date: 2015-09-21"),
+    ],
 )
 def test_annotate_reads_a_file_the_build_leaves_out(
     make_site: Callable[..., Path],
     fake_cli: list[int],
     capsys: pytest.CaptureFixture[str],
     name: str,
+    meta: str,
 ) -> None:
     """Dated after today, hidden, a draft, outside content/: annotated all the same."""
     site = make_site(
         {
             "content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nJohn Kerry spoke.\n",
-            name: "---\ntitle: L\ndate: 2099-01-01\ndraft: true\n---\nKerry left.\n",
+            name: f"---\ntitle: L\n{meta}\n---\nKerry left.\n",
         }
     )
     assert run_in(site, ["annotate", name]) == 0
@@ -398,6 +405,13 @@ def test_the_preview_suggested_after_a_build_is_of_what_was_built(
     assert cli.main(["build", "--site", str(site), "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert f"Preview it with live reload: sitegen serve --site {site} --out '{out}'\n" in said
+    # the articles too
+    assert (
+        cli.main(["build", "--site", str(site), "--drafts", "--future", "--now", "2015-09-22"]) == 0
+    )
+    said = capsys.readouterr().out
+    serve = f"sitegen serve --site {site} --drafts --future --now 2015-09-22"
+    assert f"Preview it with live reload: {serve}\n" in said
 
 
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])

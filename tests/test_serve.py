@@ -311,6 +311,8 @@ def test_an_article_dated_later_is_said_left_out_unless_future(
             f"skipped {site}/content/a.md: dated 2099-01-01, after 2015-09-22 (--future builds it)"
         )
         assert server.wait_for("Built") and not (site / "build" / "a").exists()
+        (site / "content" / "b.md").write_text("---\ntitle: B\ndate: 2015-09-21\n---\nHi.\n")
+        server.wait_for("Built")  # another build, which leaves a.md out again: not said again
     finally:
         assert server.stop() == 0, server.log
     assert [line for line in server.log if line.startswith("skipped")] == [said]
