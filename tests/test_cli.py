@@ -258,6 +258,26 @@ def test_annotate_text_is_a_readable_listing(built: Path) -> None:
     assert "{" not in result.stdout
 
 
+def test_annotate_a_file_that_cannot_be_read_says_so(
+    make_site: Callable[..., Path],
+    fake_cli: list[int],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site({"content/b.md": "---\ntitle: B\n---\nKerry left.\n"})
+    real = Path.read_bytes
+
+    def refused(self: Path) -> bytes:  # (as chmod would, for a user other than root)
+        if self.name == "b.md":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    assert run_in(site, ["annotate", "content/b.md"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: content/b.md: cannot read the file: permission denied\n")
+
+
 def test_annotate_a_file_in_no_site_says_to_give_the_site(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("---\ntitle: N\n---\nKerry.\n")
     result = run_cli("annotate", "notes.md", cwd=tmp_path)
