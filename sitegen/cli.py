@@ -33,7 +33,7 @@ from .errors import (
     seen_from,
     stopped,
 )
-from .model import BuildReport
+from .model import BuildReport, Site
 from .names import CONFIG_NAME
 from .options import parse
 from .pipeline import ContentFile, Pipeline, Progress, conflict_message
@@ -303,23 +303,44 @@ def _annotate(args: argparse.Namespace) -> int:
             place = shown  # (its problems' paths: in the site, or absolute)
         except ValueError:
             shown, place = path.as_posix(), str(path.absolute())
-        problems = Problems()
-        files = pipeline.reader.read(pipeline.config.content_dir, problems)
-        # A file the build does not read (outside content/, hidden) is read with it;
-        # one it read, or tried to (its errors are said), is not read again.
-        own = shown in {file.path for file in files} | {e.path for e in problems.errors}
-        extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
         try:
-            site = pipeline.analyse(problems, drafts=True, future=True, files=files, extra=extra)
+            site = _read_with_its_site(pipeline, path, shown, _named_site(args))
         except BuildFailed as exc:
             raise BuildFailed(_placed(exc.errors, shown, place)) from None
-    errors = [e for e in _placed(problems.errors, shown, place) if e.path == place]
-    if errors:
-        raise BuildFailed(errors)
     article = next(a for a in site.articles if a.document.source == shown)
     data = article_annotations(article)
     _say(to_json(data) if args.format == "json" else to_text(data), end="")
     return 0
+
+
+def _read_with_its_site(pipeline: Pipeline, path: Path, shown: str, named: Path) -> Site:
+    """The site with the file ``path`` (``shown`` in it), drafts and future articles
+    too. Other articles with errors of their own are left out, each said in a note
+    (``named``: the site folder as the command line names it), so that one broken
+    article does not keep another's annotations from its author."""
+    problems = Problems()
+    files = pipeline.reader.read(pipeline.config.content_dir, problems)
+    # A file the build does not read (outside content/, hidden) is read with it;
+    # one it read, or tried to (its errors are said), is not read again.
+    own = shown in {file.path for file in files} | {e.path for e in problems.errors}
+    extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
+
+    def analysed(files: Sequence[ContentFile], problems: Problems) -> Site:
+        site = pipeline.analyse(problems, drafts=True, future=True, files=files, extra=extra)
+        if mine := [e for e in problems.errors if e.path == shown]:  # (found enriching it)
+            raise BuildFailed(mine)
+        return site
+
+    try:
+        return analysed(files, problems)
+    except BuildFailed as exc:
+        places = {e.path for e in exc.errors}
+        others = {p for p in places if p and p != shown and p.startswith("content/")}
+        if places != others:  # (this file's own, or the settings')
+            raise
+    for other in sorted(others):
+        pipeline.notices.append(f"left out {seen_from(other, named)}: it has errors")
+    return analysed([file for file in files if file.path not in others], Problems())
 
 
 def _placed(errors: list[SitegenError], shown: str, place: str) -> list[SitegenError]:

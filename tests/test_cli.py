@@ -258,6 +258,26 @@ def test_annotate_text_is_a_readable_listing(built: Path) -> None:
     assert "{" not in result.stdout
 
 
+def test_annotate_leaves_out_another_article_with_errors_and_says_so(
+    make_site: Callable[..., Path],
+    fake_cli: list[int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nJohn Kerry spoke.\n",
+            "content/b.md": "---\ntitle: B\ndate: 2015-09-21\n---\nKerry left.\n",
+            "content/bad.md": "---\ntitle: Bad\ndate: soon\n---\nJohn Kerry.\n",
+        }
+    )
+    assert run_in(site.parent, ["annotate", f"{site.name}/content/b.md"]) == 0
+    out, err = capsys.readouterr()
+    assert [e["id"] for e in json.loads(out)["entities"]] == ["person/john-kerry"]
+    assert err == f"note: left out {site.name}/content/bad.md: it has errors\n"
+    assert run_in(site, ["annotate", "content/bad.md"]) == 1  # its own errors: errors
+    assert capsys.readouterr().err.startswith("error: content/bad.md:3: front matter: date")
+
+
 def test_annotate_a_file_that_cannot_be_read_says_so(
     make_site: Callable[..., Path],
     fake_cli: list[int],
