@@ -33,14 +33,14 @@ from .errors import (
     seen_from,
     stopped,
 )
-from .model import BuildReport, Site
-from .names import CONFIG_NAME
+from .model import BuildReport
 from .options import parse
-from .pipeline import ContentFile, Pipeline, Progress, conflict_message
+from .pipeline import Pipeline, Progress, conflict_message
 from .render.urls import BaseUrlError, normalise_base_url
 from .scaffold import DEFAULT_REQUIREMENT, init_site
 from .source.select import build_date
 from .terminal import file_size, plural, progress_bar, verbose_notes
+from .with_site import placed, read_with_its_site, site_of
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,7 +289,7 @@ def _annotate(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     if args.site is None:
-        args.site = _site_of(path)
+        args.site = site_of(path)
         if args.site == Path(".") and not Path("content").is_dir():  # (none found)
             raise UsageError(
                 f"{path} is in no site folder (none above it has a sitegen.toml or a "
@@ -304,60 +304,13 @@ def _annotate(args: argparse.Namespace) -> int:
         except ValueError:
             shown, place = path.as_posix(), str(path.absolute())
         try:
-            site = _read_with_its_site(pipeline, path, shown, _named_site(args))
+            site = read_with_its_site(pipeline, path, shown, _named_site(args))
         except BuildFailed as exc:
-            raise BuildFailed(_placed(exc.errors, shown, place)) from None
+            raise BuildFailed(placed(exc.errors, shown, place)) from None
     article = next(a for a in site.articles if a.document.source == shown)
     data = article_annotations(article)
     _say(to_json(data) if args.format == "json" else to_text(data), end="")
     return 0
-
-
-def _read_with_its_site(pipeline: Pipeline, path: Path, shown: str, named: Path) -> Site:
-    """The site with the file ``path`` (``shown`` in it), drafts and future articles
-    too. Other articles with errors of their own are left out, each said in a note
-    (``named``: the site folder as the command line names it), so that one broken
-    article does not keep another's annotations from its author."""
-    problems = Problems()
-    files = pipeline.reader.read(pipeline.config.content_dir, problems)
-    # A file the build does not read (outside content/, hidden) is read with it;
-    # one it read, or tried to (its errors are said), is not read again.
-    own = shown in {file.path for file in files} | {e.path for e in problems.errors}
-    extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
-
-    def analysed(files: Sequence[ContentFile], problems: Problems) -> Site:
-        site = pipeline.analyse(problems, drafts=True, future=True, files=files, extra=extra)
-        if mine := [e for e in problems.errors if e.path == shown]:  # (found enriching it)
-            raise BuildFailed(mine)
-        return site
-
-    try:
-        return analysed(files, problems)
-    except BuildFailed as exc:
-        places = {e.path for e in exc.errors}
-        others = {p for p in places if p and p != shown and p.startswith("content/")}
-        if places != others:  # (this file's own, or the settings')
-            raise
-    for other in sorted(others):
-        pipeline.notices.append(f"left out {seen_from(other, named)}: it has errors")
-    return analysed([file for file in files if file.path not in others], Problems())
-
-
-def _placed(errors: list[SitegenError], shown: str, place: str) -> list[SitegenError]:
-    """``errors``, those of the file read as ``shown`` at its ``place``."""
-    return [
-        SitegenError(e.message, place, e.line, e.cites) if e.path == shown else e for e in errors
-    ]
-
-
-def _site_of(path: Path) -> Path:
-    """The site folder ``path`` is in: the nearest folder above it with a sitegen.toml,
-    or whose content/ holds it; else the current folder."""
-    above = path.resolve().parents
-    for folder in above:
-        if (folder / CONFIG_NAME).is_file() or folder / "content" in above:
-            return folder
-    return Path(".")
 
 
 def _entities(args: argparse.Namespace) -> int:
