@@ -243,7 +243,8 @@ async def _main(preview: Preview, sockets: list[Any]) -> None:
     options = preview.options
     server = HTTPServer(application(preview))
     server.add_sockets(sockets)
-    print(f"Serving {options.site_dir} at {preview.url} (Ctrl-C to stop)", flush=True)
+    site = "this folder" if options.site_dir == Path(".") else options.site_dir
+    print(f"Serving {site} at {preview.url} (Ctrl-C to stop)", flush=True)
     if options.host in ("0.0.0.0", "::", ""):
         print(
             f"Listening on all network interfaces ({options.host}): anyone who can reach "
