@@ -327,10 +327,12 @@ AXE_PAGES = ["", "welcome/", "entities/person/olaf-scholz/", "tags/europe/", "se
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", AXE_PAGES, ids=[p or "home" for p in AXE_PAGES])
-def test_axe_finds_no_violations(demo: Demo, page: Any, path: str) -> None:
+def test_axe_finds_no_violations(demo: Demo, page: Any, path: str, scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
+    page.emulate_media(color_scheme=scheme)
     page.goto(demo.served + path)
     if path == "search/":
         page.locator(".pagefind-ui__search-input").fill("Berlin")
