@@ -323,6 +323,36 @@ def test_search_excerpts_hold_the_text_not_notes_or_ledgers(demo: Demo, page: An
         assert note not in text, text
 
 
+@pytest.mark.browser
+def test_a_search_keeps_its_query_in_the_address_and_says_how_many(demo: Demo, page: Any) -> None:
+    """Back from a result returns to the results; a screen reader hears the count."""
+    page.goto(demo.served + "search/")
+    page.locator(".pagefind-ui__search-input").fill("Scholz")
+    page.wait_for_url("**/search/?q=Scholz")
+    status = page.locator("#search-status[role=status]")
+    said = page.wait_for_function(
+        "() => (document.getElementById('search-status').textContent.match(/\\d+ results? for/)"
+        " || [null])[0]"
+    ).json_value()
+    assert status.inner_text() == page.locator(".pagefind-ui__message").inner_text(), said
+    page.locator(".pagefind-ui__result-link").first.click()
+    page.wait_for_load_state()
+    page.go_back()
+    page.wait_for_url("**/search/?q=Scholz")
+    page.locator(".pagefind-ui__result-link").first.wait_for()
+    assert page.locator(".pagefind-ui__search-input").input_value() == "Scholz"
+
+
+@pytest.mark.browser
+def test_search_opened_from_disk_says_it_needs_the_site_served(demo: Demo, page: Any) -> None:
+    page.goto((demo.out / "search" / "index.html").as_uri())
+    note = page.locator("#search-elsewhere")
+    note.wait_for()
+    assert "served over the web" in note.inner_text()
+    assert note.get_by_role("link", name="archive").count() == 1
+    assert page.locator(".pagefind-ui__search-input").count() == 0
+
+
 AXE_PAGES = ["", "welcome/", "entities/person/olaf-scholz/", "tags/europe/", "search/", "sources/"]
 
 

@@ -5,7 +5,14 @@
 (function () {
   "use strict";
   var root = document.getElementById("search");
-  if (!root || typeof PagefindUI === "undefined") return;
+  if (!root) return;
+  if (window.location.protocol === "file:") {
+    // Pagefind loads its index as modules, which a browser refuses from files.
+    var away = document.getElementById("search-elsewhere");
+    if (away) away.hidden = false;
+    return;
+  }
+  if (typeof PagefindUI === "undefined") return;
   var here = window.location.href;
   var baseUrl = new URL(root.getAttribute("data-base"), here).pathname;
   var merged = (root.getAttribute("data-merge") || "").split(" ").filter(Boolean);
@@ -27,5 +34,25 @@
   if (query && input) {
     input.value = query;
     input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  // The query in the address as it is typed, so Back returns to these results and the
+  // address can be shared.
+  if (input && window.history.replaceState) {
+    input.addEventListener("input", function () {
+      var url = new URL(window.location.href);
+      if (input.value) url.searchParams.set("q", input.value);
+      else url.searchParams.delete("q");
+      window.history.replaceState(window.history.state, "", url);
+    });
+  }
+  // "2 results for Kabul", said by screen readers as it changes (Pagefind's line is
+  // a plain paragraph).
+  var status = document.getElementById("search-status");
+  if (status && window.MutationObserver) {
+    new MutationObserver(function () {
+      var message = root.querySelector(".pagefind-ui__message");
+      var text = message ? message.textContent.trim() : "";
+      if (status.textContent !== text) status.textContent = text;
+    }).observe(root, { childList: true, subtree: true, characterData: true });
   }
 })();
