@@ -40,9 +40,9 @@
     card.appendChild(line("p", "ent-card-kind", info.kind));
     card.appendChild(line("p", "ent-card-name", info.name));
     if (info.description) card.appendChild(line("p", "ent-card-desc", info.description));
-    var others = info.others === 0 ? "No other article mentions it."
-      : info.others === 1 ? "1 other article mentions it."
-      : info.others + " other articles mention it.";
+    var others = info.others === 0 ? "Named in no other article."
+      : info.others === 1 ? "Named in 1 other article."
+      : "Named in " + info.others + " other articles.";
     card.appendChild(line("p", "ent-card-count", others));
     var more = line("a", "ent-card-link", "All about " + info.name + " \u2192");
     more.href = link.getAttribute("href");
