@@ -236,3 +236,17 @@ def test_each_derived_folder_is_written_as_soon_as_it_is_made(tmp_path: Path) ->
     made = make_derived(derived, tmp_path.joinpath, tmp_path, Record({}, {}), 2, write)
     assert written == ["a/x", "b/x"] and made.changed == written and made.made == 2
     assert made.keys == {"a/x": derived[0].key, "b/x": derived[1].key}
+
+
+def test_a_kind_is_never_named_as_a_group_of_kinds_is() -> None:
+    """The legend and the search filters group kinds ("places": countries, regions and
+    buildings); the entities page lists each kind by its own name, which must not be the
+    group's (a "Places" list holding only regions)."""
+    from sitegen.model import HIGHLIGHT_STYLES, LABELS
+
+    groups: dict[str, set[str]] = {}
+    for label, (_, words) in HIGHLIGHT_STYLES.items():
+        groups.setdefault(words.casefold(), set()).add(label)
+    for label, (_, singular, plural) in LABELS.items():
+        for name in (singular.casefold(), plural.casefold()):
+            assert groups.get(name, {label}) == {label}, (label, name)

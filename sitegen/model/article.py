@@ -21,7 +21,7 @@ LABELS: Mapping[str, tuple[str, str, str]] = MappingProxyType(
         "PERSON": ("person", "Person", "People"),
         "ORG": ("org", "Organisation", "Organisations"),
         "GPE": ("gpe", "Country, city or state", "Countries, cities and states"),
-        "LOC": ("loc", "Place", "Places"),
+        "LOC": ("loc", "Region or natural feature", "Regions and natural features"),
         "NORP": ("norp", "Nationality or group", "Nationalities and groups"),
         "FAC": ("fac", "Building or facility", "Buildings and facilities"),
         "EVENT": ("event", "Event", "Events"),
