@@ -21,7 +21,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import BROWSER_WAIT_MS
+from conftest import BROWSER_WAIT_MS, build_site_folder
 from pagesserver import serve
 
 from sitegen.scaffold import init_site
@@ -351,6 +351,32 @@ def test_search_opened_from_disk_says_it_needs_the_site_served(demo: Demo, page:
     assert "served over the web" in note.inner_text()
     assert note.get_by_role("link", name="archive").count() == 1
     assert page.locator(".pagefind-ui__search-input").count() == 0
+
+
+@pytest.mark.browser
+def test_search_filters_list_only_names_the_results_have(
+    make_site: Any, fake_annotator: Any, page: Any, tmp_path: Path
+) -> None:
+    """A name none of the results has is no filter value to pass with Tab."""
+    site = make_site(
+        {
+            "content/a.md": "---\ntitle: A\ndate: 2015-09-21\n---\nJohn Kerry flew in.\n",
+            "content/b.md": "---\ntitle: B\ndate: 2015-09-22\n---\nAndrew Tabler wrote.\n",
+        }
+    )
+    build_site_folder(site, fake_annotator, tmp_path / "served")
+    with serve(tmp_path / "served", "") as url:
+        page.goto(url + "search/")
+        page.locator(".pagefind-ui__search-input").fill("flew")
+        page.locator(".pagefind-ui__result-link").first.wait_for()
+        people = page.locator("details.pagefind-ui__filter-block", has_text="People")
+        if people.get_attribute("open") is None:  # (a site with few filters opens them)
+            people.locator("summary").click()
+        page.get_by_label("John Kerry").wait_for()
+        assert page.get_by_label("Andrew Tabler").count() == 0, page.locator("#search").inner_text()
+        # and the excerpt is the article's words, not the skip link before them
+        excerpt = page.locator(".pagefind-ui__result-excerpt").first.inner_text()
+        assert "John Kerry flew in" in excerpt and "Skip" not in excerpt, excerpt
 
 
 AXE_PAGES = ["", "welcome/", "entities/person/olaf-scholz/", "tags/europe/", "search/", "sources/"]

@@ -25,6 +25,7 @@
     }),
     showSubResults: true,
     showImages: false,
+    showEmptyFilters: false, // a name no result has is not a Tab stop to pass
     autofocus: true,
   });
   // Pagefind labels its box with a title only; the page's heading is visible.
