@@ -3,6 +3,7 @@ pronouns, unbalanced quotes, and what the page shows without JavaScript."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -254,7 +255,12 @@ def test_notes_render_without_javascript(
     site_sources = (site / "build" / "sources" / "index.html").read_text()
     assert "John Kerry" in site_sources and "New York Times" in site_sources
     kerry = (site / "build" / "entities/person/john-kerry/index.html").read_text()
-    assert "We need to get to the negotiation" in kerry.split('id="quoted"')[1]
+    quoted = kerry.split('id="quoted"')[1]
+    assert "We need to get to the negotiation" in quoted
+    # its link to the note is named with the article, not "note 1" alone
+    assert re.search(
+        r'#noteref-\d+">note \d+<span class="visually-hidden"> of [^<]+</span></a>', quoted
+    )
 
 
 def test_according_to_around_a_quote_says_where_it_was_said(
