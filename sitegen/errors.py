@@ -220,14 +220,8 @@ class Problems:
     skipped: list[Reported] = field(default_factory=list)
     """The articles left out of the build, each with why (said with ``-v``)."""
 
-    def error(
-        self,
-        message: str,
-        path: str | None = None,
-        line: int | None = None,
-        cites: tuple[str, ...] = (),
-    ) -> None:
-        self.errors.append(SitegenError(message, path, line, cites))
+    def error(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.errors.append(SitegenError(message, path, line))
 
     def warn(self, message: str, path: str | None = None, line: int | None = None) -> None:
         self.warnings.append(SitegenError(message, path, line))

@@ -87,9 +87,6 @@ def check_slugs(documents: Sequence[Document], problems: Problems) -> None:
     for doc in documents:
         first = owners.setdefault(doc.slug.lower(), doc)
         if first is not doc:
-            problems.error(
-                f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'",
-                doc.source,
-                doc.lines.get("slug", 1),
-                cites=(first.source,),
-            )
+            message = f"slug '{doc.slug}' is already used by {first.source}; set another 'slug:'"
+            line = doc.lines.get("slug", 1)
+            problems.errors.append(SitegenError(message, doc.source, line, (first.source,)))
