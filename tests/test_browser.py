@@ -393,7 +393,7 @@ def test_entity_page_shows_the_name_and_marked_passages(open_page: Callable[...,
     marks = page.locator("mark")
     assert marks.count() >= 1
     assert all("Kerry" in text for text in marks.all_inner_texts())
-    page.get_by_role("link", name=ARTICLE_TITLE).click()
+    page.get_by_role("link", name=ARTICLE_TITLE, exact=True).click()  # (not "note 3 of …")
     page.wait_for_url(f"**/{PREFIX}/{ARTICLE}/")
 
 
