@@ -344,12 +344,33 @@ def test_a_search_keeps_its_query_in_the_address_and_says_how_many(demo: Demo, p
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no script"])
+def test_the_search_page_offers_the_listings_when_search_cannot_help(
+    demo: Demo, browser: Any, javascript: bool
+) -> None:
+    """A name misspelt finds nothing; without JavaScript nothing can be searched: either
+    way the archive, tags and entities are a click away."""
+    context = browser.new_context(java_script_enabled=javascript)
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    try:
+        page = context.new_page()
+        page.goto(demo.served + "search/")
+        if javascript:
+            page.locator(".pagefind-ui__search-input").fill("Scholtz")
+            page.locator(".pagefind-ui__message", has_text="No results").wait_for()
+        page.locator(".search-browse").get_by_role("link", name="entities").click()
+        page.wait_for_url(demo.served + "entities/")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
 def test_search_opened_from_disk_says_it_needs_the_site_served(demo: Demo, page: Any) -> None:
     page.goto((demo.out / "search" / "index.html").as_uri())
     note = page.locator("#search-elsewhere")
     note.wait_for()
     assert "served over the web" in note.inner_text()
-    assert note.get_by_role("link", name="archive").count() == 1
+    assert page.locator(".search-browse").get_by_role("link", name="archive").is_visible()
     assert page.locator(".pagefind-ui__search-input").count() == 0
 
 
