@@ -145,8 +145,11 @@ def _table_name(match: re.Match[str]) -> str:
     """tomllib's name of a table, a Python tuple (``('a', 'my b')``), as TOML writes it
     (``[a."my b"]``)."""
     keys = ast.literal_eval(match.group())
-    bare = re.compile(r"[A-Za-z0-9_-]+")
-    return "[" + ".".join(k if bare.fullmatch(k) else quoted(k) for k in keys) + "]"
+    return "[" + ".".join(k if _BARE_KEY.fullmatch(k) else quoted(k) for k in keys) + "]"
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+"""A TOML key written without quotes."""
 
 
 #: OSErrors that say something about the machine, not about sitegen: their causes.

@@ -148,10 +148,9 @@ class Pipeline:
         try:
             return model_fingerprint(self.config.model)
         except ModelNotInstalledError as exc:
-            line = self.config.lines.get("model")
-            if line is None:
-                raise
-            raise ModelNotInstalledError(exc.message, CONFIG_NAME, line) from None
+            if (line := self.config.lines.get("model")) is not None:
+                exc.path, exc.line = CONFIG_NAME, line
+            raise
 
     @property
     def enrich_digest(self) -> str:
