@@ -63,7 +63,7 @@ def test_the_worker_does_not_run_the_building_script_again(
     make_site: MakeSite, real_nlp: object, tmp_path: Path
 ) -> None:
     """A script that builds without ``if __name__ == "__main__":`` runs once: the
-    worker is a process of its own (``python -m sitegen.nlp.ahead``), which neither
+    worker is a process of its own (``python -m sitegen.nlp.worker``), which neither
     runs the script again nor, for the ``sitegen`` command, imports the command line."""
     site = make_site(SITE)
     sitegen("build", "--site", str(site), "-q")
@@ -131,7 +131,7 @@ class Waiting:
             raise ImportError("no spaCy here")
         return None
 sys.meta_path.insert(0, Waiting())
-from sitegen.nlp.ahead import main
+from sitegen.nlp.worker import main
 main()
 """
 

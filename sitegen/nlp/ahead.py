@@ -8,10 +8,7 @@ results come back on its standard output, msgpack both ways.
 
 from __future__ import annotations
 
-import contextlib
 import subprocess
-import sys
-import threading
 from collections.abc import Callable, Sequence
 from typing import IO
 
@@ -89,30 +86,13 @@ def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
     return stream
 
 
-def main() -> None:
-    """A worker's life: import spaCy, read the model's name and the texts, load the
-    model, annotate them and write the results (or None if that failed: the process
-    that sent the texts then tries, and says why). No texts at all: it was not needed."""
-    results = sys.stdout.buffer
-    sys.stdout = sys.stderr  # what a library prints must not mix with the results
-    # Read while spaCy imports: a build sending more than a pipe holds waits till it is.
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(sys.stdin.buffer.read()))
-    reader.start()
-    with contextlib.suppress(ImportError):  # (load_model says so, below)
-        import spacy  # noqa: F401  (most of loading the model, begun before the texts come)
-    reader.join()
-    request = received[0] if received else b""
-    if not request:
-        return
+def answer(request: bytes) -> bytes:
+    """A worker's answer to ``request`` (the model's name, the batch size and the
+    texts): the texts' annotations, or None if that failed (the process that sent
+    them then tries, and says why)."""
     try:
         model, batch_size, texts = _decode_request(request)
         found: list[BlockNLP] | None = SpacyAnnotator(load_model(model), batch_size).annotate(texts)
     except Exception:
         found = None
-    results.write(_encode(found))
-    results.flush()
-
-
-if __name__ == "__main__":
-    main()
+    return _encode(found)
