@@ -223,6 +223,31 @@ def test_the_box_of_warnings_fits_a_phone_screen(served: tuple[Path, Server], pa
     assert left >= 0 and right <= 390 and overflow <= 0, (left, right, overflow)
 
 
+def test_the_preview_says_a_build_error_on_stderr_and_the_rest_on_stdout(
+    make_site: Any,
+) -> None:
+    """As ``sitegen build`` does: ``sitegen serve 2>errors.log`` keeps the errors."""
+    site = make_site({"content/a.md": "---\ntitle: [a, b]\n---\nBody.\n"})
+    command = [sys.executable, "-m", "sitegen", "serve", "--port", "0"]
+    pipes = subprocess.PIPE
+    process = subprocess.Popen(command, stdout=pipes, stderr=pipes, text=True, cwd=site)
+    try:
+        assert process.stdout is not None
+        said = []
+        for line in process.stdout:
+            said.append(line)
+            if line.startswith("Build failed"):
+                break
+        process.send_signal(2)  # Ctrl-C
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+        process.wait()
+    assert said[-1] == "Build failed: nothing to serve yet.\n", said
+    assert err == "error: content/a.md:2: front matter: title must be text, not list\n"
+    assert "error" not in "".join(said) + out
+
+
 @pytest.mark.model
 @pytest.mark.browser
 def test_a_first_build_that_fails_shows_its_error_and_the_site_once_fixed(

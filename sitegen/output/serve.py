@@ -184,7 +184,7 @@ class Preview:
         else:
             self.state = State(describe(outcome, self.options.site_dir), [])
             for line in self.state.errors:
-                print(f"error: {printable(line)}", flush=True)
+                _error(line)
             built_before = (self.options.out_dir / MARKER).is_file()
             kept = "still serving the last good build" if built_before else "nothing to serve yet"
             print(f"Build failed: {kept}.", flush=True)
@@ -233,8 +233,14 @@ def serve(
         try:
             build(True, None)
         except SitegenError as exc:
-            print(f"error: {printable(exc.seen_from(options.site_dir))}", flush=True)
+            _error(exc.seen_from(options.site_dir))
     print("Stopped.", flush=True)
+
+
+def _error(line: str) -> None:
+    """A build's error, on standard error (the rest of the preview's log is on standard
+    output), as ``sitegen build`` says it."""
+    print(f"error: {printable(line)}", file=sys.stderr, flush=True)
 
 
 async def _main(preview: Preview, sockets: list[Any]) -> None:
