@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_golden import tree
 
-from sitegen import cli
+from sitegen import cli, memos
 from sitegen.cache import CACHE_DIR, FILE, Cache
 from sitegen.errors import SitegenError
 from sitegen.model import Article, BlockNLP, Document
@@ -612,25 +612,48 @@ def _apply(site: Path, edit: tuple[str, int, str]) -> None:
         (site / "entities.toml").unlink(missing_ok=True)
 
 
+def new_process() -> None:
+    """Forget what this process worked out, as a new process starts."""
+    memos.empty_memos()
+    for memo in memos._STORED:
+        memo._made.clear()
+
+
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=int(os.environ.get("SITEGEN_EDITS_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(edits=EDITS)
+@pytest.mark.parametrize("builds", ["preview", "commands"])
 def test_incremental_builds_equal_full_builds(
-    edits: list[tuple[str, int, str]], tmp_path_factory: pytest.TempPathFactory
+    builds: str, edits: list[tuple[str, int, str]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    """``preview``: one long-lived pipeline builds after each edit, as the preview's;
+    ``commands``: each build is a new ``sitegen build`` (a new process here: what it
+    finds of the last build is in the cache alone)."""
     root = tmp_path_factory.mktemp("site")
     site = root / "site"
     (site / "content").mkdir(parents=True)
     for rel, text in SITE.items():
         (site / rel).write_text(text)
     annotator = make_fake_annotator()
-    pipeline = Pipeline(site, annotator=annotator)  # one long-lived pipeline, as the preview's
-    pipeline.build(root / "incremental")
+    pipeline = Pipeline(site, annotator=annotator)
+
+    def build_incrementally() -> None:
+        if builds == "preview":
+            pipeline.build(root / "incremental")
+            return
+        new_process()
+        Pipeline(site, annotator=annotator, once=True).build(root / "incremental")
+
+    build_incrementally()
     for number, edit in enumerate(edits):
         _apply(site, edit)
-        pipeline.build(root / "incremental")
+        build_incrementally()
         full = root / f"full{number}"
+        if builds == "commands":
+            new_process()
         Pipeline(site, annotator=annotator, use_cache=False).build(full)
         assert tree(root / "incremental") == tree(full), edits[: number + 1]
 

@@ -12,21 +12,13 @@ from pathlib import Path
 import pytest
 from conftest import build_site_folder
 from test_golden import tree
-from test_incremental import SITE, fresh_build
+from test_incremental import SITE, fresh_build, new_process
 
-from sitegen import memos
 from sitegen.cache import CACHE_DIR, FILE, Cache
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.render import keys, pages
 
 MakeSite = Callable[..., Path]
-
-
-def new_process() -> None:
-    """Forget what this process worked out, as a new process starts."""
-    memos.empty_memos()
-    for memo in memos._STORED:
-        memo._made.clear()
 
 
 @pytest.fixture
