@@ -18,7 +18,6 @@ from test_golden import tree
 from sitegen.cli import main
 from sitegen.errors import BuildFailed, SitegenError, UsageError
 from sitegen.nlp.annotator import Annotator
-from sitegen.output.folder import lock_path
 
 BROKEN_SITE = Path(__file__).resolve().parent / "sites" / "broken"
 GOOD = "---\ntitle: Talks\ndate: 2015-09-21\n---\nJohn Kerry flew to Moscow.\n"
@@ -461,7 +460,7 @@ def test_failed_build_leaves_previous_output_untouched(
     with pytest.raises(SitegenError):
         build_site_folder(site, fake_annotator, out)
     assert tree(out) == before
-    assert {p.name for p in site.iterdir()} == {"build", "content", lock_path(out).name} | {
+    assert {p.name for p in site.iterdir()} == {"build", "content"} | {
         Path(k).parts[0] for k in breakage
     }
 

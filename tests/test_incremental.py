@@ -4,6 +4,7 @@ that always equal a fresh full build."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
 import os
@@ -27,7 +28,8 @@ from sitegen.errors import SitegenError
 from sitegen.model import Article, BlockNLP, Document
 from sitegen.nlp.annotator import SpacyAnnotator
 from sitegen.nlp.cached import Batched
-from sitegen.output.folder import locked
+from sitegen.output import folder
+from sitegen.output.folder import lock_path, locked
 from sitegen.output.record import MARKER
 from sitegen.pipeline import Pipeline
 
@@ -547,6 +549,31 @@ def test_a_build_into_a_folder_another_build_is_writing_fails_clearly(
     assert tree(site / "build") == before
 
 
+def test_a_build_leaves_no_lock_file_and_locks_the_one_another_made_meanwhile(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock file is there only while a build writes. A build that opened it just
+    before the build holding it removed it locks the file there now, not the one gone
+    (which would let two builds write at once)."""
+    site = make_site(SITE)
+    out = site / "build"
+    build_site_folder(site, fake_annotator)
+    assert not lock_path(out).exists()
+    real_flock, raced = fcntl.flock, []
+
+    def flock_after_a_race(file: Any, operation: int) -> None:
+        if not raced:  # the build holding the lock ends now: its file goes, another comes
+            raced.append(True)
+            lock_path(out).unlink()
+            lock_path(out).write_text("process 1")
+        real_flock(file, operation)
+
+    monkeypatch.setattr(folder.fcntl, "flock", flock_after_a_race)
+    with locked(out), open(lock_path(out)) as other, pytest.raises(BlockingIOError):
+        real_flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the file there is locked
+    assert raced and not lock_path(out).exists()
+
+
 def test_what_killed_builds_left_is_cleaned_up_and_a_missing_output_put_back(
     make_site: MakeSite, fake_annotator: SpacyAnnotator
 ) -> None:
@@ -560,9 +587,7 @@ def test_what_killed_builds_left_is_cleaned_up_and_a_missing_output_put_back(
     with pytest.raises(SitegenError):
         build_site_folder(site, fake_annotator)
     assert tree(site / "build") == before
-    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".build")) == [
-        ".build.sitegen-lock"
-    ]
+    assert [p.name for p in site.iterdir() if p.name.startswith(".build")] == []
 
 
 def test_the_marker_lists_every_file_with_its_key(

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from ..errors import SitegenError, UsageError, is_environment_error
 from .preflight import write_error
@@ -56,27 +56,20 @@ def check_relative(relative: str) -> None:
 
 
 def lock_path(out_dir: Path) -> Path:
-    """The lock file beside the output folder (``.build.sitegen-lock``): it stays,
-    empty of meaning, when no build runs."""
+    """The lock file beside the output folder (``.build.sitegen-lock``), there only
+    while a build writes the folder."""
     return _beside(out_dir.resolve(), _LOCK)
 
 
 @contextmanager
 def locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock; a second build into it fails at once, clearly."""
+    """Hold the output folder's lock; a second build into it fails at once, clearly.
+    The lock file is removed when the lock is let go of, so nothing stays beside the
+    output folder."""
     out_dir.absolute().parent.mkdir(parents=True, exist_ok=True)
     out_dir = out_dir.resolve()
-    with open(lock_path(out_dir), "a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            holder = lock.read().strip() or "another process"
-            raise SitegenError(
-                f"another sitegen build ({holder}) is writing this output folder; "
-                "wait for it to finish or choose another --out",
-                str(out_dir.absolute()),
-            ) from None
+    path = lock_path(out_dir)
+    with _lock_file(path, out_dir) as lock:
         lock.truncate(0)
         lock.write(f"process {os.getpid()}")
         lock.flush()
@@ -84,7 +77,39 @@ def locked(out_dir: Path) -> Iterator[None]:
             _recover(out_dir)
             yield
         finally:
+            path.unlink(missing_ok=True)  # (still locked: the next build makes its own)
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _lock_file(path: Path, out_dir: Path) -> IO[str]:
+    """The lock file ``path``, open and locked by this process. A build that held it may
+    have removed it meanwhile (and another made it anew): a lock on a file no longer
+    at ``path`` locks nothing, so that one is let go of and ``path`` opened again."""
+    while True:
+        lock = open(path, "a+")  # noqa: SIM115  (closed by the caller's with, or here)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            lock.close()
+            raise SitegenError(
+                f"another sitegen build ({holder}) is writing this output folder; "
+                "wait for it to finish or choose another --out",
+                str(out_dir.absolute()),
+            ) from None
+        if _same_file(lock, path):
+            return lock
+        lock.close()
+
+
+def _same_file(file: IO[str], path: Path) -> bool:
+    """Whether the open ``file`` is the one at ``path`` now."""
+    try:
+        found, held = path.stat(), os.fstat(file.fileno())
+    except FileNotFoundError:
+        return False
+    return (found.st_dev, found.st_ino) == (held.st_dev, held.st_ino)
 
 
 def write_locked(write: Callable[[Path], W], out_dir: Path) -> W:
