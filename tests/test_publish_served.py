@@ -305,6 +305,42 @@ def test_search_finds_articles_and_entities_and_filters_by_entity(demo: Demo, pa
 
 
 @pytest.mark.browser
+def test_a_search_in_the_address_lists_every_kind_of_name_however_late_filters_load(
+    demo: Demo, page: Any
+) -> None:
+    """The search in the address runs as the page opens, and Pagefind counts only the
+    filters loaded by then. Here each index's filters but its first are held back until
+    the page has had two seconds to search: the kinds of names the results have are
+    all listed all the same, none left out because its filter came late."""
+    seen: set[str] = set()
+    held: list[Any] = []
+
+    def hold_all_but_the_first(route: Any) -> None:
+        bundle = route.request.url.rsplit("/filter/", 1)[0]
+        if bundle in seen:
+            held.append(route)
+        else:
+            seen.add(bundle)
+            route.continue_()
+
+    page.route("**/filter/*.pf_filter", hold_all_but_the_first)
+    page.goto(demo.served + "search/?q=Scholz")
+    page.wait_for_timeout(2000)
+    assert held, "every filter came at once: nothing was held back"
+    for route in held:
+        route.continue_()
+    page.locator(".pagefind-ui__result-link").first.wait_for()
+    groups = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    assert sorted(groups) == [
+        "Nationalities and groups",
+        "Organisations",
+        "People",
+        "Places",
+        "Tag",
+    ]
+
+
+@pytest.mark.browser
 def test_search_excerpts_hold_the_text_not_notes_or_ledgers(demo: Demo, page: Any) -> None:
     """A result shows the words around the match in the article, not the numbers of
     its source notes, their text, or the lists after it."""
