@@ -327,6 +327,7 @@ def test_a_search_in_the_address_lists_every_kind_of_name_however_late_filters_l
     page.goto(demo.served + "search/?q=Scholz")
     page.wait_for_timeout(2000)
     assert held, "every filter came at once: nothing was held back"
+    assert page.locator("#search").inner_text() == "Loading the search index…"
     for route in held:
         route.continue_()
     page.locator(".pagefind-ui__result-link").first.wait_for()
@@ -338,6 +339,7 @@ def test_a_search_in_the_address_lists_every_kind_of_name_however_late_filters_l
         "Places",
         "Tag",
     ]
+    assert page.locator(".search-loading").count() == 0
 
 
 @pytest.mark.browser

@@ -22,6 +22,10 @@
   // listed some kinds of names and not others, until the next. So the index, its
   // shards and all their filters are loaded here first, and the UI made on them (it
   // imports the same module, so it finds the shards merged already).
+  var loading = document.createElement("p");
+  loading.className = "search-loading";
+  loading.textContent = "Loading the search index…";
+  root.appendChild(loading);
   import(bundlePath + "pagefind.js")
     .then(function (pagefind) {
       var ready = pagefind.options({ baseUrl: baseUrl });
@@ -37,6 +41,7 @@
     .then(start, start); // (failing, the UI says why itself)
 
   function start() {
+    root.removeChild(loading);
     new PagefindUI({
       element: "#search",
       bundlePath: bundlePath,
