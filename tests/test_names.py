@@ -27,6 +27,8 @@ BLANK = spacy.blank("en")
         ({"Suu Kyi": 5, "Aung San Suu Kyi": 2}, "Aung San Suu Kyi"),
         ({"bin Salman": 9, "Mohammed bin Salman": 3}, "Mohammed bin Salman"),
         ({"Assad": 4, "al-Assad": 2, "Bashar al-Assad": 1}, "Bashar al-Assad"),
+        ({"Bin Laden": 9, "Osama bin Laden": 2}, "Osama bin Laden"),
+        ({"Al-Assad": 3, "Bashar al-Assad": 1}, "Bashar al-Assad"),
     ],
 )
 def test_canonical_names_are_full_names_chosen_by_frequency(
@@ -71,6 +73,31 @@ def test_one_odd_span_never_renames_a_person_across_the_site() -> None:
     people = [e for e in site.entities if e.label == "PERSON"]
     assert [(e.id, e.name) for e in people] == [("person/ana-silva", "Ana Silva")]
     assert people[0].mention_count == 5
+
+
+@pytest.mark.parametrize("within", [True, False], ids=["one article", "two articles"])
+def test_a_short_name_opening_with_a_capitalised_particle_is_the_fuller_name(
+    within: bool,
+) -> None:
+    """ "Bin Laden said" (the sentence's capital) is "Osama bin Laden", in the same
+    article or in another, and so is "Al-Assad" "Bashar al-Assad"."""
+    full = Paragraph(
+        "Osama bin Laden and Bashar al-Assad were named.",
+        ents=[("Osama bin Laden", "PERSON"), ("Bashar al-Assad", "PERSON")],
+    )
+    short = Paragraph(
+        "Bin Laden hid. Al-Assad stayed.", ents=[("Bin Laden", "PERSON"), ("Al-Assad", "PERSON")]
+    )
+    if within:
+        articles = [annotate([full, short], path="content/a.md")]
+    else:
+        articles = [annotate([full], path="content/a.md"), annotate([short], path="content/b.md")]
+    site = build_site(articles)
+    people = sorted((e.id, e.name, e.mention_count) for e in site.entities)
+    assert people == [
+        ("person/bashar-al-assad", "Bashar al-Assad", 2),
+        ("person/osama-bin-laden", "Osama bin Laden", 2),
+    ]
 
 
 def test_a_name_labelled_differently_is_one_entity_of_the_majority_kind() -> None:

@@ -3,8 +3,9 @@
 - Curated names and aliases (``entities.toml``) win: they give the canonical
   name and type; ignored names are dropped.
 - Within an article, a shorter person name that ends exactly one fuller person
-  name ("Kerry" after "John Kerry", "Assad" after "Bashar al-Assad") is that
-  person, even where the model took the lone surname for an organisation.
+  name ("Kerry" after "John Kerry", "Assad" after "Bashar al-Assad", "Bin Laden"
+  after "Osama bin Laden") is that person, even where the model took the lone
+  surname for an organisation.
 - Across the site, a short form left over (an article that says only "Kerry")
   is merged into the one fuller name the site knows; with two candidates it
   stays apart and is reported as a conflict. A name the model labels
@@ -66,16 +67,27 @@ def canonical_name(counts: Mapping[str, int]) -> str:
     puts words in front that are no name ("Crooked Hillary Clinton", "A Mitt Romney");
     among those the most frequent. Never chosen for its length alone."""
     full = [n for n in counts if len(n.split()) > 1 and looks_like_name(n) and n[:1].isupper()]
+    forms = {ending_key(n): n for n in sorted(counts, reverse=True)}  # (capitals win a tie)
     odd = set()
     for name in full:
         words = name.split()
         for cut in range(1, len(words) - 1):
-            tail = " ".join(words[cut:])
-            if tail in counts and tail[:1].isupper():
+            tail = forms.get(ending_key(" ".join(words[cut:])))
+            if tail is not None and tail[:1].isupper():
                 odd.add(name if _no_name(words[:cut]) else tail)
     pool = [n for n in full if n not in odd] or full
     pool = pool or [n for n in counts if len(n.split()) > 1] or list(counts)
     return min(pool, key=lambda n: (-counts[n], -len(n.split()), n))
+
+
+def ending_key(name: str) -> str:
+    """How a shorter name is matched with the end of a fuller one: a particle that opens
+    it in lower case, since its capital is the sentence's ("Bin Laden said" ends "Osama
+    bin Laden", "Al-Assad" ends "Bashar al-Assad")."""
+    cut = next((i for i, ch in enumerate(name) if ch in " -"), 0)
+    if cut and name[:cut].lower() in _PARTICLES:
+        return name[:cut].lower() + name[cut:]
+    return name
 
 
 def _no_name(words: list[str]) -> bool:
@@ -155,15 +167,16 @@ class FullerNames:
         for name in names:
             for i, ch in enumerate(name):
                 if ch in " -" and i + 1 < len(name):
-                    self._by_end[name[i + 1 :]].add(name)
+                    self._by_end[ending_key(name[i + 1 :])].add(name)
 
     def __call__(self, name: str) -> list[str]:
         """The fullest names that end with ``name`` as whole words.
 
         For "Assad" among "al-Assad" and "Bashar al-Assad" that is only "Bashar
-        al-Assad": a candidate that is itself the end of another does not count.
+        al-Assad": a candidate that is itself the end of another does not count. A
+        particle that opens ``name`` matches whatever its case (``ending_key``).
         """
-        found = sorted(self._by_end.get(name, ()))
+        found = sorted(self._by_end.get(ending_key(name), ()))
         return [a for a in found if not any(b != a and _ends_with(b, a) for b in found)]
 
 
