@@ -502,6 +502,21 @@ def test_refuses_to_build_over_the_site(
     assert tree(site.parent) == before
 
 
+def test_refuses_an_output_folder_inside_another_builds_output(
+    make_site: MakeSite, fake_annotator: Annotator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The next build into the outer folder would remove the inner one with the rest."""
+    site = make_site({"content/a.md": GOOD})
+    build_site_folder(site, fake_annotator)
+    before = tree(site / "build")
+    assert run_in(site, ["build", "--site", str(site), "--out", "build/sub/site"]) == 2
+    assert capsys.readouterr().err == (
+        "error: output folder build/sub/site is inside build, the output of another build; "
+        "choose another --out\n"
+    )
+    assert tree(site / "build") == before
+
+
 # --- markup in metadata is text ---------------------------------------------------------------
 
 EVIL = "<script>alert(1)</script> {{ 7*7 }}"

@@ -36,6 +36,14 @@ def check_out_dir(out_dir: Path, site_dir: Path, inputs: Iterable[Path]) -> None
             raise UsageError(f"output folder {out_dir} is inside {named}; choose another --out")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output folder {out_dir} is a file")
+    for parent in out.parents:  # (the next build into that one would remove this one)
+        if (parent / MARKER).is_file():
+            here = Path.cwd().resolve()
+            shown = parent.relative_to(here) if parent.is_relative_to(here) else parent
+            raise UsageError(
+                f"output folder {out_dir} is inside {shown}, the output of another build; "
+                "choose another --out"
+            )
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise UsageError(
             f"output folder {out_dir} has files sitegen did not write; "
