@@ -7,6 +7,7 @@ crash left missing), and the clean-up of what killed builds left there.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -85,7 +86,8 @@ def locked(out_dir: Path) -> Iterator[None]:
             _recover(out_dir)
             yield
         finally:
-            path.unlink(missing_ok=True)  # (still locked: the next build makes its own)
+            with contextlib.suppress(OSError):  # (else it stays, as a stale lock is)
+                path.unlink()  # still locked: the next build makes its own
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
