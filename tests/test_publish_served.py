@@ -343,6 +343,25 @@ def test_a_search_in_the_address_lists_every_kind_of_name_however_late_filters_l
 
 
 @pytest.mark.browser
+def test_on_a_phone_the_filters_before_the_results_are_chips_and_one_opens_wide(
+    demo: Demo, page: Any
+) -> None:
+    """On a phone the filters come first (Pagefind's order): closed, several kinds of
+    names share a line rather than one line each; an open one spans the panel."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(demo.served + "search/?q=Scholz")
+    page.locator(".pagefind-ui__result-link").first.wait_for()
+    names = page.locator(".pagefind-ui__filter-name")
+    tops = [box["y"] for box in names.evaluate_all("s => s.map(e => e.getBoundingClientRect())")]
+    assert len(set(tops)) < len(tops), tops  # some share a line
+    names.filter(has_text="People").click()
+    panel = page.locator(".pagefind-ui__filter-panel").bounding_box()
+    opened = page.locator(".pagefind-ui__filter-block[open]").bounding_box()
+    assert opened["width"] == pytest.approx(panel["width"], abs=1)
+    page.get_by_label("Olaf Scholz").check()  # its names are there to choose from
+
+
+@pytest.mark.browser
 def test_search_excerpts_hold_the_text_not_notes_or_ledgers(demo: Demo, page: Any) -> None:
     """A result shows the words around the match in the article, not the numbers of
     its source notes, their text, or the lists after it."""
