@@ -289,12 +289,13 @@ def _annotate(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     if args.site is None:
-        args.site = site_of(path)
-        if args.site == Path(".") and not Path("content").is_dir():  # (none found)
+        found = site_of(path)
+        if found is None and not Path("content").is_dir():
             raise UsageError(
                 f"{path} is in no site folder (none above it has a sitegen.toml or a "
                 "content/ folder): give the site with --site"
             )
+        args.site = found or Path(".")  # (none above it: this folder, a site)
     with _pipeline(args) as pipeline:
         pipeline.refresh()
         site_dir = pipeline.site_dir.resolve()

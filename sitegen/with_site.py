@@ -49,11 +49,11 @@ def placed(errors: list[SitegenError], shown: str, place: str) -> list[SitegenEr
     ]
 
 
-def site_of(path: Path) -> Path:
+def site_of(path: Path) -> Path | None:
     """The site folder ``path`` is in: the nearest folder above it with a sitegen.toml,
-    or whose content/ holds it; else the current folder."""
+    or whose content/ holds it; None if there is none."""
     above = path.resolve().parents
     for folder in above:
         if (folder / CONFIG_NAME).is_file() or folder / "content" in above:
             return folder
-    return Path(".")
+    return None

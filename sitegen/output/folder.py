@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from ..errors import SitegenError, UsageError, is_environment_error
+from ..errors import SitegenError, UsageError, is_environment_error, seen_from
 from .preflight import write_error
 from .record import MARKER
 
@@ -39,8 +39,7 @@ def check_out_dir(out_dir: Path, site_dir: Path, inputs: Iterable[Path]) -> None
         raise UsageError(f"output folder {out_dir} is a file")
     for parent in out.parents:  # (the next build into that one would remove this one)
         if (parent / MARKER).is_file():
-            here = Path.cwd().resolve()
-            shown = parent.relative_to(here) if parent.is_relative_to(here) else parent
+            shown = seen_from(str(parent), Path("."))
             raise UsageError(
                 f"output folder {out_dir} is inside {shown}, the output of another build; "
                 "choose another --out"
