@@ -21,6 +21,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import NoReturn
 
 from .cores import default_jobs
@@ -56,15 +57,16 @@ def command() -> NoReturn:
     end(code)
 
 
-def _stopped(pid: int, signum: int, _frame: object) -> None:
+def _stopped(pid: int, signum: int, frame: FrameType | None) -> None:
     """SIGTERM ends the command as Ctrl-C does (``Terminated``), so what it started is
     stopped and its scratch removed, and neither while it moves files into the output
-    folder (``stopping.held``); a copy of it forked to render dies as by default."""
+    folder (``stopping.held``) nor inside Python's thread code (``stopping.stop``); a
+    copy of it forked to render dies as by default."""
     if os.getpid() != pid:
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
         return
-    stop(Terminated() if signum == signal.SIGTERM else KeyboardInterrupt())
+    stop(Terminated() if signum == signal.SIGTERM else KeyboardInterrupt(), frame)
 
 
 def end(code: int) -> NoReturn:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Generator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from ..errors import SitegenError
 from ..model import BlockNLP
+from ..stopping import as_done
 from .annotator import SpacyAnnotator, load_model
 from .cached import Batched
 
@@ -55,10 +56,8 @@ class PoolAnnotator(Batched):
                 for at in range(0, len(texts), step)
             }
             try:
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield pending.pop(future), _result(future)
+                for future in as_done(list(pending)):
+                    yield pending.pop(future), _result(future)
             finally:
                 for future in pending:  # the caller stopped early: drop the rest
                     future.cancel()

@@ -15,17 +15,15 @@ build fails midway.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from ..cache import digest
 from ..model import OutputFile, Page
+from ..stopping import as_done
 from .record import Record
-
-T = TypeVar("T")
 
 #: The new site, as the file that holds each of its pages by path (staged or in the
 #: output folder): derived files are made from it before any of it is moved in.
@@ -121,7 +119,7 @@ def make_derived(
     with ThreadPoolExecutor(max_workers=max(1, min(len(derived), jobs))) as pool:
         started = {pool.submit(make, one): one for one in derived}
         try:
-            for future in _as_made(started):  # each written as soon as it is made
+            for future in as_done(list(started)):  # each written as soon as it is made
                 one, files = started.pop(future), future.result()
                 if files is None:  # still right
                     pages = [
@@ -138,16 +136,6 @@ def make_derived(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return MadeDerived(keys, changed, made, made_from)
-
-
-def _as_made(futures: Collection[Future[T]]) -> Iterator[Future[T]]:
-    """``futures`` as each is done, looking up every quarter second: a signal the
-    system hands to one of the threads (SIGTERM) is then acted on by this one at once,
-    not once the next is done, by when that thread has started another."""
-    pending = set(futures)
-    while pending:
-        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-        yield from done
 
 
 def _by_prefix(files: Mapping[str, str], prefixes: Sequence[str]) -> dict[str, dict[str, str]]:
