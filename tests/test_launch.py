@@ -293,6 +293,7 @@ def stopped_while(
     edited_later(site / "content/a.md", SITE["content/a.md"].replace("spoke", "spoke again"))
     scratch = tmp_path / "scratch"
     scratch.mkdir()
+    script = "import faulthandler, signal\nfaulthandler.register(signal.SIGUSR1)\n" + script
     command = [sys.executable, "-c", script, "build", "--site", str(site), "--jobs", str(jobs)]
     env = {**BUFFERED, "TMPDIR": str(scratch)}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
@@ -303,9 +304,17 @@ def stopped_while(
         timer.cancel()
         assert first.startswith(said), run.stderr.read().decode()
         run.send_signal(signal.SIGTERM)
-        assert run.wait(timeout=30) == 143
-        assert run.stderr.read().decode().splitlines()[-1] == "terminated"
-        return first + run.stdout.read().decode(), scratch
+        try:
+            out, err = run.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            run.send_signal(signal.SIGUSR1)  # (its threads' stacks, on stderr)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                run.wait(timeout=2)
+            run.kill()
+            out, err = run.communicate(timeout=30)
+            pytest.fail(f"still running 30 s after SIGTERM:\n{err.decode()}")
+        assert (run.returncode, err.decode().splitlines()[-1:]) == (143, ["terminated"]), err
+        return first + out.decode(), scratch
 
 
 @pytest.mark.model
