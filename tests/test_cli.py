@@ -433,6 +433,19 @@ def test_annotate_reads_a_file_the_build_leaves_out(
     assert [e["id"] for e in annotations["entities"]] == ["person/john-kerry"]
 
 
+def test_annotate_reads_a_file_beside_an_empty_content_folder(
+    tmp_path: Path, fake_cli: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site begun with no article yet: a draft beside it is annotated, nothing said
+    of the empty content/."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "draft.md").write_text("---\ntitle: D\n---\nJohn Kerry spoke.\n")
+    assert run_in(tmp_path, ["annotate", "draft.md"]) == 0
+    out, err = capsys.readouterr()
+    assert [e["id"] for e in json.loads(out)["entities"]] == ["person/john-kerry"]
+    assert err == ""
+
+
 def test_the_preview_suggested_after_a_build_is_of_what_was_built(
     make_site: Callable[..., Path],
     fake_cli: list[int],
