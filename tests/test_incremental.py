@@ -7,9 +7,11 @@ from __future__ import annotations
 import fcntl
 import functools
 import json
+import multiprocessing
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Generator, Sequence
@@ -843,6 +845,25 @@ def test_worker_processes_annotate_exactly_as_this_process(real_annotator: Spacy
     batches = list(pool.batches(texts))
     assert sorted(at for at, _ in batches) == [0, 4, 8]
     assert pool.annotate(texts) == real_annotator.annotate(texts)
+
+
+@pytest.mark.model
+def test_worker_processes_are_stopped_at_once_when_their_results_are_not_wanted(
+    real_annotator: SpacyAnnotator,
+) -> None:
+    """A cold build stopped (Ctrl-C, SIGTERM) or failed while its workers annotate
+    stops them then, not once each has annotated the batches it was given (a build
+    stopped on SIGTERM went on for ten seconds more)."""
+    from sitegen.config import DEFAULT_MODEL
+    from sitegen.nlp.workers import PoolAnnotator
+
+    texts = [f"John Kerry met Sergei Lavrov in Geneva on day {i}." for i in range(400)]
+    batches = PoolAnnotator(DEFAULT_MODEL, "test", jobs=2, batch_size=1).batches(texts)
+    next(batches)  # (then no more: a hundred batches of 4 texts given out)
+    workers = multiprocessing.active_children()
+    batches.close()
+    assert len(workers) == 2
+    assert [worker.exitcode for worker in workers] == [-signal.SIGTERM] * 2
 
 
 def test_the_preview_compiles_the_templates_before_the_first_save(

@@ -9,9 +9,10 @@ parent's threads (the progress bar) or its half-loaded state.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.process import BaseProcess
 
 from ..errors import SitegenError
 from ..model import BlockNLP
@@ -48,6 +49,7 @@ class PoolAnnotator(Batched):
         step = self.batch_size * 4
         context = multiprocessing.get_context("spawn")
         start = (self.model, self.batch_size)
+        others = set(multiprocessing.active_children())
         with ProcessPoolExecutor(
             self.jobs, mp_context=context, initializer=_start, initargs=start
         ) as pool:
@@ -55,12 +57,22 @@ class PoolAnnotator(Batched):
                 pool.submit(_annotate, list(texts[at : at + step])): at
                 for at in range(0, len(texts), step)
             }
+            workers = set(multiprocessing.active_children()) - others
             try:
                 for future in as_done(list(pending)):
                     yield pending.pop(future), _result(future)
-            finally:
-                for future in pending:  # the caller stopped early: drop the rest
-                    future.cancel()
+            except BaseException:  # stopped (Ctrl-C, SIGTERM), failed, or not read on
+                _stop_now(pool, workers)
+                raise
+
+
+def _stop_now(pool: ProcessPoolExecutor, workers: Iterable[BaseProcess]) -> None:
+    """Stop ``pool``'s ``workers`` at once: not once each has annotated the batches it
+    was given (a build stopped on SIGTERM went on for ten seconds more). The pool's
+    own thread, seeing them end, then ends, and its queues are closed."""
+    for worker in workers:
+        worker.terminate()
+    pool.shutdown(cancel_futures=True)
 
 
 def _result(future: Future[list[BlockNLP]]) -> list[BlockNLP]:
