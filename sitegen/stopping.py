@@ -73,7 +73,8 @@ def in_thread_code(frame: FrameType | None) -> bool:
 
 
 def _retry(_signum: int, frame: FrameType | None) -> None:
-    stop(_put_off.pop(), frame)
+    if _put_off:  # (else an alarm not of ``stop``'s)
+        stop(_put_off.pop(), frame)
 
 
 @contextmanager
