@@ -258,6 +258,19 @@ from sitegen import launch
 launch.command()
 """
 
+#: The same, saying when it starts Pagefind on a shard, and the process's id.
+STARTS_PAGEFIND = """
+import sitegen.render.search as search
+real = search.start_pagefind
+def start(*args):
+    run = real(*args)
+    print("indexing", run.process.pid, flush=True)
+    return run
+search.start_pagefind = start
+from sitegen import launch
+launch.command()
+"""
+
 #: The same, its pages rendered by a forked copy beside it (a page a copy), the copy
 #: saying its process id as it starts on them, which then takes a minute.
 SLOW_COPY = """
@@ -285,7 +298,7 @@ def running_in(folder: Path) -> list[str]:
 
 
 def stopped_while(
-    site: Path, script: str, said: str, tmp_path: Path, jobs: int = 1
+    site: Path, script: str, said: str, tmp_path: Path, jobs: int = 1, **env: str
 ) -> tuple[str, Path]:
     """An edit's build of ``site`` run by ``script``, sent SIGTERM once it prints a line
     starting ``said``; what it printed in all (it must exit 143 saying "terminated", in
@@ -295,7 +308,7 @@ def stopped_while(
     scratch.mkdir()
     script = "import faulthandler, signal\nfaulthandler.register(signal.SIGUSR1)\n" + script
     command = [sys.executable, "-c", script, "build", "--site", str(site), "--jobs", str(jobs)]
-    env = {**BUFFERED, "TMPDIR": str(scratch)}
+    env = {**BUFFERED, "TMPDIR": str(scratch), **env}
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as run:
         assert run.stdout is not None and run.stderr is not None
         timer = threading.Timer(120, run.kill)  # (never said: the line check fails)
@@ -333,6 +346,30 @@ def test_sigterm_stops_a_build_as_ctrl_c_does(
     assert [p.name for p in site.iterdir() if "sitegen" in p.name] == [".sitegen-cache"]
     assert list(scratch.iterdir()) == []
     assert running_in(scratch) == []
+
+
+@pytest.mark.model
+def test_sigterm_stops_a_pagefind_run_under_way_at_once(
+    make_site: MakeSite, real_nlp: object, tmp_path: Path
+) -> None:
+    """A shard of a large site's search index can take Pagefind a while (here it never
+    ends): the build stops it rather than waiting for it."""
+    from sitegen.render.search import pagefind_binary
+
+    site = make_site(SITE)
+    build = [sys.executable, "-m", "sitegen", "build", "-q", "--site", str(site)]
+    subprocess.run(build, check=True, timeout=300, env=BUFFERED)
+    before = tree(site / "build")
+    slow = tmp_path / "pagefind"
+    slow.write_text(
+        f'#!/bin/sh\n[ "$1" = --version ] && exec "{pagefind_binary()}" "$@"\nexec sleep 600\n'
+    )
+    slow.chmod(0o755)
+    printed, _ = stopped_while(
+        site, STARTS_PAGEFIND, "indexing", tmp_path, PAGEFIND_BINARY_PATH=str(slow)
+    )
+    assert not Path(f"/proc/{printed.split()[1]}").exists(), "Pagefind was left running"
+    assert tree(site / "build") == before
 
 
 @pytest.mark.model

@@ -43,6 +43,8 @@ class Derived:
     still right."""
     refresh: bool = True
     """False keeps the files of the last build even when stale (the preview's edits)."""
+    stop: Callable[[], None] | None = None
+    """Stops at once any ``make`` under way (the build was stopped, or failed)."""
 
     @functools.cached_property
     def key(self) -> str:
@@ -132,8 +134,10 @@ def make_derived(
                     made += len(pages)
                 changed += write(pages)
                 keys.update((page.path, one.key) for page in pages)
-        except BaseException:  # failed or stopped (SIGTERM): those not started never are
-            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:  # failed or stopped (SIGTERM): those not started never
+            pool.shutdown(wait=False, cancel_futures=True)  # are, those under way stop
+            for stop in {one.stop for one in started.values() if one.stop}:
+                stop()
             raise
     return MadeDerived(keys, changed, made, made_from)
 

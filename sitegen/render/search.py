@@ -174,7 +174,7 @@ def search_bundles(
         make = functools.partial(
             search_index, language=language, shard=shard, inputs=inputs, ready=ready
         )
-        bundles.append(Derived(f"{shard.bundle}/", inputs, make, refresh))
+        bundles.append(Derived(f"{shard.bundle}/", inputs, make, refresh, stop_runs))
     return bundles
 
 
@@ -241,7 +241,23 @@ def _pagefind(site: PageFiles, paths: Sequence[str], language: str) -> dict[str,
             target = pages / path
             target.parent.mkdir(parents=True, exist_ok=True)
             link_file(site(path), target)
-        return finish_pagefind(start_pagefind(pages, Path(tmp, "out"), language))
+        run = start_pagefind(pages, Path(tmp, "out"), language)
+        _running.add(run)
+        try:
+            return finish_pagefind(run)
+        finally:
+            _running.discard(run)
+
+
+#: The Pagefind runs under way on the threads that make the search shards.
+_running: set[PagefindRun] = set()
+
+
+def stop_runs() -> None:
+    """Kill the Pagefind runs under way (the build was stopped, or failed): the threads
+    waiting for them end at once, not once Pagefind has indexed its shard."""
+    for run in list(_running):
+        run.process.kill()
 
 
 @dataclass(frozen=True)
