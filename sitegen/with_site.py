@@ -11,9 +11,6 @@ from .model import Site
 from .names import CONFIG_NAME
 from .pipeline import ContentFile, Pipeline
 
-#: Where the problems of the content folder itself are said ("no Markdown files").
-CONTENT_FOLDER = "content/"
-
 
 def read_with_its_site(pipeline: Pipeline, path: Path, shown: str, named: Path) -> Site:
     """The site with the file ``path`` (``shown`` in it), drafts and future articles
@@ -21,13 +18,12 @@ def read_with_its_site(pipeline: Pipeline, path: Path, shown: str, named: Path) 
     (``named``: the site folder as the command line names it), so that one broken
     article does not keep another's annotations from its author."""
     problems = Problems()
-    files = pipeline.reader.read(pipeline.config.content_dir, problems)
+    # (content/ may hold no article: the site then holds this file alone)
+    files = pipeline.reader.read(pipeline.config.content_dir, problems, empty_ok=True)
     # A file the build does not read (outside content/, hidden) is read with it;
     # one it read, or tried to (its errors are said), is not read again.
     own = shown in {file.path for file in files} | {e.path for e in problems.errors}
     extra = [] if own else [ContentFile.of(shown, path.read_bytes())]
-    if extra:  # content/ may hold no article: this site holds this one
-        problems.errors = [e for e in problems.errors if e.path != CONTENT_FOLDER]
 
     def analysed(files: Sequence[ContentFile], problems: Problems) -> Site:
         site = pipeline.analyse(problems, drafts=True, future=True, files=files, extra=extra)

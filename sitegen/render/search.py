@@ -233,6 +233,10 @@ def _still_right(
     return all(name.removeprefix("fragment/") in kept for name in made if "fragment/" in name)
 
 
+#: The Pagefind runs under way on the threads that make the search shards.
+_running: set[PagefindRun] = set()
+
+
 def _pagefind(site: PageFiles, paths: Sequence[str], language: str) -> dict[str, bytes]:
     """Pagefind run over the pages ``paths`` of ``site``: its files by name."""
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as tmp:
@@ -247,10 +251,6 @@ def _pagefind(site: PageFiles, paths: Sequence[str], language: str) -> dict[str,
             return finish_pagefind(run)
         finally:
             _running.discard(run)
-
-
-#: The Pagefind runs under way on the threads that make the search shards.
-_running: set[PagefindRun] = set()
 
 
 def stop_runs() -> None:

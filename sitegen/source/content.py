@@ -43,8 +43,11 @@ class ContentReader:
         self.site_dir = site_dir
         self._files: dict[Path, tuple[_Stamp, ContentFile]] = {}
 
-    def read(self, content: Path, problems: Problems) -> list[ContentFile]:
-        """The content files under ``content``; unreadable ones are errors in ``problems``."""
+    def read(
+        self, content: Path, problems: Problems, *, empty_ok: bool = False
+    ) -> list[ContentFile]:
+        """The content files under ``content``; unreadable ones are errors in ``problems``,
+        and so is finding none, unless ``empty_ok`` (a file from elsewhere joins them)."""
         if not content.is_dir():
             here = content.parent.resolve()  # run from a site's content/ itself?
             inside = here.name == "content" and (
@@ -53,7 +56,7 @@ class ContentReader:
             hint = " (or run sitegen from the site folder, or give --site)" if inside else ""
             raise SitegenError(f"no content/ folder: put your Markdown articles there{hint}", ".")
         paths = find_content(content)
-        if not paths:
+        if not paths and not empty_ok:
             problems.error("no Markdown (*.md) files found", "content/")
         files, seen = [], {}
         for path in paths:
