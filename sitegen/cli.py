@@ -15,6 +15,7 @@ import functools
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import traceback
@@ -41,6 +42,10 @@ from .scaffold import DEFAULT_REQUIREMENT, init_site
 from .source.select import build_date
 from .terminal import file_size, plural, progress_bar, verbose_notes
 from .with_site import placed, read_with_its_site, site_of
+
+#: Warnings a build prints without ``-v``: a site's first few, so that what is wrong is
+#: seen at once, and not the hundreds an archive of quotes without sources can have.
+WARNINGS_SHOWN = 5
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,14 +199,16 @@ def _build(
             base_url=base_url,
         )
     if not args.quiet:
-        for warning in report.warnings if args.verbose else ():
+        shown = report.warnings if args.verbose else report.warnings[:WARNINGS_SHOWN]
+        for warning in shown:
             print(f"warning: {printable(warning.seen_from(args.site))}", file=sys.stderr)
-        hidden = "" if args.verbose or not report.warnings else " (-v lists them)"
+        more = len(report.warnings) - len(shown)
+        hidden = f" ({more} not shown: -v lists them all)" if more else ""
         _say(
             f"Built {plural(report.articles, 'article')}, "
             f"{plural(report.entities, 'entity page')} "
             f"({report.files} files, {len(report.changed)} changed) into {out_dir}/. "
-            f"{plural(len(report.warnings), 'warning')}{hidden}.\n"
+            f"{plural(len(report.warnings), 'warning')}{hidden}.{_left_out(report, args)}\n"
             f"Preview it with live reload: {_serve_command(args)}",
         )
         if args.verbose:
@@ -214,14 +221,50 @@ def _build(
     return 0
 
 
+def _left_out(report: BuildReport, args: argparse.Namespace) -> str:
+    """The articles the build left out (drafts, dated after today), counted: ``-v``
+    names them, each with the reason and the option that builds it."""
+    if not report.skipped or args.verbose:
+        return ""
+    return f" {plural(len(report.skipped), 'article')} left out (-v says which and why)."
+
+
 def _serve_command(args: argparse.Namespace) -> str:
     """The ``sitegen serve`` of what ``args`` built (site, output folder and articles),
     as typed."""
-    command = ["sitegen", "serve", "--site", str(args.site)]
+    command = [*_typed(), "serve", "--site", str(args.site)]
     command += ["--out", str(args.out)] if args.out is not None else []
     command += [flag for flag in ("--drafts", "--future") if getattr(args, flag[2:])]
     command += ["--now", args.now] if args.now is not None else []
     return shlex.join(command)
+
+
+def _typed() -> list[str]:
+    """How to run sitegen again from here: ``sitegen`` where that is on the PATH, else
+    the command as it was run (``.venv/bin/sitegen``, ``python -m sitegen``)."""
+    found = shutil.which("sitegen")
+    script = Path(sys.argv[0])
+    if found is not None and (script.name != "sitegen" or _same_file(found, script)):
+        return ["sitegen"]
+    if script.name == "sitegen":
+        return [_as_typed(script)]
+    return [_as_typed(Path(sys.executable)), "-m", "sitegen"]
+
+
+def _same_file(one: str, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _as_typed(path: Path) -> str:
+    """``path`` relative to the working folder if inside it (``.venv/bin/sitegen``)."""
+    try:
+        inside = path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return str(path.absolute())
+    return str(inside) if inside.parent != Path(".") else f"./{inside}"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -267,7 +310,7 @@ def _init(args: argparse.Namespace) -> int:
     if not created.files:
         _say(f"{args.dir} has every file of a new site already: nothing to add.")
     _say(
-        f"\nBuild it: {shlex.join(['sitegen', 'build', '--site', str(args.dir)])}\n"
+        f"\nBuild it: {shlex.join([*_typed(), 'build', '--site', str(args.dir)])}\n"
         "Publish it: push to a GitHub repository and set Settings > Pages > Source "
         "to 'GitHub Actions'."
     )

@@ -118,8 +118,8 @@ def _build_command(commands: Any) -> argparse.ArgumentParser:
         "-v",
         "--verbose",
         action="store_true",
-        help="also list the warnings, the files skipped, and how many paragraphs were "
-        "annotated and pages rendered",
+        help="list every warning (without it: the first 5, and how many more), each "
+        "file skipped and why, and how many paragraphs were annotated and pages rendered",
     )
     b.set_defaults(command="build")
     return b

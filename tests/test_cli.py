@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -457,14 +459,74 @@ def test_the_preview_suggested_after_a_build_is_of_what_was_built(
     out = tmp_path / "out dir"
     assert cli.main(["build", "--site", str(site), "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    assert f"Preview it with live reload: sitegen serve --site {site} --out '{out}'\n" in said
+    sitegen = shlex.join(cli._typed())  # (as the tests run it: see the test below)
+    assert f"Preview it with live reload: {sitegen} serve --site {site} --out '{out}'\n" in said
     # the articles too
     assert (
         cli.main(["build", "--site", str(site), "--drafts", "--future", "--now", "2015-09-22"]) == 0
     )
     said = capsys.readouterr().out
-    serve = f"sitegen serve --site {site} --drafts --future --now 2015-09-22"
+    serve = f"{sitegen} serve --site {site} --drafts --future --now 2015-09-22"
     assert f"Preview it with live reload: {serve}\n" in said
+
+
+@pytest.mark.model
+def test_the_preview_suggested_is_a_command_that_runs_from_there(
+    real_nlp: object, tmp_path: Path
+) -> None:
+    """``sitegen`` where it is on the PATH, else the command as it was run: after ``make
+    build`` (``.venv/bin/sitegen``) or ``python -m sitegen`` with no ``sitegen`` found."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "content" / "a.md").write_text("---\ntitle: A\ndate: 2015-09-21\n---\nHi.\n")
+    script = Path(sys.executable).parent / "sitegen"  # the console script pip installed
+    assert script.is_file(), "sitegen is installed with its console script"
+    bare = {**os.environ, "PATH": "/usr/bin:/bin"}
+    on_path = {**bare, "PATH": f"{script.parent}:/usr/bin:/bin"}
+    runs = {
+        "sitegen": ([str(script)], on_path),
+        str(script): ([str(script)], bare),
+        f"{sys.executable} -m sitegen": ([sys.executable, "-m", "sitegen"], bare),
+    }
+    for shown, (command, env) in runs.items():
+        build = [*command, "build", "--site", "site", "--future", "--out", "b"]
+        done = subprocess.run(build, capture_output=True, text=True, cwd=tmp_path, env=env)
+        assert done.returncode == 0, done.stderr
+        hint = done.stdout.splitlines()[-1]
+        assert hint == f"Preview it with live reload: {shown} serve --site site --out b --future"
+        suggested = subprocess.run(  # it runs: its help, from the same folder
+            [*shlex.split(hint.split(": ", 1)[1])[: len(command) + 1], "--help"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+        )
+        assert suggested.returncode == 0, suggested.stderr
+
+
+def test_a_build_shows_its_first_warnings_and_counts_what_it_left_out(
+    make_site: Callable[..., Path], fake_cli: list[int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without ``-v``: the first warnings, how many more there are, and how many articles
+    were left out (drafts, dated after today), so a missing article has a clue."""
+    files = {f"content/u{i}.md": f"---\ntitle: U{i}\n---\nHi {i}.\n" for i in range(7)}
+    files["content/d.md"] = "---\ntitle: D\ndate: 2015-09-21\ndraft: true\n---\nHi.\n"
+    files["content/f.md"] = "---\ntitle: F\ndate: 2099-09-21\n---\nHi.\n"
+    site = make_site(files)
+    build = ["build", "--site", str(site), "--base-url", "https://e.org/"]
+    for _ in range(2):  # the second: nothing changed, the last build's report again
+        assert cli.main(build) == 0
+        out, err = capsys.readouterr()
+        undated = "no date: the article is listed after dated ones"
+        assert err.splitlines() == [
+            f"warning: {site}/content/u{i}.md:1: {undated}" for i in range(5)
+        ]
+        counted = "7 warnings (2 not shown: -v lists them all). 2 articles left out (-v says which"
+        assert f"{counted} and why).\n" in out
+    assert cli.main([*build, "-v"]) == 0
+    out, err = capsys.readouterr()
+    assert len([line for line in err.splitlines() if line.startswith("warning: ")]) == 7
+    assert "7 warnings.\n" in out and "left out" not in out
 
 
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
