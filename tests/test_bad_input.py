@@ -72,6 +72,26 @@ CASES = {
         "content/a.md:3: front matter: slug 'a/b' would escape the output folder; "
         "use letters, digits, '-' and '_'",
     ),
+    "a list left open": (
+        b"---\ntitle: A\ntags: [syria, talks\ndate: 2015-09-21\n---\nBody.\n",
+        "content/a.md:3: front matter: this '[' is never closed by a ']'",
+    ),
+    "a list left open on the last line": (
+        b"---\ntitle: A\ntags: [syria\n---\nBody.\n",
+        "content/a.md:3: front matter: this '[' is never closed by a ']'",
+    ),
+    "a mapping left open": (
+        b"---\ntitle: A\nextra: {a: 1\ndate: 2015-09-21\n---\nBody.\n",
+        "content/a.md:3: front matter: this '{' is never closed by a '}'",
+    ),
+    "a quote left open": (
+        b'---\ntitle: "Talks\ndate: 2015-09-21\n---\nBody.\n',
+        "content/a.md:2: front matter: this quoted value is never closed",
+    ),
+    "a quote left open on the last line": (
+        b'---\ndate: 2015-09-21\ntitle: "Talks\n---\nBody.\n',
+        "content/a.md:3: front matter: this quoted value is never closed",
+    ),
     "unterminated front matter": (
         b"---\ntitle: A\n\nThe body, but the front matter was never closed.\n",
         "content/a.md:1: front matter: no closing '---' line",

@@ -119,9 +119,7 @@ def _split_front_matter(rel: str, text: str, problems: Problems) -> Source | Non
     try:
         meta: Any = yaml.load(yaml_text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        problem, line = _yaml_problem(exc)
         problems.error(f"front matter: {problem}", rel, line)
         return None
     except RecursionError:
@@ -141,6 +139,28 @@ def _split_front_matter(rel: str, text: str, problems: Problems) -> Source | Non
         body,
         end + 2,
     )
+
+
+#: What PyYAML was reading when a bracket or quote it opened was not closed.
+_UNCLOSED = {
+    "while parsing a flow sequence": "this '[' is never closed by a ']'",
+    "while parsing a flow mapping": "this '{' is never closed by a '}'",
+    "while scanning a quoted scalar": "this quoted value is never closed",
+}
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> tuple[str, int]:
+    """What is wrong in the front matter, and its line in the file (the front matter
+    starts on line 2). A bracket or quote left open is said of the line that opens it,
+    where PyYAML notices it later, on a line that may be right ("expected ',' or ']'")."""
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    unclosed = _UNCLOSED.get(getattr(exc, "context", None) or "")
+    if unclosed and context is not None:
+        at_end = "stream end" in problem or "end of stream" in problem
+        if mark is None or mark.line != context.line or at_end:
+            return unclosed, context.line + 2
+    return problem, mark.line + 2 if mark is not None else 1
 
 
 def _key_lines(lines: list[str]) -> dict[str, int]:
