@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import BuildFailed, Problems
+from .errors import BuildFailed, Problems, as_toml
 from .model import LABELS
 from .source.files import read_toml
 
@@ -132,23 +132,25 @@ def _validate(data: dict[str, Any], lines: list[str], problems: Problems) -> Cat
     starts = [i for i, line in enumerate(lines) if re.match(r"^\s*\[\[\s*entity\s*\]\]", line)]
     entities = []
     by_key: dict[str, CuratedEntity] = {}
+    named: dict[str, tuple[int, str]] = {}  # a name's key -> the first table giving it
     for number, table in enumerate(tables):
         start = starts[number] if number < len(starts) else 0
         entity = _entity(table, lines, start, problems)
-        if entity is None:
-            continue
-        for name in (entity.name, *entity.aliases):
-            other = by_key.setdefault(key(name), entity)
-            if other is not entity:
-                again = key(name) == key(other.name) == key(entity.name)  # one, twice
+        own, *aliases = _names(table)  # (also of a table with other problems: all at once)
+        for name in (own, *aliases) if own else ():
+            there, first = named.setdefault(key(name), (number, own))
+            if there != number:
+                again = key(name) == key(first) == key(own)  # one, twice
                 problems.error(
                     f"'{name}' is given twice: curate each entity once"
                     if again
-                    else f"'{name}' is already a name of '{other.name}'",
+                    else f"'{name}' is already a name of '{first}'",
                     CATALOG_NAME,
                     _find(lines, re.escape(f'"{name}"'), start),
                 )
-        entities.append(entity)
+        if entity is not None:
+            by_key.update(dict.fromkeys(map(key, (entity.name, *entity.aliases)), entity))
+            entities.append(entity)
     ignored = _ignored(data.get("ignore", {}), lines, problems)
     return Catalog(tuple(entities), ignored, MappingProxyType(by_key))
 
@@ -169,7 +171,7 @@ def _entity(table: Any, lines: list[str], start: int, problems: Problems) -> Cur
     if "type" not in table:
         fail(f'needs a type = "..." (one of {", ".join(LABELS)})')
     elif not isinstance(label, str) or label not in LABELS:
-        fail(f"type must be one of {', '.join(LABELS)}", "type")
+        fail(f"type must be one of {', '.join(LABELS)}, not {as_toml(label)}", "type")
     aliases = table.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
         fail("aliases must be a list of names", "aliases")
@@ -188,6 +190,15 @@ def _entity(table: Any, lines: list[str], start: int, problems: Problems) -> Cur
         table.get("description"),
         url,
     )
+
+
+def _names(table: dict[str, Any]) -> list[str]:
+    """The name and aliases an [[entity]] table gives, those that are names (the name
+    first; "" if it has none)."""
+    name, aliases = table.get("name"), table.get("aliases")
+    given = [name if isinstance(name, str) else ""]
+    given += [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []
+    return [" ".join(n.split()) for n in given]
 
 
 def _ignored(table: Any, lines: list[str], problems: Problems) -> frozenset[str]:

@@ -6,14 +6,13 @@ Stages receive the fields they need, never the whole config.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildFailed, Problems, quoted
+from .errors import BuildFailed, Problems, as_toml, quoted
 from .model import DEFAULT_LABELS, HIGHLIGHT_MODES, LABELS
 from .names import CONFIG_NAME
 from .nlp.cluster import address_problem
@@ -107,21 +106,6 @@ def _kind(kind: type) -> str:
     return _KINDS.get(kind, f"a {kind.__name__}")
 
 
-def _toml(value: object) -> str:
-    """``value`` as TOML writes it (a table by its kind)."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):
-        return quoted(value)
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, list):
-        return "[" + ", ".join(map(_toml, value)) + "]"
-    return repr(value)
-
-
 def load_config(site_dir: Path) -> SiteConfig:
     """Read ``site_dir/sitegen.toml`` (if there is one) and validate every key."""
     path = site_dir / CONFIG_NAME
@@ -156,7 +140,7 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             name, kind = keys[key]
             if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
                 problems.error(
-                    f"[{section}] {key} must be {_kind(kind)}, not {_toml(value)}",
+                    f"[{section}] {key} must be {_kind(kind)}, not {as_toml(value)}",
                     CONFIG_NAME,
                     line,
                 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import datetime as dt
 import errno
 import json
 import os
@@ -126,6 +127,22 @@ def quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def as_toml(value: object) -> str:
+    """``value`` as TOML writes it (a table by its kind): how a message shows a value
+    of a settings file."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return quoted(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(map(as_toml, value)) + "]"
+    return repr(value)
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
@@ -133,12 +150,41 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def toml_error(exc: Exception, path: str) -> SitegenError:
-    """A ``tomllib.TOMLDecodeError`` as an error naming the file and line."""
+def toml_error(exc: Exception, path: str, text: str = "") -> SitegenError:
+    """A ``tomllib.TOMLDecodeError`` as an error naming the file and line (``text``'s
+    last line when it is "at end of document")."""
     match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    line = int(match.group(1)) if match else None
+    message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc))
     message = re.sub(r"\((?:(?:'[^']*'|\"[^\"]*\"),? ?)+\)", _table_name, message)
-    return SitegenError(f"invalid TOML: {message}", path, int(match.group(1)) if match else None)
+    message = _TOML_SAYS.get(message, message)
+    if line is None and "(at end of document)" in str(exc) and text.strip():
+        lines = text.rstrip().split("\n")
+        line = _unclosed_line(lines) if message == _UNCLOSED else None
+        line = line or len(lines)
+    return SitegenError(f"invalid TOML: {message}", path, line)
+
+
+def _unclosed_line(lines: list[str]) -> int | None:
+    """The first line with a key whose one-line string is not closed (an odd number of
+    quotes of the kind its value opens with), if one is."""
+    for number, line in enumerate(lines, start=1):
+        value = re.match(r"""\s*[^#\s][^=]*=\s*(["'])(.*)""", line)
+        if value and '"""' not in line and "'''" not in line:
+            quote, rest = value.groups()
+            if rest.replace("\\\\", "").replace(f"\\{quote}", "").count(quote) % 2 == 0:
+                return number
+    return None
+
+
+_UNCLOSED = "a string is not closed: a quote is missing at the end of this line"
+#: tomllib's words where they do not say what is wrong.
+_TOML_SAYS = {
+    "Illegal character '\\n'": _UNCLOSED,  # (a newline inside a one-line string)
+    "Found invalid character '\\n'": _UNCLOSED,  # (the same in a literal string)
+    "Unterminated string": _UNCLOSED,
+    'Expected "\'"': _UNCLOSED,
+}
 
 
 def _table_name(match: re.Match[str]) -> str:

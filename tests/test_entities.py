@@ -189,7 +189,7 @@ def test_ignored_names_are_not_highlighted(tmp_path: Path) -> None:
         (
             '[[entity]]\nname = "X"\ntype = "PERSN"\n',
             "entities.toml:3: [[entity]] type must be one of PERSON, ORG, GPE, LOC, NORP, FAC, "
-            "EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE",
+            'EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, not "PERSN"',
         ),
         ('[[entity]]\ntype = "ORG"\n', 'entities.toml:1: [[entity]] needs a name = "..."'),
         (
@@ -230,6 +230,21 @@ def test_malformed_entities_toml_names_file_and_line(tmp_path: Path, text: str, 
     with pytest.raises(BuildFailed) as info:
         catalog_from(tmp_path, text)
     assert error in [str(e) for e in info.value.errors]
+
+
+def test_a_name_given_twice_is_said_with_the_other_problems_of_its_table(tmp_path: Path) -> None:
+    """Every problem of the file at once: not the duplicate only once the rest is fixed."""
+    text = (
+        '[[entity]]\nname = "John Kerry"\ntype = "PERSON"\n\n'
+        '[[entity]]\nname = "John Kerry"\ntype = "PERSN"\n'
+    )
+    with pytest.raises(BuildFailed) as info:
+        catalog_from(tmp_path, text)
+    assert [str(e) for e in info.value.errors] == [
+        "entities.toml:6: 'John Kerry' is given twice: curate each entity once",
+        "entities.toml:7: [[entity]] type must be one of PERSON, ORG, GPE, LOC, NORP, FAC, "
+        'EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, not "PERSN"',
+    ]
 
 
 def test_invalid_toml_in_entities_toml(tmp_path: Path) -> None:

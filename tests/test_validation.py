@@ -27,6 +27,7 @@ def cli_errors(site: Path, capsys: pytest.CaptureFixture[str], *options: str) ->
 
 # --- entities.toml ----------------------------------------------------------------------------
 
+UNCLOSED = "invalid TOML: a string is not closed: a quote is missing at the end of this line"
 CATALOGS = {
     "entity = [1, 2]": (
         "entity = [1, 2]\n",
@@ -43,7 +44,7 @@ CATALOGS = {
     "type = [1, 2]": (
         '[[entity]]\nname = "Kerry"\ntype = [1, 2]\n',
         "entities.toml:3: [[entity]] type must be one of PERSON, ORG, GPE, LOC, NORP, FAC, "
-        "EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE",
+        "EVENT, PRODUCT, WORK_OF_ART, LAW, LANGUAGE, not [1, 2]",
     ),
     "unknown key in [ignore]": (
         '[ignore]\nnames = ["State"]\nnmes = ["Defense"]\n',
@@ -52,6 +53,14 @@ CATALOGS = {
     "invalid UTF-8": (
         b'[ignore]\nnames = ["caf\xe9"]\n',
         "entities.toml:2: not valid UTF-8 (byte 0xe9 at column 14); save the file as UTF-8",
+    ),
+    "a string left open": (
+        '[[entity]]\nname = "John Kerry\ntype = "PERSON"\n',
+        f"entities.toml:2: {UNCLOSED}",
+    ),
+    "a string left open at the end": (
+        '[[entity]]\ntype = "PERSON"\nname = "John Kerry\n',
+        f"entities.toml:3: {UNCLOSED}",
     ),
     "nested 20,000 deep": (
         "[ignore]\nnames = " + "[" * 20000 + "]" * 20000 + "\n",
@@ -109,6 +118,10 @@ CONFIGS = {
     "invalid UTF-8": (
         b'[site]\ntitle = "caf\xe9"\n',
         "sitegen.toml:2: not valid UTF-8 (byte 0xe9 at column 13); save the file as UTF-8",
+    ),
+    "a literal string left open": (
+        "[site]\ntitle = 'News\ndescription = 'Analysis'\n\n[nlp]\n",
+        f"sitegen.toml:2: {UNCLOSED}",
     ),
     "nested 20,000 deep": (
         "[nlp]\nlabels = " + "[" * 20000 + "]" * 20000 + "\n",

@@ -120,7 +120,7 @@ def read_toml(path: Path, site_dir: Path, shown: str) -> tuple[dict[str, Any], s
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        raise toml_error(exc, shown) from None
+        raise toml_error(exc, shown, text) from None
     except RecursionError:
         raise SitegenError("invalid TOML: nested too deeply", shown) from None
 
