@@ -397,6 +397,17 @@ def test_entity_page_shows_the_name_and_marked_passages(open_page: Callable[...,
     page.wait_for_url(f"**/{PREFIX}/{ARTICLE}/")
 
 
+@pytest.mark.parametrize("width", [1400, 390])
+def test_a_date_is_never_broken_across_lines(open_page: Callable[..., Any], width: int) -> None:
+    """In a byline that wraps (a quote's, on the entity page), "21 September 2015" stays
+    whole on one line."""
+    page = open_page(f"{ENTITY}/", viewport={"width": width, "height": 900})
+    dates = page.locator(".byline time")
+    assert dates.count() >= 2
+    lines = dates.evaluate_all("els => els.map(e => e.getClientRects().length)")
+    assert lines == [1] * dates.count()
+
+
 def test_pages_work_without_javascript(open_page: Callable[..., Any]) -> None:
     page = open_page("", java_script_enabled=False)
     page.get_by_role("link", name=ARTICLE_TITLE).click()
