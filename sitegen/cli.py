@@ -329,6 +329,8 @@ def _annotate(args: argparse.Namespace) -> int:
     from .render.annotations import article_annotations, to_json, to_text
 
     path: Path = args.file
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: give one Markdown file of it (FILE.md)")
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     if args.site is None:

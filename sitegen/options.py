@@ -27,7 +27,7 @@ usage of the commands:
   sitegen build [--site DIR] [--out DIR] [--base-url URL] [--drafts] [--future]
                 [--now DATE] [--strict] [--jobs N | --dask ADDRESS] [--no-cache] [-q|-v]
   sitegen serve [--site DIR] [--out DIR] [--host 127.0.0.1] [--port 8000] [--open]
-                [--drafts] [--no-cache]
+                [--drafts] [--future] [--now DATE] [--no-cache]
   sitegen init DIR [--force] [--sitegen REQUIREMENT]
   sitegen annotate FILE.md [--format json|text] [--site DIR] [--no-cache]
   sitegen entities [--site DIR] [--json] [--conflicts] [--drafts] [--no-cache]

@@ -424,6 +424,13 @@ def test_a_site_folder_that_is_a_file_or_a_content_folder_is_said_so(
         "error: .: no content/ folder: put your Markdown articles there"
         " (or run sitegen from the site folder, or give --site)\n"
     )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_in(empty, ["build"]) == 1  # from a folder that is no site at all
+    assert capsys.readouterr().err.startswith(
+        "error: .: no content/ folder: put your Markdown articles there"
+        " (not a site folder? 'sitegen init DIR' makes a new site)\n"
+    )
 
 
 def test_unknown_option_exits_2_with_usage(tmp_path: Path) -> None:

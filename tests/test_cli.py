@@ -78,6 +78,21 @@ def test_help_lists_commands_and_exit_statuses() -> None:
     ) in result.stdout
 
 
+def test_the_usage_of_each_command_in_the_help_names_every_option_it_takes() -> None:
+    """``sitegen --help`` sums up each command's usage: in step with the command's own."""
+    from sitegen.options import EPILOG, _parsers
+
+    _, commands = _parsers()
+    usage = EPILOG.split("\n\n")[0]
+    for name, command in commands.items():
+        said = " ".join(re.findall(rf"sitegen {name}\b.*(?:\n {{16,}}.*)*", usage))
+        for action in command._actions:
+            given = set(action.option_strings) - {"-h", "--help", "--debug"}
+            if given:
+                found = [o for o in given if re.search(rf"[\[| ]{o}[\]| ]", said)]
+                assert found, (name, given)
+
+
 @pytest.mark.parametrize(
     ("command", "options"),
     [
@@ -313,6 +328,10 @@ def test_annotate_a_file_in_no_site_says_to_give_the_site(tmp_path: Path) -> Non
 def test_annotate_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("annotate", "content/nope.md", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (2, "error: no such file: content/nope.md\n")
+    (tmp_path / "content").mkdir()
+    result = run_cli("annotate", "content", cwd=tmp_path)
+    said = "error: content is a folder: give one Markdown file of it (FILE.md)\n"
+    assert (result.returncode, result.stderr) == (2, said)
 
 
 def test_verbose_names_each_article_left_out_and_why(

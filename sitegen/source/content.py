@@ -54,6 +54,8 @@ class ContentReader:
                 (here.parent / CONFIG_NAME).is_file() or any(here.glob("*.md"))
             )
             hint = " (or run sitegen from the site folder, or give --site)" if inside else ""
+            if not inside and not (content.parent / CONFIG_NAME).is_file():  # no site at all
+                hint = " (not a site folder? 'sitegen init DIR' makes a new site)"
             raise SitegenError(f"no content/ folder: put your Markdown articles there{hint}", ".")
         paths = find_content(content)
         if not paths and not empty_ok:
