@@ -376,6 +376,7 @@ def test_search_excerpts_hold_the_text_not_notes_or_ledgers(demo: Demo, page: An
         }"""
     ).json_value()
     assert "Scholz said after the talks" in text, text
+    assert len(text.split()) >= 25, f"a sentence or two around the match, not a fragment: {text}"
     for note in (" 1", "Quote", "Olaf Scholz", "People quoted", "mentions"):
         assert note not in text, text
 

@@ -47,6 +47,7 @@
       bundlePath: bundlePath,
       baseUrl: baseUrl,
       showSubResults: true,
+      excerptLength: 30, // words (with sub-results, Pagefind's UI gives 12: a fragment)
       showImages: false,
       showEmptyFilters: false, // a name no result has is not a Tab stop to pass
       autofocus: true,
