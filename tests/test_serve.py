@@ -198,11 +198,15 @@ def test_a_build_error_shows_over_the_page_until_fixed(
 
 
 @pytest.mark.browser
-def test_the_box_of_warnings_fits_a_phone_screen(served: tuple[Path, Server], page: Any) -> None:
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_box_of_warnings_fits_the_screen_and_leaves_the_notes_be(
+    served: tuple[Path, Server], page: Any, width: int
+) -> None:
     """On a 390 px wide screen the preview's warnings stay on the screen, long paths
-    wrapped, none of it off its left edge."""
+    wrapped, none of it off its left edge; on a wide one, the box covers no source
+    note in the margin."""
     site, server = served
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size({"width": width, "height": 844})
     page.goto(server.url + "us-russia-syria-talks/")
     undated = "an-undated-article-whose-file-name-is-longer-than-a-phone-screen-is-wide"
     (site / "content" / f"{undated}.md").write_text("---\ntitle: U\n---\nKerry spoke.\n")
@@ -215,12 +219,18 @@ def test_the_box_of_warnings_fits_a_phone_screen(served: tuple[Path, Server], pa
           details.open = true;
           if (!box.innerText.includes(name)) return null;
           const r = box.getBoundingClientRect();
-          return [r.left, r.right, box.scrollWidth - box.clientWidth];
+          const covered = [...document.querySelectorAll('.sidenote')].filter(note => {
+            const n = note.getBoundingClientRect();
+            return n.width && n.left < r.right && r.left < n.right && n.top < r.bottom
+              && r.top < n.bottom;
+          });
+          return [r.left, r.right, box.scrollWidth - box.clientWidth, covered.length];
         }""",
         arg=undated,
     )
-    left, right, overflow = measured.json_value()
-    assert left >= 0 and right <= 390 and overflow <= 0, (left, right, overflow)
+    left, right, overflow, covered = measured.json_value()
+    assert left >= 0 and right <= width and overflow <= 0, (left, right, overflow)
+    assert covered == 0, "the box covers a margin note"
 
 
 def test_the_preview_says_a_build_error_on_stderr_and_the_rest_on_stdout(

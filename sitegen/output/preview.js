@@ -35,8 +35,9 @@
       id: "sitegen-preview",
       role: errors.length ? "alert" : "status",
       "aria-label": "sitegen preview",
-      style: "position:fixed;z-index:2147483647;right:1rem;bottom:1rem;" +
-        (errors.length ? "left:1rem;border:3px solid #a00;"
+      // Warnings alone: bottom left, off the margin notes on the right of wide pages.
+      style: "position:fixed;z-index:2147483647;left:1rem;bottom:1rem;" +
+        (errors.length ? "right:1rem;border:3px solid #a00;"
           : "max-width:min(40rem,calc(100vw - 2rem));border:2px solid #555;") +
         "max-height:60vh;overflow:auto;padding:.75rem 4.5rem .75rem 1.25rem;border-radius:6px;" +
         "background:#fff;color:#111;font:15px/1.45 system-ui,sans-serif;overflow-wrap:anywhere;" +
