@@ -15,7 +15,6 @@ import functools
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 import traceback
@@ -40,7 +39,7 @@ from .pipeline import Pipeline, Progress, conflict_message
 from .render.urls import BaseUrlError, normalise_base_url
 from .scaffold import DEFAULT_REQUIREMENT, init_site
 from .source.select import build_date
-from .terminal import file_size, plural, progress_bar, verbose_notes
+from .terminal import file_size, plural, progress_bar, sitegen_command, verbose_notes
 from .with_site import placed, read_with_its_site, site_of
 
 #: Warnings a build prints without ``-v``: a site's first few, so that what is wrong is
@@ -232,39 +231,11 @@ def _left_out(report: BuildReport, args: argparse.Namespace) -> str:
 def _serve_command(args: argparse.Namespace) -> str:
     """The ``sitegen serve`` of what ``args`` built (site, output folder and articles),
     as typed."""
-    command = [*_typed(), "serve", "--site", str(args.site)]
+    command = [*sitegen_command(), "serve", "--site", str(args.site)]
     command += ["--out", str(args.out)] if args.out is not None else []
     command += [flag for flag in ("--drafts", "--future") if getattr(args, flag[2:])]
     command += ["--now", args.now] if args.now is not None else []
     return shlex.join(command)
-
-
-def _typed() -> list[str]:
-    """How to run sitegen again from here: ``sitegen`` where that is on the PATH, else
-    the command as it was run (``.venv/bin/sitegen``, ``python -m sitegen``)."""
-    found = shutil.which("sitegen")
-    script = Path(sys.argv[0])
-    if found is not None and (script.name != "sitegen" or _same_file(found, script)):
-        return ["sitegen"]
-    if script.name == "sitegen":
-        return [_as_typed(script)]
-    return [_as_typed(Path(sys.executable)), "-m", "sitegen"]
-
-
-def _same_file(one: str, other: Path) -> bool:
-    try:
-        return os.path.samefile(one, other)
-    except OSError:
-        return False
-
-
-def _as_typed(path: Path) -> str:
-    """``path`` relative to the working folder if inside it (``.venv/bin/sitegen``)."""
-    try:
-        inside = path.absolute().relative_to(Path.cwd())
-    except ValueError:
-        return str(path.absolute())
-    return str(inside) if inside.parent != Path(".") else f"./{inside}"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -310,7 +281,7 @@ def _init(args: argparse.Namespace) -> int:
     if not created.files:
         _say(f"{args.dir} has every file of a new site already: nothing to add.")
     _say(
-        f"\nBuild it: {shlex.join([*_typed(), 'build', '--site', str(args.dir)])}\n"
+        f"\nBuild it: {shlex.join([*sitegen_command(), 'build', '--site', str(args.dir)])}\n"
         "Publish it: push to a GitHub repository and set Settings > Pages > Source "
         "to 'GitHub Actions'."
     )

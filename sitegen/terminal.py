@@ -2,11 +2,14 @@
 (the files it skipped), each once, with control characters escaped. Each note names
 the file it is about as its first argument, a path in the site folder, shown as
 problems are: as seen from where the command runs (``errors.seen_from``). On a
-terminal, a progress bar; and how counts and sizes are written."""
+terminal, a progress bar; how counts and sizes are written; and how to run sitegen
+again from where it runs."""
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -102,3 +105,31 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
             return advance
 
         yield start
+
+
+def sitegen_command() -> list[str]:
+    """How to run sitegen again from here: ``sitegen`` where that is on the PATH, else
+    the command as it was run (``.venv/bin/sitegen``, ``python -m sitegen``)."""
+    found = shutil.which("sitegen")
+    script = Path(sys.argv[0])
+    if found is not None and (script.name != "sitegen" or _same_file(found, script)):
+        return ["sitegen"]
+    if script.name == "sitegen":
+        return [_as_typed(script)]
+    return [_as_typed(Path(sys.executable)), "-m", "sitegen"]
+
+
+def _same_file(one: str, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _as_typed(path: Path) -> str:
+    """``path`` relative to the working folder if inside it (``.venv/bin/sitegen``)."""
+    try:
+        inside = path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return str(path.absolute())
+    return str(inside) if inside.parent != Path(".") else f"./{inside}"

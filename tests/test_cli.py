@@ -478,7 +478,7 @@ def test_the_preview_suggested_after_a_build_is_of_what_was_built(
     out = tmp_path / "out dir"
     assert cli.main(["build", "--site", str(site), "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    sitegen = shlex.join(cli._typed())  # (as the tests run it: see the test below)
+    sitegen = shlex.join(cli.sitegen_command())  # (as the tests run it: see the test below)
     assert f"Preview it with live reload: {sitegen} serve --site {site} --out '{out}'\n" in said
     # the articles too
     assert (
