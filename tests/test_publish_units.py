@@ -4,6 +4,7 @@ feeds, deploy files, ``sitegen init`` and the workflow it writes."""
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,7 @@ from sitegen.render.urls import (
 from sitegen.scaffold import init_site, site_files
 from sitegen.site.listings import by_month, by_tag, paginate
 from sitegen.source.select import build_date, published
+from sitegen.terminal import sitegen_command
 
 # --- URLs and base_url ------------------------------------------------------------------------
 
@@ -279,7 +281,9 @@ def test_init_says_how_to_build_a_site_whose_name_has_a_space(
 ) -> None:
     target = tmp_path / "my site"
     assert main(["init", str(target), "--sitegen", "sitegen"]) == 0
-    assert f"Build it: sitegen build --site '{target}'\n" in capsys.readouterr().out
+    build = shlex.join([*sitegen_command(), "build", "--site", str(target)])
+    assert build.endswith(f" build --site '{target}'")
+    assert f"Build it: {build}\n" in capsys.readouterr().out
 
 
 def check_workflow(path: Path) -> subprocess.CompletedProcess[str]:
