@@ -151,8 +151,9 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def toml_error(exc: Exception, path: str, text: str = "") -> SitegenError:
-    """A ``tomllib.TOMLDecodeError`` as an error naming the file and line (``text``'s
-    last line when it is "at end of document")."""
+    """A ``tomllib.TOMLDecodeError`` as an error naming the file and line. Where tomllib
+    says "at end of document", the line is found in ``text``: the string left open, else
+    the last line."""
     match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
     line = int(match.group(1)) if match else None
     message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc))
