@@ -75,6 +75,20 @@ def test_the_fullest_name_wins_over_a_middle_form() -> None:
         ("Assad's", "PERSON", "Assad"),
         ("the White House", "ORG", "White House"),
         ("The Pentagon", "ORG", "Pentagon"),
+        ("Coroner Graeme Johnston", "PERSON", "Graeme Johnston"),
+        # what the model takes in after a person's name (seen in the news corpus)
+        ("Dan Bursch - and", "PERSON", "Dan Bursch"),
+        ("John Kerry and", "PERSON", "John Kerry"),
+        ("Ian Murray-skippered", "PERSON", "Ian Murray"),
+        ("Tony Blair-led", "PERSON", "Tony Blair"),
+        ("Bill Peel of Mackay", "PERSON", "Bill Peel"),
+        # and what is part of it
+        ("Joan of Arc", "PERSON", "Joan of Arc"),
+        ("Mary Queen of Scots", "PERSON", "Mary Queen of Scots"),
+        ("Bashar al-Assad", "PERSON", "Bashar al-Assad"),
+        ("Jean-Marie Le Pen", "PERSON", "Jean-Marie Le Pen"),
+        ("Lashkar-e-Taiba", "ORG", "Lashkar-e-Taiba"),
+        ("Bank of England", "ORG", "Bank of England"),
     ],
 )
 def test_titles_possessives_and_the_are_not_part_of_names(raw: str, label: str, name: str) -> None:

@@ -33,6 +33,7 @@ _TITLE_WORDS = (
     r"|Chairwoman|Chair|Director|Spokesman|Spokeswoman|Sheikh|Ayatollah|Imam|Rabbi|Reverend"
     r"|Rev\.?|Premier|Mayor|Commissioner|Inspector|Detective|Superintendent|Constable|Officer"
     r"|Professor|Doctor|Deputy|Foreign|Defense|Defence|State|Interior|Home|Finance|Attorney"
+    r"|Coroner|Magistrate|Sheriff"
 )
 _TITLE_ABBREVIATIONS = (
     r"Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt|St"
@@ -61,6 +62,13 @@ _NOT_NAME_TAIL = re.compile(
     r"|Spokesperson|Official|Sportsman|Sportswoman|Yachtsman|Envoy|Delegation|Team|Government|And|But"
     r"|Or|The|This|That|In|On|At|As|It|He|She|They|We|I|A|An|If|So|Has|Is|Was|Said|Says)$"
 )
+#: What the model takes into a person's name at its end and is none of it: a joining
+#: word ("Dan Bursch - and"), a lowercase word joined by a hyphen ("Ian Murray-skippered",
+#: "Blair-led") and, after a name of two words or more, where the person is from
+#: ("Bill Peel of Mackay"; "Joan of Arc" is one name).
+_PERSON_TAIL = re.compile(r"(?:\s*[-–—]?\s+(?:and|or|but)|-[a-z]+|\s+of(?:\s+[A-Z][\w'’.-]*)+)$")
+#: A title before "of" that makes the rest part of the name ("Mary Queen of Scots").
+_RANK = re.compile(_TITLE_WORDS + r"|Duke|Duchess|Earl|Count|Countess|Baron|Bishop|Archbishop")
 _APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")
 _NEXT_WORD = re.compile(r" ([A-Z][\w'’.-]*)")
 
@@ -246,6 +254,20 @@ def _keep(nlp: Any, wanted: set[str]) -> list[str]:
     return [name for name in nlp.pipe_names if name not in keep]
 
 
+def _person_end(text: str, start: int, end: int) -> int:
+    """Where a person's name ends, without what the model took in after it."""
+    while (match := _PERSON_TAIL.search(text, start, end)) and match.start() > start:
+        before = text[start : match.start()].split()
+        if match.group().lstrip().startswith("of") and (
+            len(before) < 2 or _RANK.fullmatch(before[-1])
+        ):
+            break  # "Joan of Arc", "Mary Queen of Scots"
+        end = match.start()
+        while end > start and text[end - 1] in _EDGE:
+            end -= 1
+    return end
+
+
 def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
     """Narrow an entity to its name: no quotes or punctuation at the edges, no
     possessive ``'s``, and no leading "the" (``the White House`` -> ``White House``).
@@ -263,6 +285,8 @@ def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] 
         if not match or match.start() == start:
             break
         end = match.start()
+    if label == "PERSON":
+        end = _person_end(text, start, end)
     if not any(ch.isalpha() for ch in text[start:end]):
         return None
     if label == "EVENT" and _DATE.fullmatch(text, start, end):
