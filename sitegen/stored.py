@@ -111,8 +111,8 @@ def last_build(cache: Cache | None, inputs: bytes, out_dir: Path) -> BuildReport
         return None
     if made_from != inputs.hex() or marker != manifest_digest(out_dir):
         return None
-    if read_record(out_dir).damaged:  # files deleted or changed by hand: made again
-        return None
+    if read_record(out_dir, stamps=load_stamps(cache, out_dir)).damaged:  # deleted or
+        return None  # changed by hand: made again
     nothing: dict[str, Any] = {"rendered": 0, "changed": (), "annotated": 0}
     return dataclasses.replace(report, out_dir=str(out_dir), **nothing)
 
@@ -124,6 +124,28 @@ def remember_build(cache: Cache | None, inputs: bytes, out_dir: Path, report: Bu
         key = digest("build", str(out_dir.resolve()))
         kept = dataclasses.replace(report, out_dir="")
         cache.put("builds", [(key, _encode((inputs.hex(), kept, manifest_digest(out_dir))))])
+
+
+def load_stamps(cache: Cache | None, out_dir: Path) -> dict[str, int]:
+    """The modification times the last build into ``out_dir`` left its files with (none
+    known without a cache, or if what is kept does not decode)."""
+    if cache is None:
+        return {}
+    key = digest("stamps", str(out_dir.resolve()))
+    stored = cache.get("builds", [key]).get(key)
+    try:
+        return _decode_stamps(stored) if stored is not None else {}
+    except BAD_VALUE:
+        return {}
+
+
+def store_stamps(cache: Cache | None, out_dir: Path, stamps: dict[str, int]) -> None:
+    """Keep the modification times of the files just written into ``out_dir``."""
+    if cache is not None:
+        cache.put("builds", [(digest("stamps", str(out_dir.resolve())), _encode(stamps))])
+
+
+_decode_stamps = msgspec.msgpack.Decoder(dict[str, int]).decode
 
 
 @contextlib.contextmanager

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from . import memos
 from .cache import Cache
@@ -24,8 +25,9 @@ from .output.pages import deploy_files
 from .output.record import Known
 from .output.write import Written, write_first, write_site
 from .render.theme import Settings, Theme
-from .stored import without_gc
+from .stored import load_stamps, store_stamps, without_gc
 
+W = TypeVar("W")
 #: At most this many articles read anew have their pages written first (``early``):
 #: more is not an edit but a change of the whole site, written as one.
 EARLY_ARTICLES = 8
@@ -96,7 +98,8 @@ class SiteWriter:
                 write = functools.partial(
                     write_site, pages, derived=index, jobs=self.jobs, known=known
                 )
-                return write_locked(write, self.out_dir), first
+                stamped = functools.partial(self._stamped, write, _written_stamps)
+                return write_locked(stamped, self.out_dir), first
 
     def _write_early(
         self, site: Site, fresh: Collection[str], early: Callable[[Sequence[str]], None] | None
@@ -108,9 +111,31 @@ class SiteWriter:
         from .render.pages import first_pages
 
         pages = first_pages(site, self.settings, self.theme, self.salt, fresh)
-        first, known = write_locked(functools.partial(write_first, pages), self.out_dir)
+        write = functools.partial(
+            self._stamped, functools.partial(write_first, pages), _known_stamps
+        )
+        first, known = write_locked(write, self.out_dir)
         early(first)
         return first, known
+
+    def _stamped(
+        self, write: Callable[..., W], stamps_of: Callable[[W], dict[str, int] | None], out: Path
+    ) -> W:
+        """``write(out, stamps=…)``, given the modification times the last build left its
+        files with; the times it leaves them with kept for the next build (``stamps_of``
+        what it returns), all under the folder's lock (see ``output/record.py``)."""
+        written = write(out, stamps=load_stamps(self.cache, out))
+        if (stamps := stamps_of(written)) is not None:
+            store_stamps(self.cache, out, stamps)
+        return written
+
+
+def _written_stamps(written: Written) -> dict[str, int]:
+    return written.stamps
+
+
+def _known_stamps(first: tuple[list[str], Known | None]) -> dict[str, int] | None:
+    return first[1].record.stamps if first[1] is not None else None
 
 
 def report(

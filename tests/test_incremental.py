@@ -812,6 +812,49 @@ def test_files_deleted_or_changed_in_the_output_are_made_again(
     assert tree(out) == tree(fresh)
 
 
+def edit_keeping_the_size(path: Path) -> None:
+    """Change ``path`` as an editor does, its size kept: a letter swapped, and its time
+    that of a later save (a file system may keep times to the second only)."""
+    data = path.read_bytes()
+    at = data.index(b"<title>") + len(b"<title>")
+    path.write_bytes(data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :])
+    written = path.stat().st_mtime_ns
+    os.utime(path, ns=(written + 2 * 10**9, written + 2 * 10**9))
+
+
+def test_a_file_changed_by_hand_to_the_same_size_is_made_again(
+    make_site: MakeSite, fake_annotator: SpacyAnnotator
+) -> None:
+    """A change that keeps the file's size (one letter) is seen by the time the file
+    was last changed, kept in the cache for each file written: by the shortcut of a
+    build with nothing new, by a build with an edit, and by the preview's two steps.
+    A file touched but not changed is let be once its time is known again."""
+    site = make_site(SITE)
+    out = site / "build"
+    pipeline = Pipeline(site, annotator=fake_annotator)
+    pipeline.build(out)
+    page = out / "a" / "index.html"
+    written = page.read_bytes()
+    edit_keeping_the_size(page)
+    again = build_site_folder(site, fake_annotator, use_cache=True)  # nothing new
+    assert (page.read_bytes(), again.changed) == (written, ("a/index.html",))
+    edit_keeping_the_size(page)
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "quoted")})
+    again = build_site_folder(site, fake_annotator, use_cache=True)  # an edit elsewhere
+    assert page.read_bytes() == written and "a/index.html" in again.changed
+    edit_keeping_the_size(page)
+    make_site({"content/c.md": SITE["content/c.md"].replace("read", "cited")})
+    first: list[Sequence[str]] = []
+    pipeline.build(out, early=first.append)  # the preview: c's page first, then the rest
+    assert first == [["c/index.html"]] and page.read_bytes() == written
+    home = out / "index.html"
+    os.utime(home, ns=(home.stat().st_mtime_ns + 2 * 10**9,) * 2)  # touched
+    again = build_site_folder(site, fake_annotator, use_cache=True)
+    assert (again.rendered, again.changed) == (1, ())  # rendered, the same bytes: kept
+    again = build_site_folder(site, fake_annotator, use_cache=True)
+    assert again.rendered == 0
+
+
 def test_a_file_changed_by_hand_whose_page_left_the_site_goes_in_the_previews_edit_too(
     make_site: MakeSite, fake_annotator: SpacyAnnotator, tmp_path: Path
 ) -> None:

@@ -3,8 +3,11 @@
 It is a file in the folder (``.sitegen-build``), one line of JSON: each file with
 the key it was made from and its size, and what each derived folder (a search
 shard) was made from. A build compares its pages' keys with it to render only what
-changed; a file the record lists that is missing, or not of the size written (it
-was deleted or changed by hand), is made again as if its key had changed.
+changed; a file the record lists that is missing, not of the size written or not of
+the time it was written (it was deleted or changed by hand), is made again as if its
+key had changed. Those times (``stamps``) differ from machine to machine, so they are
+kept in the site's cache (``stored.py``), not in this file, whose bytes the same input
+always makes the same.
 """
 
 from __future__ import annotations
@@ -38,13 +41,27 @@ class Record:
     sizes: dict[str, int] = field(default_factory=dict)
     """Each file's size as written (unknown for a record of an earlier version)."""
     damaged: tuple[str, ...] = ()
-    """The files written that are gone or not of their size now, and the rest of their
+    """The files written that are gone or not as written now, and the rest of their
     derived folder: ``read_record`` leaves them out of ``files``, so they are made again
     (or removed, if the new site has them no more)."""
+    stamps: dict[str, int] = field(default_factory=dict)
+    """Each file's modification time (ns) as written, where known (not in the file)."""
 
     def holds(self, out_dir: Path, path: str) -> bool:
         """Whether the file ``path`` is in ``out_dir`` as this record's build wrote it."""
-        return path in self.files and _as_written(f"{out_dir}/{path}", self.sizes.get(path))
+        return path in self.files and self._as_written(str(out_dir), path)
+
+    def _as_written(self, base: str, path: str) -> bool:
+        try:
+            found = os.stat(f"{base}/{path}")
+        except OSError:
+            return False
+        size, stamp = self.sizes.get(path), self.stamps.get(path)
+        return (
+            stat.S_ISREG(found.st_mode)
+            and size in (None, found.st_size)
+            and stamp in (None, found.st_mtime_ns)
+        )
 
 
 @dataclass(frozen=True)
@@ -57,14 +74,15 @@ class Known:
     marker: bytes
 
 
-def read_known(out_dir: Path, known: Known | None) -> Record:
+def read_known(out_dir: Path, known: Known | None, stamps: dict[str, int] | None = None) -> Record:
     """``known``'s record if ``out_dir``'s marker is the one it was written as, else as
-    ``read_record`` reads it; either without what is no longer as it was written."""
+    ``read_record`` reads it (with ``stamps``); either without what is no longer as it
+    was written."""
     if known is not None:
         with contextlib.suppress(OSError):
             if (out_dir / MARKER).read_bytes() == known.marker:
                 return _checked(out_dir, known.record)
-    return read_record(out_dir)
+    return read_record(out_dir, stamps=stamps)
 
 
 def write_record(path: Path, record: Record) -> bytes:
@@ -91,9 +109,10 @@ def manifest_digest(out_dir: Path) -> str:
         return ""
 
 
-def read_record(out_dir: Path, check: bool = True) -> Record:
+def read_record(out_dir: Path, check: bool = True, stamps: dict[str, int] | None = None) -> Record:
     """What the last build wrote in ``out_dir`` (nothing if unknown or another version),
-    without what is no longer as it wrote it (``check``: 25 ms at 1,000 articles)."""
+    without what is no longer as it wrote it (``check``: 25 ms at 1,000 articles), by
+    size and by the modification times ``stamps`` (kept in the cache) where known."""
     try:
         data = msgspec.json.decode((out_dir / MARKER).read_bytes())
         files, made_from, sizes = data["files"], data.get("made_from", {}), data.get("sizes", {})
@@ -104,7 +123,7 @@ def read_record(out_dir: Path, check: bool = True) -> Record:
             and _map_of(sizes, int)
         ):
             made_from = {k: v for k, v in made_from.items() if _str_map(v)}
-            record = Record(files, made_from, sizes)
+            record = Record(files, made_from, sizes, stamps=dict(stamps or {}))
             return _checked(out_dir, record) if check else record
     except (OSError, ValueError, KeyError, TypeError):  # (msgspec's errors are ValueErrors)
         pass
@@ -112,10 +131,10 @@ def read_record(out_dir: Path, check: bool = True) -> Record:
 
 
 def _checked(out_dir: Path, record: Record) -> Record:
-    """``record`` without the files that are gone or not of the size written, nor the
-    other files of a derived folder one of them is in (a search shard is made whole)."""
-    sizes, base = record.sizes, str(out_dir)
-    damaged = [path for path in record.files if not _as_written(f"{base}/{path}", sizes.get(path))]
+    """``record`` without the files that are gone or not as written, nor the other
+    files of a derived folder one of them is in (a search shard is made whole)."""
+    sizes, stamps, base = record.sizes, record.stamps, str(out_dir)
+    damaged = [path for path in record.files if not record._as_written(base, path)]
     if not damaged:
         return record
     stale = tuple(p for p in record.made_from if any(d.startswith(p) for d in damaged))
@@ -124,15 +143,7 @@ def _checked(out_dir: Path, record: Record) -> Record:
     made_from = {p: v for p, v in record.made_from.items() if p not in stale}
     kept = {p: n for p, n in sizes.items() if p in files}
     dropped = tuple(sorted(p for p in record.files if p not in files))
-    return Record(files, made_from, kept, dropped)
-
-
-def _as_written(path: str, size: int | None) -> bool:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(found.st_mode) and size in (None, found.st_size)
+    return Record(files, made_from, kept, dropped, {p: t for p, t in stamps.items() if p in files})
 
 
 def _str_map(value: object) -> bool:

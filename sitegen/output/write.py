@@ -12,6 +12,7 @@ folder's checks, lock, exchange and recovery are ``folder.py``'s.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -41,6 +42,8 @@ class Written:
     """Files made: pages whose key changed, and derived files made again."""
     changed: tuple[str, ...]
     """Files written anew or removed; every other file is the one that was there."""
+    stamps: dict[str, int]
+    """Each file's modification time (ns) as it is now written (``record.py``)."""
 
 
 def write_site(
@@ -49,6 +52,7 @@ def write_site(
     derived: Sequence[Derived] = (),
     jobs: int = 1,
     known: Known | None = None,
+    stamps: dict[str, int] | None = None,
 ) -> Written:
     """Make the output folder hold exactly ``pages`` (and ``derived``'s files), with
     up to ``jobs`` processes; call inside ``locked(out_dir)``.
@@ -59,31 +63,33 @@ def write_site(
     otherwise the changed files are moved in one by one (each move atomic): new
     files first, then changed ones, then removals, so that at every instant every
     link of the site leads to a file. ``known``: the record ``write_first`` wrote,
-    if it did.
+    if it did; ``stamps``: the modification times the last build left its files with.
     """
     out_dir = out_dir.resolve()
     _check_paths(pages)
-    record = read_known(out_dir, known)
+    record = read_known(out_dir, known, stamps)
     previous = record.files
     kept, derive, carried = reuse(record, derived, out_dir)
     pages = [*pages, *kept]
     todo = [page for page in pages if previous.get(page.path) != page.key]
     paths = {page.path for page in pages}
     removed = sorted(p for p in [*previous, *record.damaged] if p not in paths)
-    if not todo and not removed and not derive:
-        return Written(len(pages), 0, ())  # nothing to do: the output is this site already
+    if not todo and not removed and not derive:  # nothing to do: the output is this site
+        return Written(len(pages), 0, (), _stamps(record.files, (), out_dir, out_dir, record))
     job = _Job(out_dir, record, derive, carried, jobs)
     with staging_folder(out_dir) as staging:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
-            changed, made = _whole_tree(job, staging, pages)
+            changed, made, now = _whole_tree(job, staging, pages)
         else:
-            changed, made = _in_place(job, staging, pages, todo, removed)
+            changed, made, now = _in_place(job, staging, pages, todo, removed)
     gone = sorted(set(removed) - set(made.keys))
     changes = tuple(sorted(changed + made.changed + gone))
-    return Written(len(pages) + len(made.keys), len(todo) + made.made, changes)
+    return Written(len(pages) + len(made.keys), len(todo) + made.made, changes, now)
 
 
-def write_first(pages: Sequence[Page], out_dir: Path) -> tuple[list[str], Known | None]:
+def write_first(
+    pages: Sequence[Page], out_dir: Path, stamps: dict[str, int] | None = None
+) -> tuple[list[str], Known | None]:
     """Render ``pages`` and move in those whose bytes changed, ahead of the rest of a
     build (the preview shows the page being edited first); call inside
     ``locked(out_dir)``. Only over a last build's output. The record of what each
@@ -92,7 +98,7 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> tuple[list[str], Known 
     that record as ``Known``, and checks the files: not here, where the page being
     edited waits)."""
     out_dir = out_dir.resolve()
-    record = read_record(out_dir, check=False)
+    record = read_record(out_dir, check=False, stamps=stamps)
     previous = record.files
     if not previous:
         return [], None
@@ -102,7 +108,8 @@ def write_first(pages: Sequence[Page], out_dir: Path) -> tuple[list[str], Known 
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         files = previous | {page.path: page.key for page in pages}
         sizes = _sizes(files, changed, staging, out_dir, record.sizes)
-        written = Record(files, record.made_from, sizes)
+        stamps = _stamps(files, changed, staging, out_dir, record)
+        written = Record(files, record.made_from, sizes, stamps=stamps)
         marker = write_record(staging / MARKER, written)
         with held():
             _move_in(staging, out_dir, changed, [])
@@ -122,20 +129,22 @@ class _Job:
     jobs: int
 
 
-def _whole_tree(job: _Job, staging: Path, pages: Sequence[Page]) -> tuple[list[str], MadeDerived]:
+def _whole_tree(
+    job: _Job, staging: Path, pages: Sequence[Page]
+) -> tuple[list[str], MadeDerived, dict[str, int]]:
     """A new tree in ``staging`` (unchanged files linked), exchanged for the old."""
     out_dir, previous = job.out_dir, job.previous.files
     changed = _render(staging, pages, previous, out_dir, link_unchanged=True, jobs=job.jobs)
     made = _derive(job, staging.joinpath, staging, link_unchanged=True)
-    _record(job, staging, pages, made, changed)
+    stamps = _record(job, staging, pages, made, changed, whole=True)
     with held():
         swap(staging, out_dir)
-    return changed, made
+    return changed, made, stamps
 
 
 def _in_place(
     job: _Job, staging: Path, pages: Sequence[Page], todo: Sequence[Page], removed: Sequence[str]
-) -> tuple[list[str], MadeDerived]:
+) -> tuple[list[str], MadeDerived, dict[str, int]]:
     """The derived files made from the new site (the changed pages staged, the others
     in the output), then changed pages moved in, removed ones deleted, and the derived
     files moved in the same way: until then a failure (Pagefind's, or SIGTERM) leaves
@@ -146,13 +155,13 @@ def _in_place(
     made = _derive(job, new_site, staging, link_unchanged=False)
     prefixes = tuple(one.prefix for one in job.derive)
     pages_gone = [p for p in removed if not p.startswith(prefixes)]
-    _record(job, staging, pages, made, changed)
+    stamps = _record(job, staging, pages, made, changed, whole=False)
     stale = set(removed) - set(pages_gone) - set(made.keys)
     with held():
         _move_in(staging, out_dir, changed, pages_gone)
         _move_in(staging, out_dir, made.changed, sorted(stale))
         os.replace(staging / MARKER, out_dir / MARKER)
-    return changed, made
+    return changed, made, stamps
 
 
 def _new_page(staging: Path, out_dir: Path, path: str) -> Path:
@@ -172,13 +181,40 @@ def _derive(job: _Job, site: PageFiles, staging: Path, *, link_unchanged: bool) 
 
 
 def _record(
-    job: _Job, staging: Path, pages: Sequence[Page], made: MadeDerived, changed: Sequence[str]
-) -> None:
-    """The record of the new site, staged (``changed``: the pages staged)."""
+    job: _Job,
+    staging: Path,
+    pages: Sequence[Page],
+    made: MadeDerived,
+    changed: Sequence[str],
+    *,
+    whole: bool,
+) -> dict[str, int]:
+    """The record of the new site, staged (``changed``: the pages staged; ``whole``:
+    every file is in ``staging``, the unchanged ones linked); its files' stamps."""
     files = {page.path: page.key for page in pages} | made.keys
     staged = {*changed, *made.changed}
     sizes = _sizes(files, staged, staging, job.out_dir, job.previous.sizes)
     write_record(staging / MARKER, Record(files, job.carried | made.made_from, sizes))
+    return _stamps(files, staged, staging, staging if whole else job.out_dir, job.previous)
+
+
+def _stamps(
+    paths: Iterable[str], staged: Collection[str], staging: Path, rest: Path, old: Record
+) -> dict[str, int]:
+    """Each file's modification time once moved in (a move keeps it): the staged file's,
+    else the last build's (checked since), or as the file is in ``rest`` where that is
+    not known (a record of an earlier version, or a file found not as it was written
+    whose bytes were the same: ``touch``)."""
+    stamps = {}
+    for path in paths:
+        if path in staged:
+            stamps[path] = (staging / path).stat().st_mtime_ns
+        elif path in old.stamps:
+            stamps[path] = old.stamps[path]
+        else:
+            with contextlib.suppress(OSError):  # (gone meanwhile: its stamp stays unknown)
+                stamps[path] = (rest / path).stat().st_mtime_ns
+    return stamps
 
 
 def _sizes(
