@@ -14,10 +14,16 @@ there can leave one held, on which a thread then hangs for ever. A build stopped
 that comes there is put off until the main thread has left that code (looked at
 every RETRY seconds, on SIGALRM); and sitegen waits for futures with ``as_done``,
 which waits in its own code, so a stop still comes at once.
+
+A stop is put off the same way while the main thread runs a callback of the garbage
+collector's or of a weak reference's (``weakref``'s own, which its sets and
+dictionaries use): Python ignores an exception raised there, so the stop would be
+lost, and the command would go on.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -42,6 +48,8 @@ _LIB = os.path.dirname(threading.__file__)
 THREAD_CODE = tuple(
     os.path.join(_LIB, *name) for name in (("threading.py",), ("queue.py",), ("concurrent", ""))
 )
+#: The files of the weak references' callbacks Python runs as it frees an object.
+WEAKREF_CODE = tuple(os.path.join(_LIB, name) for name in ("weakref.py", "_weakrefset.py"))
 
 _held = 0
 _pending: list[BaseException] = []
@@ -54,7 +62,7 @@ def stop(exc: BaseException, frame: FrameType | None = None) -> None:
     if _held:
         _pending.append(exc)
         return
-    if in_thread_code(frame):
+    if not_here(frame):
         if not _put_off:
             signal.signal(signal.SIGALRM, _retry)
             signal.setitimer(signal.ITIMER_REAL, RETRY)
@@ -63,10 +71,14 @@ def stop(exc: BaseException, frame: FrameType | None = None) -> None:
     raise exc
 
 
-def in_thread_code(frame: FrameType | None) -> bool:
-    """Whether ``frame``, or a frame that called it, runs Python's thread code."""
+def not_here(frame: FrameType | None) -> bool:
+    """Whether ``frame``, or a frame that called it, runs Python's thread code, or a
+    callback where Python ignores an exception (the garbage collector's, a weak
+    reference's)."""
+    collector = {getattr(callback, "__code__", None) for callback in gc.callbacks}
     while frame is not None:
-        if frame.f_code.co_filename.startswith(THREAD_CODE):
+        code = frame.f_code
+        if code.co_filename.startswith((*THREAD_CODE, *WEAKREF_CODE)) or code in collector:
             return True
         frame = frame.f_back
     return False
