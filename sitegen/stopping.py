@@ -16,9 +16,9 @@ every RETRY seconds, on SIGALRM); and sitegen waits for futures with ``as_done``
 which waits in its own code, so a stop still comes at once.
 
 A stop is put off the same way while the main thread runs a callback of the garbage
-collector's or of a weak reference's (``weakref``'s own, which its sets and
-dictionaries use): Python ignores an exception raised there, so the stop would be
-lost, and the command would go on.
+collector's, of a weak reference's (``weakref``'s own, which its sets and
+dictionaries use) or an object's ``__del__``: Python ignores an exception raised
+there, so the stop would be lost, and the command would go on.
 """
 
 from __future__ import annotations
@@ -74,11 +74,13 @@ def stop(exc: BaseException, frame: FrameType | None = None) -> None:
 def not_here(frame: FrameType | None) -> bool:
     """Whether ``frame``, or a frame that called it, runs Python's thread code, or a
     callback where Python ignores an exception (the garbage collector's, a weak
-    reference's)."""
+    reference's, a ``__del__``)."""
     collector = {getattr(callback, "__code__", None) for callback in gc.callbacks}
     while frame is not None:
         code = frame.f_code
         if code.co_filename.startswith((*THREAD_CODE, *WEAKREF_CODE)) or code in collector:
+            return True
+        if code.co_name == "__del__":
             return True
         frame = frame.f_back
     return False

@@ -26,6 +26,13 @@ class Stop(BaseException):
     """The exception a signal's handler raises; here a trace function sends it."""
 
 
+class Finalised:
+    """An object with a ``__del__``, where Python ignores an exception."""
+
+    def __del__(self) -> None:
+        time.perf_counter()
+
+
 @pytest.fixture
 def alarm() -> Iterator[None]:
     """SIGALRM as it was, after a test in which stops are put off (``stopping.stop``)."""
@@ -58,6 +65,7 @@ def shards(tmp_path: Path, line: int) -> tuple[bool, bool]:
 
     def write(pages: Sequence[Page]) -> list[str]:
         gc.collect(0)  # (the collector's callbacks run here, on the main thread)
+        Finalised()  # (and a __del__)
         return [page.path for page in pages]
 
     derived = [Derived(f"{n}/", {"n": str(n)}, make) for n in range(3)]
@@ -89,8 +97,8 @@ def collector_callback() -> Iterator[None]:
 def test_a_stop_at_any_line_comes_through_and_leaves_no_thread_hanging(
     tmp_path: Path, alarm: None, collector_callback: None
 ) -> None:
-    """Also in a callback of the collector's or of a weak reference's, where Python
-    ignores it: it is put off until the callback is done, not lost."""
+    """Also in a callback of the collector's or of a weak reference's, or a ``__del__``,
+    where Python ignores it: it is put off until that is done, not lost."""
     before = set(threading.enumerate())
     line = 0
     while True:
