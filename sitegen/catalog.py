@@ -183,18 +183,13 @@ def _entity(table: Any, lines: list[str], start: int, problems: Problems) -> Cur
         fail("url must start with http:// or https://", "url")
     if len(problems.errors) > before:
         return None
-    return CuratedEntity(
-        " ".join(name.split()),
-        label,
-        tuple(" ".join(a.split()) for a in aliases),
-        table.get("description"),
-        url,
-    )
+    own, *names = _names(table)
+    return CuratedEntity(own, label, tuple(names), table.get("description"), url)
 
 
 def _names(table: dict[str, Any]) -> list[str]:
-    """The name and aliases an [[entity]] table gives, those that are names (the name
-    first; "" if it has none)."""
+    """The name and aliases an [[entity]] table gives, those that are names, each with
+    its spacing made one space (the name first; "" if it has none)."""
     name, aliases = table.get("name"), table.get("aliases")
     given = [name if isinstance(name, str) else ""]
     given += [a for a in aliases if isinstance(a, str)] if isinstance(aliases, list) else []

@@ -48,12 +48,12 @@ class Record:
     """Each file's modification time (ns) as written, where known (not in the file)."""
 
     def holds(self, out_dir: Path, path: str) -> bool:
-        """Whether the file ``path`` is in ``out_dir`` as this record's build wrote it."""
-        return path in self.files and self._as_written(str(out_dir), path)
-
-    def _as_written(self, base: str, path: str) -> bool:
+        """Whether the file ``path`` is in ``out_dir`` as this record's build wrote it:
+        there, of its size and its time, where those are known."""
+        if path not in self.files:
+            return False
         try:
-            found = os.stat(f"{base}/{path}")
+            found = os.stat(f"{out_dir}/{path}")
         except OSError:
             return False
         size, stamp = self.sizes.get(path), self.stamps.get(path)
@@ -123,7 +123,7 @@ def read_record(out_dir: Path, check: bool = True, stamps: dict[str, int] | None
             and _map_of(sizes, int)
         ):
             made_from = {k: v for k, v in made_from.items() if _str_map(v)}
-            record = Record(files, made_from, sizes, stamps=dict(stamps or {}))
+            record = Record(files, made_from, sizes, stamps=stamps or {})
             return _checked(out_dir, record) if check else record
     except (OSError, ValueError, KeyError, TypeError):  # (msgspec's errors are ValueErrors)
         pass
@@ -133,17 +133,17 @@ def read_record(out_dir: Path, check: bool = True, stamps: dict[str, int] | None
 def _checked(out_dir: Path, record: Record) -> Record:
     """``record`` without the files that are gone or not as written, nor the other
     files of a derived folder one of them is in (a search shard is made whole)."""
-    sizes, stamps, base = record.sizes, record.stamps, str(out_dir)
-    damaged = [path for path in record.files if not record._as_written(base, path)]
+    damaged = [path for path in record.files if not record.holds(out_dir, path)]
     if not damaged:
         return record
     stale = tuple(p for p in record.made_from if any(d.startswith(p) for d in damaged))
     gone = set(damaged)
     files = {p: k for p, k in record.files.items() if p not in gone and not p.startswith(stale)}
     made_from = {p: v for p, v in record.made_from.items() if p not in stale}
-    kept = {p: n for p, n in sizes.items() if p in files}
+    kept = {p: n for p, n in record.sizes.items() if p in files}
     dropped = tuple(sorted(p for p in record.files if p not in files))
-    return Record(files, made_from, kept, dropped, {p: t for p, t in stamps.items() if p in files})
+    stamps = {p: t for p, t in record.stamps.items() if p in files}
+    return Record(files, made_from, kept, dropped, stamps)
 
 
 def _str_map(value: object) -> bool:

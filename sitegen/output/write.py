@@ -12,11 +12,10 @@ folder's checks, lock, exchange and recovery are ``folder.py``'s.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import shutil
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +74,8 @@ def write_site(
     paths = {page.path for page in pages}
     removed = sorted(p for p in [*previous, *record.damaged] if p not in paths)
     if not todo and not removed and not derive:  # nothing to do: the output is this site
-        return Written(len(pages), 0, (), _stamps(record.files, (), out_dir, out_dir, record))
+        _, stamps = _as_written(record.files, (), out_dir, out_dir, record)
+        return Written(len(pages), 0, (), stamps)
     job = _Job(out_dir, record, derive, carried, jobs)
     with staging_folder(out_dir) as staging:
         if not previous or len(todo) > WHOLE_TREE_SHARE * len(pages):
@@ -107,8 +107,7 @@ def write_first(
         todo = [page for page in pages if previous.get(page.path) != page.key]
         changed = _render(staging, todo, previous, out_dir, link_unchanged=False)
         files = previous | {page.path: page.key for page in pages}
-        sizes = _sizes(files, changed, staging, out_dir, record.sizes)
-        stamps = _stamps(files, changed, staging, out_dir, record)
+        sizes, stamps = _as_written(files, changed, staging, out_dir, record)
         written = Record(files, record.made_from, sizes, stamps=stamps)
         marker = write_record(staging / MARKER, written)
         with held():
@@ -193,49 +192,31 @@ def _record(
     every file is in ``staging``, the unchanged ones linked); its files' stamps."""
     files = {page.path: page.key for page in pages} | made.keys
     staged = {*changed, *made.changed}
-    sizes = _sizes(files, staged, staging, job.out_dir, job.previous.sizes)
+    rest = staging if whole else job.out_dir
+    sizes, stamps = _as_written(files, staged, staging, rest, job.previous)
     write_record(staging / MARKER, Record(files, job.carried | made.made_from, sizes))
-    return _stamps(files, staged, staging, staging if whole else job.out_dir, job.previous)
-
-
-def _stamps(
-    paths: Iterable[str], staged: Collection[str], staging: Path, rest: Path, old: Record
-) -> dict[str, int]:
-    """Each file's modification time once moved in (a move keeps it): the staged file's,
-    else the last build's (checked since), or as the file is in ``rest`` where that is
-    not known (a record of an earlier version, or a file found not as it was written
-    whose bytes were the same: ``touch``)."""
-    stamps = {}
-    for path in paths:
-        if path in staged:
-            stamps[path] = (staging / path).stat().st_mtime_ns
-        elif path in old.stamps:
-            stamps[path] = old.stamps[path]
-        else:
-            with contextlib.suppress(OSError):  # (gone meanwhile: its stamp stays unknown)
-                stamps[path] = (rest / path).stat().st_mtime_ns
     return stamps
 
 
-def _sizes(
-    paths: Iterable[str],
-    staged: Collection[str],
-    staging: Path,
-    out_dir: Path,
-    old: Mapping[str, int],
-) -> dict[str, int]:
-    """Each file's size: the staged file's if it was staged (its bytes changed), else
-    as the last build's record says (checked since), or as it is, where that did not
-    say (a record of an earlier version)."""
-    sizes = {}
+def _as_written(
+    paths: Iterable[str], staged: Collection[str], staging: Path, rest: Path, old: Record
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Each file's size and modification time once moved in (a move keeps both): the
+    staged file's (its bytes changed), else as the last build's record says (checked
+    since), or as the file is in ``rest`` where that is not known (a record of an
+    earlier version, or a file found not as written whose bytes were the same:
+    ``touch``). One ``stat`` at most per file."""
+    sizes, stamps = {}, {}
     for path in paths:
-        if path in staged:
-            sizes[path] = (staging / path).stat().st_size
-        elif path in old:
-            sizes[path] = old[path]
-        else:
-            sizes[path] = (out_dir / path).stat().st_size
-    return sizes
+        if path not in staged and path in old.sizes and path in old.stamps:
+            sizes[path], stamps[path] = old.sizes[path], old.stamps[path]
+            continue
+        try:
+            found = (staging if path in staged else rest).joinpath(path).stat()
+        except OSError:  # (gone meanwhile: made again by the next build)
+            continue
+        sizes[path], stamps[path] = found.st_size, found.st_mtime_ns
+    return sizes, stamps
 
 
 def _check_paths(pages: Sequence[Page]) -> None:
