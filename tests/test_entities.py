@@ -82,6 +82,10 @@ def test_the_fullest_name_wins_over_a_middle_form() -> None:
         ("Ian Murray-skippered", "PERSON", "Ian Murray"),
         ("Tony Blair-led", "PERSON", "Tony Blair"),
         ("Bill Peel of Mackay", "PERSON", "Bill Peel"),
+        ("Shadow Treasurer Bob McMullan", "PERSON", "Bob McMullan"),
+        ("Opposition Leader Simon Crean", "PERSON", "Simon Crean"),
+        ("Terence Cole QC", "PERSON", "Terence Cole"),
+        ("Peter Cosgrove AC, MBE", "PERSON", "Peter Cosgrove"),
         # and what is part of it
         ("Joan of Arc", "PERSON", "Joan of Arc"),
         ("Mary Queen of Scots", "PERSON", "Mary Queen of Scots"),
@@ -94,6 +98,23 @@ def test_the_fullest_name_wins_over_a_middle_form() -> None:
 def test_titles_possessives_and_the_are_not_part_of_names(raw: str, label: str, name: str) -> None:
     span = trim_entity(raw, 0, len(raw), label)
     assert span is not None and raw[span[0] : span[1]] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "kept"),
+    [
+        ("Later the Treasurer said so.", "Treasurer", False),
+        ("Later the Shadow Treasurer said so.", "Shadow Treasurer", False),
+        ("Later The Queen said so.", "Queen", False),
+        ("Later Treasurer said so.", "Treasurer", True),  # no "the": a surname, maybe
+        ("Later King said so.", "King", True),
+        ("Later the Kerry said so.", "Kerry", True),  # no office
+    ],
+)
+def test_an_office_alone_after_the_is_no_person(text: str, span: str, kept: bool) -> None:
+    start = text.index(span)
+    found = trim_entity(text, start, start + len(span), "PERSON")
+    assert (found == (start, start + len(span))) if kept else found is None
 
 
 def test_every_kerry_in_an_article_links_to_john_kerry() -> None:
@@ -128,6 +149,63 @@ def test_an_ambiguous_short_name_is_a_conflict_not_a_merge(tmp_path: Path) -> No
     assert [(x.name, x.candidates, x.sources) for x in site.conflicts] == [
         ("Kerry", ("John Kerry", "Teresa Kerry"), ("content/c.md",))
     ]
+
+
+# A place the model took for a person ---------------------------------------
+
+
+def test_a_known_place_taken_for_a_person_is_a_place() -> None:
+    merges, _ = resolve_across(
+        {("PERSON", "Hobart"): 5, ("PERSON", "Buenos Aires"): 19}, EMPTY_CATALOG
+    )
+    assert merges == {
+        ("PERSON", "Hobart"): ("GPE", "Hobart"),
+        ("PERSON", "Buenos Aires"): ("GPE", "Buenos Aires"),
+    }
+    # the place's own label when the model also gave it one, even from fewer mentions
+    merges, _ = resolve_across({("PERSON", "Perth"): 3, ("LOC", "Perth"): 1}, EMPTY_CATALOG)
+    assert merges == {("PERSON", "Perth"): ("LOC", "Perth")}
+
+
+def test_a_place_name_that_is_a_persons_stays_a_person() -> None:
+    people = {("PERSON", "Charles Darwin"): 1, ("PERSON", "Darwin"): 4}  # a surname
+    assert resolve_across(people, EMPTY_CATALOG)[0] == {
+        ("PERSON", "Darwin"): ("PERSON", "Charles Darwin")
+    }
+    first = {("PERSON", "David"): 4, ("PERSON", "David Hicks"): 2}  # a first name
+    assert resolve_across(first, EMPTY_CATALOG)[0] == {}
+    read = [("PERSON", "Darwin")]  # after a title, or speaking (see the next test)
+    assert resolve_across({("PERSON", "Darwin"): 4}, EMPTY_CATALOG, persons=read)[0] == {}
+    assert resolve_across({("PERSON", "Smithville"): 4}, EMPTY_CATALOG)[0] == {}  # no place
+    # a place, then a people, taken for a person's name: no first name
+    group = {("PERSON", "Darwin"): 4, ("PERSON", "Darwin Aboriginal"): 1, ("NORP", "Aboriginal"): 2}
+    assert resolve_across(group, EMPTY_CATALOG)[0][("PERSON", "Darwin")] == ("GPE", "Darwin")
+
+
+def test_a_person_named_like_a_place_is_known_by_a_title_or_a_reporting_verb() -> None:
+    annotator = make_fake_annotator([("PERSON", "Darwin"), ("PERSON", "Hobart")])
+    one = article(
+        "---\ntitle: A\n---\nMr Darwin spoke.\n", path="content/a.md", annotator=annotator
+    )
+    two = article(
+        "---\ntitle: B\n---\nThey flew to Darwin and Hobart.\n",
+        path="content/b.md",
+        annotator=annotator,
+    )
+    ids = {e.id for e in build_site([one, two]).entities}
+    assert {"person/darwin", "gpe/hobart"} <= ids
+    assert "person/hobart" not in ids and "gpe/darwin" not in ids
+    three = article(
+        "---\ntitle: C\n---\nDarwin said no. Hobart, says his brother, left.\n",
+        path="content/c.md",
+        annotator=annotator,
+    )
+    assert {"person/darwin", "person/hobart"} <= {e.id for e in build_site([three]).entities}
+
+
+def test_a_curated_person_named_like_a_place_stays_a_person(tmp_path: Path) -> None:
+    catalog = catalog_from(tmp_path, '[[entity]]\nname = "Hobart"\ntype = "PERSON"\n')
+    assert resolve_across({("PERSON", "Hobart"): 5}, catalog)[0] == {}
 
 
 def test_resolve_across_is_independent_of_order() -> None:

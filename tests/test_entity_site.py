@@ -168,6 +168,31 @@ def test_sample_site_people_are_one_entity_each(
     assert page.count('class="passage"') == 3
 
 
+@pytest.mark.model
+def test_cities_the_model_takes_for_people_have_place_pages(
+    make_site: Callable[..., Path], real_annotator: SpacyAnnotator
+) -> None:
+    text = (
+        "---\ntitle: Yachts\ndate: 2002-01-02\n---\nA yacht in the Sydney to Hobart has "
+        "been towed to port.\n\nThe service will reach every mainland capital, including "
+        "Perth and Darwin.\n\nPolice met protesters in the capital, Buenos Aires.\n"
+    )
+    out = build_with(make_site({"content/a.md": text}), real_annotator)
+    paragraphs = text.split("---\n")[2].split("\n\n")
+    taken = {  # the model's own mistakes, which the test is about
+        p[e.start : e.end]
+        for p, found in zip(paragraphs, real_annotator.annotate(paragraphs), strict=True)
+        for e in found.entities
+        if e.label == "PERSON"
+    }
+    assert {"Hobart", "Darwin", "Buenos Aires"} <= taken
+    for slug in ("hobart", "perth", "darwin", "buenos-aires"):
+        assert (out / "entities/gpe" / slug / "index.html").is_file(), slug
+        assert not (out / "entities/person" / slug).exists(), slug
+    page = (out / "a/index.html").read_text()
+    assert "entities/gpe/hobart/" in page and "entities/person/" not in page
+
+
 def test_footnotes_repeated_nested_and_quoting_are_notes_with_unique_ids(
     make_site: Callable[..., Path],
 ) -> None:

