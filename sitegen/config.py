@@ -120,6 +120,14 @@ def load_config(site_dir: Path) -> SiteConfig:
 
 
 def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, Any]:
+    values = _typed(data, text, problems)
+    _check_values(values, text, problems)
+    return values
+
+
+def _typed(data: dict[str, Any], text: str, problems: Problems) -> dict[str, Any]:
+    """The settings of known keys and of the right type, by their names in SiteConfig
+    (with the line of each, under "lines"); every other key is a problem."""
     values: dict[str, Any] = {}
     for section, table in data.items():
         keys = _SCHEMA.get(section)
@@ -148,6 +156,12 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
             values[name] = value
             if line is not None:
                 values.setdefault("lines", {})[name] = line
+    return values
+
+
+def _check_values(values: dict[str, Any], text: str, problems: Problems) -> None:
+    """Each setting of the right type checked for what it may be (labels known, sizes
+    in range, a Dask address that parses), some normalised in ``values``."""
     if "labels" in values:
         values["labels"] = _check_labels(values["labels"], text, problems)
     if values.get("highlight", "first") not in HIGHLIGHT_MODES:
@@ -169,7 +183,6 @@ def _validate(data: dict[str, Any], text: str, problems: Problems) -> dict[str, 
     _check_publishing(values, text, problems)
     if "dask" in values and (problem := address_problem(values["dask"])):
         problems.error(f"[nlp] dask {problem}", CONFIG_NAME, _line_of(text, r"^\s*dask\s*=", "nlp"))
-    return values
 
 
 def _check_publishing(values: dict[str, Any], text: str, problems: Problems) -> None:
