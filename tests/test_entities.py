@@ -162,6 +162,14 @@ def test_a_known_place_taken_for_a_person_is_a_place() -> None:
         ("PERSON", "Hobart"): ("GPE", "Hobart"),
         ("PERSON", "Buenos Aires"): ("GPE", "Buenos Aires"),
     }
+    # a part of a place is one too, and the city is no surname of it
+    merges, _ = resolve_across(
+        {("PERSON", "Greater Sydney"): 2, ("PERSON", "Sydney"): 1}, EMPTY_CATALOG
+    )
+    assert merges == {
+        ("PERSON", "Greater Sydney"): ("GPE", "Greater Sydney"),
+        ("PERSON", "Sydney"): ("GPE", "Sydney"),
+    }
     # the place's own label when the model also gave it one, even from fewer mentions
     merges, _ = resolve_across({("PERSON", "Perth"): 3, ("LOC", "Perth"): 1}, EMPTY_CATALOG)
     assert merges == {("PERSON", "Perth"): ("LOC", "Perth")}

