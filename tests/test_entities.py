@@ -86,6 +86,9 @@ def test_the_fullest_name_wins_over_a_middle_form() -> None:
         ("Opposition Leader Simon Crean", "PERSON", "Simon Crean"),
         ("Terence Cole QC", "PERSON", "Terence Cole"),
         ("Peter Cosgrove AC, MBE", "PERSON", "Peter Cosgrove"),
+        # "St" is no title: a saint's name, or a place the model took for a person
+        ("St Paul", "PERSON", "St Paul"),
+        ("St Helens", "PERSON", "St Helens"),
         # and what is part of it
         ("Joan of Arc", "PERSON", "Joan of Arc"),
         ("Mary Queen of Scots", "PERSON", "Mary Queen of Scots"),
@@ -162,6 +165,8 @@ def test_a_known_place_taken_for_a_person_is_a_place() -> None:
         ("PERSON", "Hobart"): ("GPE", "Hobart"),
         ("PERSON", "Buenos Aires"): ("GPE", "Buenos Aires"),
     }
+    merges, _ = resolve_across({("PERSON", "St Helens"): 1}, EMPTY_CATALOG)
+    assert merges == {("PERSON", "St Helens"): ("GPE", "St Helens")}
     # a part of a place is one too, and the city is no surname of it
     merges, _ = resolve_across(
         {("PERSON", "Greater Sydney"): 2, ("PERSON", "Sydney"): 1}, EMPTY_CATALOG

@@ -35,9 +35,7 @@ _TITLE_WORDS = (
     r"|Professor|Doctor|Deputy|Foreign|Defense|Defence|State|Interior|Home|Finance|Attorney"
     r"|Coroner|Magistrate|Sheriff|Treasurer|Shadow|Opposition|Leader|Acting|Senior"
 )
-_TITLE_ABBREVIATIONS = (
-    r"Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt|St"
-)
+_TITLE_ABBREVIATIONS = r"Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt"
 #: Titles and honorifics are not part of a person's name ("President Barack Obama").
 _TITLE = re.compile(
     r"(?:(?:US|U\.S\.|UK|UN|EU)\s+)?"
