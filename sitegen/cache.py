@@ -326,9 +326,10 @@ class Cache:
 
 @cache
 def code_digest() -> str:
-    """A digest of sitegen's own code: results made by other code are not reused."""
+    """A digest of sitegen's own code, and of the data it reads (the place names): results
+    made by other code are not reused."""
     package = Path(__file__).parent
     parts: list[str | bytes] = []
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.txt")]):
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return digest(*parts).hex()

@@ -9,6 +9,7 @@ from conftest import NO_SITE, make_fake_annotator, read_article
 
 from sitegen.catalog import EMPTY_CATALOG, Catalog, load_catalog
 from sitegen.enrich.names import resolve_across, resolve_names
+from sitegen.enrich.places import reads_as_person, reads_as_place
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.model import Article
 from sitegen.nlp.annotator import SpacyAnnotator, trim_entity
@@ -157,63 +158,104 @@ def test_an_ambiguous_short_name_is_a_conflict_not_a_merge(tmp_path: Path) -> No
 # A place the model took for a person ---------------------------------------
 
 
-def test_a_known_place_taken_for_a_person_is_a_place() -> None:
-    merges, _ = resolve_across(
-        {("PERSON", "Hobart"): 5, ("PERSON", "Buenos Aires"): 19}, EMPTY_CATALOG
-    )
-    assert merges == {
-        ("PERSON", "Hobart"): ("GPE", "Hobart"),
-        ("PERSON", "Buenos Aires"): ("GPE", "Buenos Aires"),
+def places(counts: dict[tuple[str, str], int], **signs: list[tuple[str, str]]) -> dict:
+    """What ``resolve_across`` makes of ``counts``, given how mentions read (``placed``,
+    ``persons``)."""
+    return resolve_across(counts, EMPTY_CATALOG, **signs)[0]
+
+
+def test_a_known_place_taken_for_a_person_is_a_place_where_it_reads_as_one() -> None:
+    hobart, st_helens = ("PERSON", "Hobart"), ("PERSON", "St Helens")
+    placed = [hobart, st_helens]  # "in Hobart", "the Sydney to Hobart"
+    assert places({hobart: 5, st_helens: 1}, placed=placed) == {
+        hobart: ("GPE", "Hobart"),
+        st_helens: ("GPE", "St Helens"),
     }
-    merges, _ = resolve_across({("PERSON", "St Helens"): 1}, EMPTY_CATALOG)
-    assert merges == {("PERSON", "St Helens"): ("GPE", "St Helens")}
-    # a part of a place is one too, and the city is no surname of it
-    merges, _ = resolve_across(
-        {("PERSON", "Greater Sydney"): 2, ("PERSON", "Sydney"): 1}, EMPTY_CATALOG
-    )
-    assert merges == {
+    # or where the model also says it is a place, even in fewer mentions: its label
+    assert places({("PERSON", "Buenos Aires"): 19, ("GPE", "Buenos Aires"): 13}) == {
+        ("PERSON", "Buenos Aires"): ("GPE", "Buenos Aires")
+    }
+    assert places({("PERSON", "Perth"): 3, ("LOC", "Perth"): 1}) == {
+        ("PERSON", "Perth"): ("LOC", "Perth")
+    }
+    # a part of a place is one, and the city is no surname of it
+    assert places(
+        {("PERSON", "Greater Sydney"): 2, ("PERSON", "Sydney"): 1, ("GPE", "Sydney"): 1}
+    ) == {
         ("PERSON", "Greater Sydney"): ("GPE", "Greater Sydney"),
         ("PERSON", "Sydney"): ("GPE", "Sydney"),
     }
-    # the place's own label when the model also gave it one, even from fewer mentions
-    merges, _ = resolve_across({("PERSON", "Perth"): 3, ("LOC", "Perth"): 1}, EMPTY_CATALOG)
-    assert merges == {("PERSON", "Perth"): ("LOC", "Perth")}
 
 
 def test_a_place_name_that_is_a_persons_stays_a_person() -> None:
-    people = {("PERSON", "Charles Darwin"): 1, ("PERSON", "Darwin"): 4}  # a surname
-    assert resolve_across(people, EMPTY_CATALOG)[0] == {
-        ("PERSON", "Darwin"): ("PERSON", "Charles Darwin")
+    darwin = ("PERSON", "Darwin")
+    assert places({darwin: 4}) == {}  # nothing reads as a place
+    assert places({("PERSON", "Bush"): 5}) == {}
+    surname = {("PERSON", "Charles Darwin"): 1, darwin: 4, ("GPE", "Darwin"): 1}
+    assert places(surname)[darwin] == ("PERSON", "Charles Darwin")
+    junior = {("PERSON", "Robert F. Kennedy Jr"): 1, ("PERSON", "Kennedy"): 3}
+    assert places(junior, placed=[("PERSON", "Kennedy")]) == {}  # a person (apart, as before)
+    first = {("PERSON", "David"): 4, ("PERSON", "David Hicks"): 2, ("GPE", "David"): 1}
+    assert places(first) == {("GPE", "David"): ("PERSON", "David")}
+    assert places({darwin: 4}, placed=[darwin], persons=[darwin]) == {}  # "Mr Darwin"
+    assert places({("PERSON", "Smithville"): 4}, placed=[("PERSON", "Smithville")]) == {}
+    # a place, then a people, taken for a person's name gives no first name
+    group = {darwin: 4, ("PERSON", "Darwin Aboriginal"): 1, ("NORP", "Aboriginal"): 2}
+    assert places(group, placed=[darwin])[darwin] == ("GPE", "Darwin")
+
+
+def test_a_name_mostly_taken_for_an_organisation_stays_one() -> None:
+    chelsea = {("ORG", "Chelsea"): 4, ("PERSON", "Chelsea"): 1}
+    assert places(chelsea, placed=[("PERSON", "Chelsea")]) == {
+        ("PERSON", "Chelsea"): ("ORG", "Chelsea")
     }
-    first = {("PERSON", "David"): 4, ("PERSON", "David Hicks"): 2}  # a first name
-    assert resolve_across(first, EMPTY_CATALOG)[0] == {}
-    read = [("PERSON", "Darwin")]  # after a title, or speaking (see the next test)
-    assert resolve_across({("PERSON", "Darwin"): 4}, EMPTY_CATALOG, persons=read)[0] == {}
-    assert resolve_across({("PERSON", "Smithville"): 4}, EMPTY_CATALOG)[0] == {}  # no place
-    # a place, then a people, taken for a person's name: no first name
-    group = {("PERSON", "Darwin"): 4, ("PERSON", "Darwin Aboriginal"): 1, ("NORP", "Aboriginal"): 2}
-    assert resolve_across(group, EMPTY_CATALOG)[0][("PERSON", "Darwin")] == ("GPE", "Darwin")
 
 
-def test_a_person_named_like_a_place_is_known_by_a_title_or_a_reporting_verb() -> None:
+def test_how_a_mention_of_a_place_taken_for_a_person_reads() -> None:
+    for text, name, reading in [
+        ("They live in Hobart now.", "Hobart", "place"),
+        ("A yacht in the Sydney to Hobart left.", "Hobart", "place"),
+        ("Police in Hobart said so.", "Hobart", "place"),
+        ("The fires reach north of Wollongong.", "Wollongong", "place"),
+        ("Crowds gathered in the Solomon Islands capital, Honiara.", "Honiara", "place"),
+        ("Gas will come from the Bayu-Undan field to Darwin.", "Darwin", "place"),
+        ("He talked to Darwin about it.", "Darwin", ""),
+        ("Perth and Darwin were hot.", "Darwin", ""),
+        ("Mr Darwin spoke.", "Darwin", "person"),
+        ("Darwin said no.", "Darwin", "person"),
+        ("His mother Elizabeth, says the report, left.", "Elizabeth", "person"),
+    ]:
+        start = text.index(name)
+        found = (
+            "place"
+            if reads_as_place(text, start)
+            else "person"
+            if reads_as_person(text, start, start + len(name))
+            else ""
+        )
+        assert found == reading, text
+
+
+def test_a_site_reads_places_taken_for_people_as_places() -> None:
     annotator = make_fake_annotator([("PERSON", "Darwin"), ("PERSON", "Hobart")])
     one = article(
         "---\ntitle: A\n---\nMr Darwin spoke.\n", path="content/a.md", annotator=annotator
     )
     two = article(
-        "---\ntitle: B\n---\nThey flew to Darwin and Hobart.\n",
+        "---\ntitle: B\n---\nThey live in Darwin and near Hobart.\n",
         path="content/b.md",
         annotator=annotator,
     )
     ids = {e.id for e in build_site([one, two]).entities}
-    assert {"person/darwin", "gpe/hobart"} <= ids
+    assert {"person/darwin", "gpe/hobart"} <= ids  # Darwin was read as a person
     assert "person/hobart" not in ids and "gpe/darwin" not in ids
     three = article(
-        "---\ntitle: C\n---\nDarwin said no. Hobart, says his brother, left.\n",
+        "---\ntitle: C\n---\nPolice in Hobart said no. Perth and Darwin were hot.\n",
         path="content/c.md",
         annotator=annotator,
     )
-    assert {"person/darwin", "person/hobart"} <= {e.id for e in build_site([three]).entities}
+    ids = {e.id for e in build_site([three]).entities}
+    assert {"gpe/hobart", "person/darwin"} <= ids  # nothing read Darwin as a place
 
 
 def test_a_curated_person_named_like_a_place_stays_a_person(tmp_path: Path) -> None:

@@ -172,10 +172,12 @@ def test_sample_site_people_are_one_entity_each(
 def test_cities_the_model_takes_for_people_have_place_pages(
     make_site: Callable[..., Path], real_annotator: SpacyAnnotator
 ) -> None:
-    text = (
+    text = (  # each taken for a person somewhere, each read as a place somewhere
         "---\ntitle: Yachts\ndate: 2002-01-02\n---\nA yacht in the Sydney to Hobart has "
-        "been towed to port.\n\nThe service will reach every mainland capital, including "
-        "Perth and Darwin.\n\nPolice met protesters in the capital, Buenos Aires.\n"
+        "been towed to port.\n\nPolice in Darwin said the road was closed.\n\nThe service "
+        "will reach every mainland capital, including Perth and Darwin.\n\nIt was hot in "
+        "Perth on Monday.\n\nPolice clashed with protesters near the presidential palace in "
+        "the capital, Buenos Aires.\n\nThousands marched in Buenos Aires on Friday.\n"
     )
     out = build_with(make_site({"content/a.md": text}), real_annotator)
     paragraphs = text.split("---\n")[2].split("\n\n")
@@ -185,7 +187,7 @@ def test_cities_the_model_takes_for_people_have_place_pages(
         for e in found.entities
         if e.label == "PERSON"
     }
-    assert {"Hobart", "Darwin", "Buenos Aires"} <= taken
+    assert {"Hobart", "Darwin", "Perth", "Buenos Aires"} <= taken
     for slug in ("hobart", "perth", "darwin", "buenos-aires"):
         assert (out / "entities/gpe" / slug / "index.html").is_file(), slug
         assert not (out / "entities/person" / slug).exists(), slug

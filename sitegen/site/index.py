@@ -23,10 +23,9 @@ from typing import TypeVar
 from ..cache import digest
 from ..catalog import EMPTY_CATALOG, Catalog
 from ..enrich.names import entity_id, resolve_across
-from ..enrich.places import is_place
+from ..enrich.places import is_place, reads_as_person, reads_as_place
 from ..memos import Memo
 from ..model import LABELS, Article, Conflict, Entity, Mention, Quoted, Site
-from ..nlp.annotator import after_title, says_next
 from .ledger import cite
 
 _LABEL_ORDER = {label: i for i, label in enumerate(LABELS)}
@@ -56,8 +55,9 @@ class _Contribution:
     speaking: frozenset[Key]
     """(label, name) of its mentions of an entity it quotes or cites."""
     persons: frozenset[Key]
-    """(label, name) of its mentions of a known place's name that read as a person's
-    (``_read_as_person``)."""
+    """(label, name) of its mentions of a known place's name, taken for a person's,
+    that read as a person's; ``placed``: that read as a place's (``_reading``)."""
+    placed: frozenset[Key]
 
 
 class SiteIndex:
@@ -74,9 +74,12 @@ class SiteIndex:
         index's memory.)"""
         self._names: Counter[Key] = Counter()
         self._speaking: Counter[Key] = Counter()
-        self._persons: Counter[Key] = Counter()
         """How many articles quote or cite each (label, name)."""
-        self._resolved_from: tuple[Counter[Key], frozenset[Key], frozenset[Key]] | None = None
+        self._persons: Counter[Key] = Counter()
+        self._placed: Counter[Key] = Counter()
+        """How many articles have each place taken for a person read as a person, or as
+        a place (``_Contribution``)."""
+        self._resolved_from: tuple[Counter[Key], *tuple[frozenset[Key], ...]] | None = None
         self._renames: Renames = {}
         self._conflicts: list[Conflict] = []
         self._resolved: dict[str, Article] = {}
@@ -135,15 +138,16 @@ class SiteIndex:
         _add(self._names, contribution.names, sign)
         _add(self._speaking, dict.fromkeys(contribution.speaking, 1), sign)
         _add(self._persons, dict.fromkeys(contribution.persons, 1), sign)
+        _add(self._placed, dict.fromkeys(contribution.placed, 1), sign)
 
     def _resolve(self, gone: Sequence[str], new: Sequence[str]) -> set[str]:
         """Resolve the names again if what they are resolved from changed; update the
         resolved articles and the entities' mentions; the entity ids touched."""
-        speaking, persons = frozenset(self._speaking), frozenset(self._persons)
+        signs = tuple(map(frozenset, (self._speaking, self._persons, self._placed)))
         touched: set[str] = set()
-        if self._resolved_from != (self._names, speaking, persons):
-            merges, self._conflicts = resolve_across(self._names, self.catalog, speaking, persons)
-            self._resolved_from = (self._names.copy(), speaking, persons)
+        if self._resolved_from != (self._names, *signs):
+            merges, self._conflicts = resolve_across(self._names, self.catalog, *signs)
+            self._resolved_from = (self._names.copy(), *signs)
             renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
             if renames != self._renames:  # the articles naming what is renamed, again
                 both = renames.keys() | self._renames.keys()
@@ -208,22 +212,29 @@ def _add(counts: Counter[V], more: Mapping[V, int], sign: int) -> None:
 
 def _contribution(article: Article) -> _Contribution:
     sources = {a.entity for a in article.attributions if a.entity}
+    readings = _readings(article)
     return _Contribution(
         Counter((m.label, m.name) for m in article.mentions),
         frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
-        frozenset((m.label, m.name) for m in article.mentions if _read_as_person(article, m)),
+        frozenset(k for k, reading in readings if reading == "person"),
+        frozenset(k for k, reading in readings if reading == "place"),
     )
 
 
-def _read_as_person(article: Article, mention: Mention) -> bool:
-    """Whether ``mention``, of a known place's name the model took for a person's,
-    reads as a person's: after a title ("Mr Darwin") or right before a reporting verb
-    ("Elizabeth, says"). (A pronoun resolved to the place is no sign: the model's
-    mistake made it a person there too.)"""
-    if mention.label != "PERSON" or not is_place(mention.name):
-        return False
-    text = article.document.blocks[mention.block].text
-    return after_title(text, mention.start) or says_next(text, mention.end)
+def _readings(article: Article) -> list[tuple[Key, str]]:
+    """How each mention of a known place's name that the model took for a person's
+    reads: as a person's ("Mr Darwin", "Elizabeth, says"), as a place's ("in Hobart",
+    "the Sydney to Hobart") or as neither (""). (A pronoun resolved to the place is
+    no sign: the model's mistake made it a person there too.)"""
+    found = []
+    for m in article.mentions:
+        if m.label == "PERSON" and is_place(m.name):
+            text = article.document.blocks[m.block].text
+            if reads_as_place(text, m.start):
+                found.append(((m.label, m.name), "place"))
+            elif reads_as_person(text, m.start, m.end):
+                found.append(((m.label, m.name), "person"))
+    return found
 
 
 def _names_of(article: Article) -> frozenset[Key]:
