@@ -87,6 +87,7 @@ def test_the_fullest_name_wins_over_a_middle_form() -> None:
         ("Opposition Leader Simon Crean", "PERSON", "Simon Crean"),
         ("Terence Cole QC", "PERSON", "Terence Cole"),
         ("Peter Cosgrove AC, MBE", "PERSON", "Peter Cosgrove"),
+        ("Quentin Bryce AD CVO", "PERSON", "Quentin Bryce"),
         # "St" is no title: a saint's name, or a place the model took for a person
         ("St Paul", "PERSON", "St Paul"),
         ("St Helens", "PERSON", "St Helens"),
@@ -224,11 +225,22 @@ def test_how_a_mention_of_a_place_taken_for_a_person_reads() -> None:
         ("Mr Darwin spoke.", "Darwin", "person"),
         ("Darwin said no.", "Darwin", "person"),
         ("His mother Elizabeth, says the report, left.", "Elizabeth", "person"),
+        ("In Hobart, police said so.", "Hobart", "place"),
+        # what the second review found read as a place, or as nothing, in news text
+        ("Jackson, who was in Washington, said no.", "Jackson", "person"),
+        ("“Yes,” Jackson, a Democrat, told reporters.", "Jackson", "person"),
+        ("“Yes,” said Jackson.", "Jackson", "person"),
+        ("Officials said Darwin would get a pipeline.", "Darwin", ""),
+        ("Aides in Jackson's office declined.", "Jackson", ""),
+        ("Voters lost faith in Palin.", "Palin", ""),
+        ("The pass from Smith to Jackson was fine.", "Jackson", ""),
+        ("The title passed from Nate Campbell to Juan Diaz.", "Juan Diaz", ""),
+        ("Hobart, Launceston and Devonport, said the report, are cold.", "Hobart", ""),
     ]:
         start = text.index(name)
         found = (
             "place"
-            if reads_as_place(text, start)
+            if reads_as_place(text, start, start + len(name))
             else "person"
             if reads_as_person(text, start, start + len(name))
             else ""

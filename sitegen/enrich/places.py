@@ -47,27 +47,42 @@ REGION_WORDS = frozenset(
 
 #: A title or honorific right before a name ("Mr Darwin", "Premier Bracks").
 _AFTER_TITLE = re.compile(r"\b" + TITLE + r"\s+$")
-#: A reporting verb right after a name ("Elizabeth, says", "Lincoln said").
-_SAYS_NEXT = re.compile(
-    r",?\s+(?:said|says|told|tells|added|adds|asked|asks|explained|explains|stated"
-    r"|states|wrote|writes|warned|warns|insisted|insists|argued|argues|replied|replies)\b"
+_VERB = (
+    r"(?:said|says|told|tells|added|adds|asked|asks|explained|explains|stated|states"
+    r"|wrote|writes|warned|warns|insisted|insists|argued|argues|replied|replies)"
 )
+#: A reporting verb after a name, right after it or after words set off by commas
+#: ("Lincoln said", "Elizabeth, says", "Jackson, a Democrat, told").
+_SAYS_NEXT = re.compile(r"(?:,\s+[a-z\d][^,.;]{0,60},)?,?\s+" + _VERB + r"\b")
+#: A reporting verb right before a name ("said Jackson").
+_SAID_BEFORE = re.compile(r"\b" + _VERB + r"\s+$")
 #: Words that put what follows in a place ("in Hobart", "north of Wollongong", "the
 #: capital, Honiara", "from the gasfield to Darwin").
 _AFTER_WHERE = re.compile(
-    r"(?:\b(?:in|near|outside|across|throughout|around|via)"
+    r"(?:(?<![\w-])(?:[Ii]n|[Nn]ear|[Oo]utside|[Tt]hroughout|via)"
     r"|\b(?:(?:north|south|east|west)(?:east|west)?|outskirts|city|town|suburbs?) of"
-    r"|\bcapital,?|\bfrom\b[^.;]{1,60}\bto)\s+$"
+    r"|\bcapital,?|\bfrom\b[^.;]{1,60}\b[a-z][\w-]*\s+to)\s+$"
+)
+#: "in" after words that make it no place ("faith in Palin", "interest in Rizal").
+_NOT_WHERE = re.compile(
+    r"\b(?:faith|interest|confidence|trust|belief|role|part|stake|shares|investment"
+    r"|hope|pride)\s+in\s+$",
+    re.IGNORECASE,
 )
 #: A place, then "to": the other end of a route ("the Sydney to Hobart").
 _AFTER_ROUTE = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s+to\s+$")
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
-def reads_as_place(text: str, start: int) -> bool:
-    """Whether the name at ``start`` in ``text`` reads as a place's: after "in",
-    "near" and the like, or at the end of a route from a known place."""
-    before = max(0, start - 40)
-    if _AFTER_WHERE.search(text, before, start):
+def reads_as_place(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` in ``text`` reads as a place's: after "in",
+    "near" and the like (not "faith in", nor before a possessive: "in Jackson's
+    office"), at the end of a route from a known place, or from a thing ("from the
+    gasfield to Darwin"; not "from Smith to Jackson")."""
+    before = max(0, start - 60)
+    if _POSSESSIVE.match(text, end):
+        return False
+    if _AFTER_WHERE.search(text, before, start) and not _NOT_WHERE.search(text, before, start):
         return True
     route = _AFTER_ROUTE.search(text, before, start)
     return route is not None and is_place(route.group(1))
@@ -75,12 +90,16 @@ def reads_as_place(text: str, start: int) -> bool:
 
 def reads_as_person(text: str, start: int, end: int) -> bool:
     """Whether the name at ``start:end`` in ``text`` reads as a person's: after a title
-    ("Mr Darwin") or before a reporting verb ("Elizabeth, says"), and not as a place
+    ("Mr Darwin"), before a reporting verb ("Elizabeth, says", "Jackson, a Democrat,
+    told") or after one at the end of a clause ("said Jackson."), and not as a place
     ("Police in Hobart said")."""
-    if reads_as_place(text, start):
+    if reads_as_place(text, start, end):
         return False
-    titled = _AFTER_TITLE.search(text, max(0, start - 40), start) is not None
-    return titled or _SAYS_NEXT.match(text, end) is not None
+    before = max(0, start - 40)
+    if _AFTER_TITLE.search(text, before, start) or _SAYS_NEXT.match(text, end):
+        return True
+    # "said Jackson." names the speaker; "said Darwin would…" is what was said
+    return bool(_SAID_BEFORE.search(text, before, start)) and text[end : end + 1] in ",.;"
 
 
 def is_place(name: str) -> bool:

@@ -70,7 +70,7 @@ _NOT_NAME_TAIL = re.compile(
 _PERSON_TAIL = re.compile(
     r"(?:\s*[-–—]?\s+(?:and|or|but)|-[a-z]+|\s+of(?:\s+[A-Z][\w'’.-]*)+"
     r"|,?\s+(?:QC|KC|SC|MP|MLA|MLC|JP|VC|GC|AK|AC|AO|AM|OAM|MC|DSC|CSC|PSM|APM|AFSM|ESM"
-    r"|KG|OBE|MBE|CBE|KBE|DBE|DSO))$"
+    r"|AD|KG|OBE|MBE|CBE|KBE|DBE|DSO|CVO|LVO|MVO|KCVO|GCVO|CMG|KCMG|GCMG|CH|OM))$"
 )
 #: An office alone, after "the": a role, not a name ("the Treasurer", "the Queen").
 _BARE_TITLE = re.compile(r"(?:(?:" + _TITLE_WORDS + r")\s+)*(?:" + _TITLE_WORDS + r")")

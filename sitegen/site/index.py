@@ -56,7 +56,7 @@ class _Contribution:
     """(label, name) of its mentions of an entity it quotes or cites."""
     persons: frozenset[Key]
     """(label, name) of its mentions of a known place's name, taken for a person's,
-    that read as a person's; ``placed``: that read as a place's (``_reading``)."""
+    that read as a person's; ``placed``: that read as a place's (``_readings``)."""
     placed: frozenset[Key]
 
 
@@ -230,7 +230,7 @@ def _readings(article: Article) -> list[tuple[Key, str]]:
     for m in article.mentions:
         if m.label == "PERSON" and is_place(m.name):
             text = article.document.blocks[m.block].text
-            if reads_as_place(text, m.start):
+            if reads_as_place(text, m.start, m.end):
                 found.append(((m.label, m.name), "place"))
             elif reads_as_person(text, m.start, m.end):
                 found.append(((m.label, m.name), "person"))
