@@ -222,10 +222,11 @@ def _contribution(article: Article) -> _Contribution:
 
 
 def _readings(article: Article) -> list[tuple[Key, str]]:
-    """How each mention of a known place's name that the model took for a person's
-    reads: as a person's ("Mr Darwin", "Elizabeth, says"), as a place's ("in Hobart",
-    "the Sydney to Hobart") or as neither (""). (A pronoun resolved to the place is
-    no sign: the model's mistake made it a person there too.)"""
+    """Each mention of a known place's name that the model took for a person's and
+    that reads as a person's ("Mr Darwin", "Elizabeth, says") or as a place's ("in
+    Hobart", "the Sydney to Hobart"): its (label, name) and "person" or "place". (A
+    pronoun resolved to the place is no sign: the model's mistake made it a person
+    there too.)"""
     found = []
     for m in article.mentions:
         if m.label == "PERSON" and is_place(m.name):
