@@ -275,6 +275,43 @@ def test_a_curated_person_named_like_a_place_stays_a_person(tmp_path: Path) -> N
     assert resolve_across({("PERSON", "Hobart"): 5}, catalog)[0] == {}
 
 
+def test_a_title_says_which_of_two_people_a_short_name_is() -> None:
+    kerry, john, teresa = ("PERSON", "Kerry"), ("PERSON", "John Kerry"), ("PERSON", "Teresa Kerry")
+    counts = {kerry: 2, john: 1, teresa: 1}
+    known = [(john, "m"), (teresa, "f")]  # "Mr Kerry" in his articles, "Ms Kerry" in hers
+    assert resolve_across(counts, EMPTY_CATALOG, genders=[(kerry, "m"), *known]) == (
+        {kerry: john},
+        [],
+    )
+    assert resolve_across(counts, EMPTY_CATALOG, genders=[(kerry, "f"), *known])[0] == {
+        kerry: teresa
+    }
+    for genders in (
+        [*known],  # no title says which the short name is
+        [(kerry, "m"), (kerry, "f"), *known],  # titles disagree: both are meant
+        [(kerry, "m"), (john, "m")],  # hers is not known
+        [(kerry, "m"), (john, "m"), (teresa, "m")],  # both of one gender
+    ):
+        merges, conflicts = resolve_across(counts, EMPTY_CATALOG, genders=genders)
+        assert merges == {} and [c.name for c in conflicts] == ["Kerry"], genders
+
+
+def test_a_site_settles_a_short_name_by_the_title_before_it() -> None:
+    annotator = make_fake_annotator([("PERSON", "Teresa Kerry")])
+    a = article("---\ntitle: A\n---\nJohn Kerry spoke. Mr Kerry left.\n", path="content/a.md")
+    b = article(
+        "---\ntitle: B\n---\nTeresa Kerry spoke. Ms. Kerry smiled.\n",
+        path="content/b.md",
+        annotator=annotator,
+    )
+    c = article("---\ntitle: C\n---\nLater Mr Kerry said no.\n", path="content/c.md")
+    site = build_site([a, b, c])
+    assert site.conflicts == ()
+    john = next(e for e in site.entities if e.id == "person/john-kerry")
+    assert {pair[0].document.title for pair in john.found} == {"A", "C"}
+    assert "person/kerry" not in {e.id for e in site.entities}
+
+
 def test_resolve_across_is_independent_of_order() -> None:
     keys = [("PERSON", "Kerry"), ("PERSON", "John Kerry")]
     assert resolve_across(keys, EMPTY_CATALOG) == resolve_across(keys[::-1], EMPTY_CATALOG)

@@ -175,6 +175,19 @@ def _roles_after(text: str, end: int) -> frozenset[str]:
     return frozenset(w.lower() for w in words if w.lower() in ROLE_NOUNS or w[:1].isupper())
 
 
+#: A title that says whether a person is a man or a woman, right before a name.
+_GENDERED_TITLE = re.compile(
+    r"\b(Mr|Mrs|Ms|Miss|Madam|Sir|Dame|Lord|Lady|King|Queen|Prince|Princess)\.?[ \t]+$"
+)
+
+
+def title_gender(text: str, start: int) -> str | None:
+    """ "m" or "f" if a title that says which comes right before ``start`` in ``text``
+    ("Ms Bradford", "Sir Peter Cosgrove")."""
+    match = _GENDERED_TITLE.search(text, max(0, start - 12), start)
+    return _gender({match.group(1).lower()}) if match else None
+
+
 def _gender(words: set[str] | frozenset[str]) -> str | None:
     if words & _MALE:
         return "m"

@@ -7,8 +7,9 @@
   after "Osama bin Laden") is that person, even where the model took the lone
   surname for an organisation.
 - Across the site, a short form left over (an article that says only "Kerry")
-  is merged into the one fuller name the site knows; with two candidates it
-  stays apart and is reported as a conflict. A name the model labels
+  is merged into the one fuller name the site knows; with two candidates, into
+  the one of the gender titles give it ("Ms Bradford": Rachael, not Shane), else
+  it stays apart and is reported as a conflict. A name the model labels
   differently in different places is one entity, of the kind most of its
   mentions have; a lone surname taken for an organisation or a place that
   speaks ("Lopez said") is the one person of the site with that surname. A known
@@ -198,6 +199,7 @@ def resolve_across(
     speaking: Iterable[Key] = (),
     persons: Iterable[Key] = (),
     placed: Iterable[Key] = (),
+    genders: Iterable[tuple[Key, str]] = (),
 ) -> tuple[dict[Key, Key], list[Conflict]]:
     """The site's names: what each (label, name) of the site's mentions (one per
     mention, or each with its count) becomes, and the short names left apart
@@ -207,7 +209,8 @@ def resolve_across(
     taken for a person is a place where it reads as one (``placed``: "in Hobart") and
     never as a person's (``persons``: "Mr Darwin"); short person names, and lone
     surnames among ``speaking`` (the keys of attributions' sources) that the model took
-    for something else, join the one fuller person name the site knows; each person is
+    for something else, join the one fuller person name the site knows, or of several
+    the one of the gender titles give it (``genders``: "Ms Bradford"); each person is
     then named by ``canonical_name``.
     """
     counts = Counter(keys)
@@ -216,7 +219,7 @@ def resolve_across(
     unified: Counter[Key] = Counter()
     for key, count in counts.items():
         unified[relabel.get(key, key)] += count
-    merges, conflicts = _into_fuller(unified, curated, set(speaking))
+    merges, conflicts = _into_fuller(unified, curated, set(speaking), _genders_of(genders))
     names = _canonical_people({key: merges.get(key, key) for key in unified}, unified, curated)
     final: dict[Key, Key] = {}
     for key in sorted(counts):
@@ -312,8 +315,33 @@ def place_label(seen: Mapping[str, int]) -> str:
     return majority_label(places) if places else "GPE"
 
 
+def _genders_of(given: Iterable[tuple[Key, str]]) -> dict[str, str]:
+    """Each person's gender where every title the site gives them agrees."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for (label, name), gender in given:
+        if label == "PERSON":
+            found[name].add(gender)
+    return {name: next(iter(seen)) for name, seen in found.items() if len(seen) == 1}
+
+
+def by_gender(name: str, fuller: Iterable[str], genders: Mapping[str, str]) -> str | None:
+    """Of several fuller names a short one could be, the one of its gender, if the
+    others are all of the other ("Ms Bradford": Rachael Bradford, not Shane)."""
+    gender = genders.get(name)
+    if gender is None:
+        return None
+    same = [n for n in fuller if genders.get(n) == gender]
+    others = [n for n in fuller if genders.get(n) != gender]
+    if len(same) == 1 and all(genders.get(n) is not None for n in others):
+        return same[0]
+    return None
+
+
 def _into_fuller(
-    keys: Iterable[Key], curated: Iterable[str], speaking: set[Key]
+    keys: Iterable[Key],
+    curated: Iterable[str],
+    speaking: set[Key],
+    genders: Mapping[str, str],
 ) -> tuple[dict[Key, Key], list[Conflict]]:
     keys = sorted(set(keys))
     fixed = set(curated)
@@ -325,6 +353,8 @@ def _into_fuller(
         if name in fixed or not (label == "PERSON" or surname):
             continue
         fuller = people(name)
+        if len(fuller) > 1 and label == "PERSON" and (one := by_gender(name, fuller, genders)):
+            fuller = [one]
         if len(fuller) == 1:
             merges[(label, name)] = ("PERSON", fuller[0])
         elif len(fuller) > 1 and label == "PERSON":

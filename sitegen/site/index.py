@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from ..cache import digest
 from ..catalog import EMPTY_CATALOG, Catalog
+from ..enrich.discourse import title_gender
 from ..enrich.names import entity_id, resolve_across
 from ..enrich.places import is_place, reads_as_person, reads_as_place
 from ..memos import Memo
@@ -35,6 +36,9 @@ V = TypeVar("V")
 Found = tuple[tuple[Article, tuple[Mention, ...]], ...]
 Renames = dict[str, tuple[str, str, str]]
 """Entity id -> (the id, label and name it becomes)."""
+_Keys = frozenset[Key]
+_From = tuple[Counter[Key], _Keys, _Keys, _Keys, frozenset[tuple[Key, str]]]
+"""What names were last resolved from: the counts and the signs (``_Contribution``)."""
 
 
 def build_site(articles: Iterable[Article], catalog: Catalog = EMPTY_CATALOG) -> Site:
@@ -58,6 +62,8 @@ class _Contribution:
     """(label, name) of its mentions of a known place's name, taken for a person's,
     that read as a person's; ``placed``: that read as a place's (``_readings``)."""
     placed: frozenset[Key]
+    genders: frozenset[tuple[Key, str]]
+    """(label, name) of its people with the gender a title gives them ("Ms Bradford")."""
 
 
 class SiteIndex:
@@ -79,7 +85,9 @@ class SiteIndex:
         self._placed: Counter[Key] = Counter()
         """How many articles have each place taken for a person read as a person, or as
         a place (``_Contribution``)."""
-        self._resolved_from: tuple[Counter[Key], *tuple[frozenset[Key], ...]] | None = None
+        self._genders: Counter[tuple[Key, str]] = Counter()
+        """How many articles give each person each gender, by a title."""
+        self._resolved_from: _From | None = None
         self._renames: Renames = {}
         self._conflicts: list[Conflict] = []
         self._resolved: dict[str, Article] = {}
@@ -139,15 +147,19 @@ class SiteIndex:
         _add(self._speaking, dict.fromkeys(contribution.speaking, 1), sign)
         _add(self._persons, dict.fromkeys(contribution.persons, 1), sign)
         _add(self._placed, dict.fromkeys(contribution.placed, 1), sign)
+        _add(self._genders, dict.fromkeys(contribution.genders, 1), sign)
 
     def _resolve(self, gone: Sequence[str], new: Sequence[str]) -> set[str]:
         """Resolve the names again if what they are resolved from changed; update the
         resolved articles and the entities' mentions; the entity ids touched."""
-        signs = tuple(map(frozenset, (self._speaking, self._persons, self._placed)))
+        speaking, persons, placed = map(frozenset, (self._speaking, self._persons, self._placed))
+        genders = frozenset(self._genders)
         touched: set[str] = set()
-        if self._resolved_from != (self._names, *signs):
-            merges, self._conflicts = resolve_across(self._names, self.catalog, *signs)
-            self._resolved_from = (self._names.copy(), *signs)
+        if self._resolved_from != (self._names, speaking, persons, placed, genders):
+            merges, self._conflicts = resolve_across(
+                self._names, self.catalog, speaking, persons, placed, genders
+            )
+            self._resolved_from = (self._names.copy(), speaking, persons, placed, genders)
             renames = {entity_id(*old): (entity_id(*new), *new) for old, new in merges.items()}
             if renames != self._renames:  # the articles naming what is renamed, again
                 both = renames.keys() | self._renames.keys()
@@ -218,6 +230,12 @@ def _contribution(article: Article) -> _Contribution:
         frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
         frozenset(k for k, reading in readings if reading == "person"),
         frozenset(k for k, reading in readings if reading == "place"),
+        frozenset(
+            ((m.label, m.name), gender)
+            for m in article.mentions
+            if m.label == "PERSON"
+            and (gender := title_gender(article.document.blocks[m.block].text, m.start))
+        ),
     )
 
 
