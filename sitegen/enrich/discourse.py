@@ -175,20 +175,13 @@ def _roles_after(text: str, end: int) -> frozenset[str]:
     return frozenset(w.lower() for w in words if w.lower() in ROLE_NOUNS or w[:1].isupper())
 
 
-#: Titles that say whether a person is a man or a woman ("Ms Bradford").
-_TITLE_GENDERS = {
-    **dict.fromkeys(("Mr", "Sir", "Lord", "King", "Prince"), "m"),
-    **dict.fromkeys(("Mrs", "Ms", "Miss", "Madam", "Dame", "Lady", "Queen", "Princess"), "f"),
-}
-
-
 def title_gender(text: str, start: int) -> str | None:
     """ "m" or "f" if a title that says which comes right before ``start`` in ``text``
     ("Ms Bradford", "Sir Peter Cosgrove")."""
     if start < 3 or text[start - 1] not in " \t":
         return None
     word = text[max(0, start - 10) : start - 1].rsplit(None, 1)[-1:]
-    return _TITLE_GENDERS.get(word[0].removesuffix(".")) if word else None
+    return _gender({word[0].removesuffix(".").lower()} - {"he", "she"}) if word else None
 
 
 def _gender(words: set[str] | frozenset[str]) -> str | None:

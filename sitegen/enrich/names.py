@@ -40,8 +40,8 @@ from .places import is_place, is_region
 Key = tuple[str, str]
 #: Labels the model gives a lone surname by mistake; places (GPE, LOC) are left alone.
 _SURNAME_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART"})
-#: What may follow a surname ("Martin Luther King Jr.").
-_SUFFIX = re.compile(r"\s+(?:Jr|Sr|II|III|IV)\.?$")
+#: What may follow a surname ("Martin Luther King Jr."): not a surname itself.
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 #: The labels of places, which a known place the model took for a person takes.
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: Lowercase words that belong in names ("Bashar al-Assad", "Charles de Gaulle").
@@ -291,8 +291,12 @@ def _places_taken_for_people(
 
 
 def _without_suffix(name: str) -> str:
-    """A name without what may follow a surname ("Robert F. Kennedy Jr")."""
-    return _SUFFIX.sub("", name)
+    """A name without what may follow a surname ("Robert F. Kennedy Jr", "Jesse Jackson,
+    Jr.")."""
+    words = name.split()
+    while len(words) > 1 and words[-1].strip(".,").lower() in SUFFIXES:
+        words.pop()
+    return " ".join(words).rstrip(",")
 
 
 def _first_names(people: Iterable[str], labels: Mapping[str, Counter[str]]) -> set[str]:
@@ -324,7 +328,7 @@ def _genders_of(given: Iterable[tuple[Key, str]]) -> dict[str, str]:
     return {name: next(iter(seen)) for name, seen in found.items() if len(seen) == 1}
 
 
-def by_gender(name: str, fuller: Iterable[str], genders: Mapping[str, str]) -> str | None:
+def _by_gender(name: str, fuller: Iterable[str], genders: Mapping[str, str]) -> str | None:
     """Of several fuller names a short one could be, the one of its gender, if the
     others are all of the other ("Ms Bradford": Rachael Bradford, not Shane)."""
     gender = genders.get(name)
@@ -353,7 +357,7 @@ def _into_fuller(
         if name in fixed or not (label == "PERSON" or surname):
             continue
         fuller = people(name)
-        if len(fuller) > 1 and label == "PERSON" and (one := by_gender(name, fuller, genders)):
+        if len(fuller) > 1 and label == "PERSON" and (one := _by_gender(name, fuller, genders)):
             fuller = [one]
         if len(fuller) == 1:
             merges[(label, name)] = ("PERSON", fuller[0])

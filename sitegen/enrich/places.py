@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..nlp.annotator import TITLE
+from ..nlp.cues import IRREGULAR, SPEECH_VERBS
 
 PLACES_FILE = "places.txt"
 #: A one-word city is listed only from this many people (see above).
@@ -47,9 +48,13 @@ REGION_WORDS = frozenset(
 
 #: A title or honorific right before a name ("Mr Darwin", "Premier Bracks").
 _AFTER_TITLE = re.compile(r"\b" + TITLE + r"\s+$")
+#: A form of a reporting verb ("said", "says", "warned"; not "reporters").
 _VERB = (
-    r"(?:said|says|told|tells|added|adds|asked|asks|explained|explains|stated|states"
-    r"|wrote|writes|warned|warns|insisted|insists|argued|argues|replied|replies)"
+    r"(?:"
+    + "|".join(IRREGULAR)
+    + r"|(?:"
+    + "|".join(sorted({verb.rstrip("e") for verb in SPEECH_VERBS}))
+    + r")(?:e|es|ed|d|s)?)"
 )
 #: A reporting verb after a name, right after it or after words set off by commas
 #: ("Lincoln said", "Elizabeth, says", "Jackson, a Democrat, told").
@@ -74,32 +79,27 @@ _AFTER_ROUTE = re.compile(r"([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s+to\s+$"
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 
-def reads_as_place(text: str, start: int, end: int) -> bool:
-    """Whether the name at ``start:end`` in ``text`` reads as a place's: after "in",
-    "near" and the like (not "faith in", nor before a possessive: "in Jackson's
-    office"), at the end of a route from a known place, or from a thing ("from the
-    gasfield to Darwin"; not "from Smith to Jackson")."""
+def reading(text: str, start: int, end: int) -> str | None:
+    """How the name at ``start:end`` in ``text`` reads: as a "place" after "in", "near"
+    and the like (not "faith in", nor before a possessive: "in Jackson's office"), at
+    the end of a route from a known place or from a thing ("from the gasfield to
+    Darwin"; not "from Smith to Jackson"); else as a "person" after a title ("Mr
+    Darwin"), before a reporting verb ("Elizabeth, says", "Jackson, a Democrat, told")
+    or after one at the end of a clause ("said Jackson."); else as neither (None)."""
     before = max(0, start - 60)
-    if _POSSESSIVE.match(text, end):
-        return False
-    if _AFTER_WHERE.search(text, before, start) and not _NOT_WHERE.search(text, before, start):
-        return True
-    route = _AFTER_ROUTE.search(text, before, start)
-    return route is not None and is_place(route.group(1))
-
-
-def reads_as_person(text: str, start: int, end: int) -> bool:
-    """Whether the name at ``start:end`` in ``text`` reads as a person's: after a title
-    ("Mr Darwin"), before a reporting verb ("Elizabeth, says", "Jackson, a Democrat,
-    told") or after one at the end of a clause ("said Jackson."), and not as a place
-    ("Police in Hobart said")."""
-    if reads_as_place(text, start, end):
-        return False
+    if not _POSSESSIVE.match(text, end):
+        if _AFTER_WHERE.search(text, before, start) and not _NOT_WHERE.search(text, before, start):
+            return "place"
+        route = _AFTER_ROUTE.search(text, before, start)
+        if route is not None and is_place(route.group(1)):
+            return "place"
     before = max(0, start - 40)
     if _AFTER_TITLE.search(text, before, start) or _SAYS_NEXT.match(text, end):
-        return True
+        return "person"
     # "said Jackson." names the speaker; "said Darwin would…" is what was said
-    return bool(_SAID_BEFORE.search(text, before, start)) and text[end : end + 1] in ",.;"
+    if _SAID_BEFORE.search(text, before, start) and text[end : end + 1] in ",.;":
+        return "person"
+    return None
 
 
 def is_place(name: str) -> bool:

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from ..model import Attribution, Cue, Document, Mention, Span
 from ..nlp.quotes import Quote
 from .discourse import ROLE_NOUNS, Discourse
+from .names import SUFFIXES
 
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _PRONOUNS_ANY = frozenset({"they", "it"})
-#: What may follow a surname ("Martin Luther King Jr."): not a surname itself.
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 #: Words that refer but do not name: never a source on their own.
 _NOT_SOURCES = frozenset("this that these those which who whom what there here one".split())
 
@@ -77,7 +76,7 @@ def _people(mentions: Sequence[Mention]) -> dict[str, tuple[str, str]]:
     found: dict[str, set[tuple[str, str]]] = {}
     for m in mentions:
         if m.label == "PERSON":
-            words = [w for w in m.name.split() if w.strip(".,").lower() not in _SUFFIXES]
+            words = [w for w in m.name.split() if w.strip(".,").lower() not in SUFFIXES]
             for form in {m.name, *words[-1:]}:
                 found.setdefault(form, set()).add((m.name, m.entity))
     return {form: next(iter(people)) for form, people in found.items() if len(people) == 1}

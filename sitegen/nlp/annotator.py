@@ -36,14 +36,12 @@ _TITLE_WORDS = (
     r"|Coroner|Magistrate|Sheriff|Treasurer|Shadow|Opposition|Leader|Acting|Senior"
 )
 _TITLE_ABBREVIATIONS = r"Mr|Mrs|Ms|Mx|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|Capt|Cpt|Sgt|Adm|Insp|Det|Supt"
-#: Titles and honorifics are not part of a person's name ("President Barack Obama").
-_TITLE = re.compile(
-    r"(?:(?:US|U\.S\.|UK|UN|EU)\s+)?"
-    r"(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")"
-    r"(?:\s+(?:of|for)\s+[A-Z][\w-]*)?\s+(?=[A-Z])"
-)
 #: A title or honorific, as a pattern ("Mr", "Dr.", "Treasurer").
 TITLE = r"(?:(?:" + _TITLE_ABBREVIATIONS + r")\.?|" + _TITLE_WORDS + r")"
+#: Titles and honorifics are not part of a person's name ("President Barack Obama").
+_TITLE = re.compile(
+    r"(?:(?:US|U\.S\.|UK|UN|EU)\s+)?" + TITLE + r"(?:\s+(?:of|for)\s+[A-Z][\w-]*)?\s+(?=[A-Z])"
+)
 #: A date the model labels as an event ("February 2014") is no entity.
 _DATE = re.compile(
     r"(?:(?:early|late|mid|the|of|in|since)\s+|mid-)*"

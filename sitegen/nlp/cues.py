@@ -40,11 +40,12 @@ _CLAUSE_ONLY = frozenset(
         "propose",
     }
 )
-_IRREGULAR = ("said", "told", "wrote", "written")
+#: Forms of reporting verbs that are not the stem and an ending.
+IRREGULAR = ("said", "told", "wrote", "written")
 #: A cheap test for blocks worth parsing: a quotation mark or a form of a reporting verb.
 CANDIDATE = re.compile(
     r"[“”]|‘‘|’’|\baccording\b|\b(?:"
-    + "|".join(sorted({v.rstrip("e") for v in SPEECH_VERBS} | {*_IRREGULAR, "point"}))
+    + "|".join(sorted({v.rstrip("e") for v in SPEECH_VERBS} | {*IRREGULAR, "point"}))
     + r")\w*",
     re.IGNORECASE,
 )

@@ -24,7 +24,7 @@ from ..cache import digest
 from ..catalog import EMPTY_CATALOG, Catalog
 from ..enrich.discourse import title_gender
 from ..enrich.names import entity_id, resolve_across
-from ..enrich.places import is_place, reads_as_person, reads_as_place
+from ..enrich.places import is_place, reading
 from ..memos import Memo
 from ..model import LABELS, Article, Conflict, Entity, Mention, Quoted, Site
 from .ledger import cite
@@ -60,7 +60,7 @@ class _Contribution:
     """(label, name) of its mentions of an entity it quotes or cites."""
     persons: frozenset[Key]
     """(label, name) of its mentions of a known place's name, taken for a person's,
-    that read as a person's; ``placed``: that read as a place's (``_readings``)."""
+    that read as a person's; ``placed``: that read as a place's (``_person_signs``)."""
     placed: frozenset[Key]
     genders: frozenset[tuple[Key, str]]
     """(label, name) of its people with the gender a title gives them ("Ms Bradford")."""
@@ -224,36 +224,32 @@ def _add(counts: Counter[V], more: Mapping[V, int], sign: int) -> None:
 
 def _contribution(article: Article) -> _Contribution:
     sources = {a.entity for a in article.attributions if a.entity}
-    readings = _readings(article)
     return _Contribution(
         Counter((m.label, m.name) for m in article.mentions),
         frozenset((m.label, m.name) for m in article.mentions if m.entity in sources),
-        frozenset(k for k, reading in readings if reading == "person"),
-        frozenset(k for k, reading in readings if reading == "place"),
-        frozenset(
-            ((m.label, m.name), gender)
-            for m in article.mentions
-            if m.label == "PERSON"
-            and (gender := title_gender(article.document.blocks[m.block].text, m.start))
-        ),
+        *_person_signs(article),
     )
 
 
-def _readings(article: Article) -> list[tuple[Key, str]]:
-    """Each mention of a known place's name that the model took for a person's and
-    that reads as a person's ("Mr Darwin", "Elizabeth, says") or as a place's ("in
-    Hobart", "the Sydney to Hobart"): its (label, name) and "person" or "place". (A
-    pronoun resolved to the place is no sign: the model's mistake made it a person
-    there too.)"""
-    found = []
+def _person_signs(
+    article: Article,
+) -> tuple[frozenset[Key], frozenset[Key], frozenset[tuple[Key, str]]]:
+    """Of ``article``'s people: those with a known place's name whose mentions read as a
+    person's ("Mr Darwin", "Elizabeth, says") and those read as a place's ("in Hobart");
+    and the gender a title gives any ("Ms Bradford"). (A pronoun resolved to a place
+    taken for a person is no sign: the model's mistake made it a person there too.)"""
+    persons: set[Key] = set()
+    placed: set[Key] = set()
+    genders: set[tuple[Key, str]] = set()
     for m in article.mentions:
-        if m.label == "PERSON" and is_place(m.name):
-            text = article.document.blocks[m.block].text
-            if reads_as_place(text, m.start, m.end):
-                found.append(((m.label, m.name), "place"))
-            elif reads_as_person(text, m.start, m.end):
-                found.append(((m.label, m.name), "person"))
-    return found
+        if m.label != "PERSON":
+            continue
+        key, text = (m.label, m.name), article.document.blocks[m.block].text
+        if gender := title_gender(text, m.start):
+            genders.add((key, gender))
+        if is_place(m.name) and (read := reading(text, m.start, m.end)):
+            (placed if read == "place" else persons).add(key)
+    return frozenset(persons), frozenset(placed), frozenset(genders)
 
 
 def _names_of(article: Article) -> frozenset[Key]:
